@@ -1,0 +1,106 @@
+import { Command, CommanderError } from 'commander';
+import { parseClusterArn } from '../shared/arn';
+import { createAwsClients, type AwsClients } from '../shared/aws/clients';
+import { loadConfig } from '../shared/config/load';
+import type { ClusterConfig, Config } from '../shared/config/schema';
+import { ConfigError, errorMessage } from '../shared/errors';
+import { reconcileCluster, type ReconcileOutcome } from '../shared/reconcile';
+import { formatPlan } from '../shared/report/plan';
+import { formatState } from '../shared/report/state';
+import { describeAction } from '../shared/apply';
+
+export interface CliDeps {
+  clientsFor: (region: string) => AwsClients;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Seconds between Route 53 INSYNC polls (tests shorten it). */
+  dnsPollSeconds?: number;
+}
+
+/** Exit codes: 0 done, 1 error, 2 conflicts or changes waiting (nothing wrong with the tool, but not converged). */
+export const EXIT = { ok: 0, error: 1, notConverged: 2 } as const;
+
+export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command('msk-custom-domain')
+    .description('Keep an MSK cluster reachable under a custom domain: NLB listeners, targets and Route 53 names follow the brokers.')
+    .exitOverride()
+    .configureOutput({ writeOut: deps.out, writeErr: deps.err });
+
+  const withCommon = (cmd: Command) =>
+    cmd
+      .requiredOption('-c, --config <file>', 'JSON or YAML config file')
+      .option('--cluster <arn>', 'only this cluster of the config');
+
+  withCommon(program.command('plan').description('show what would change, change nothing'))
+    .option('--json', 'print the plan as JSON')
+    .action(async (opts: { config: string; cluster?: string; json?: boolean }) => {
+      exitCode = await runReconcile(opts, false, deps);
+    });
+
+  withCommon(program.command('apply').description('make the changes the plan shows, then print the resulting mapping'))
+    .option('--json', 'print the plan and what was done as JSON')
+    .action(async (opts: { config: string; cluster?: string; json?: boolean }) => {
+      exitCode = await runReconcile(opts, true, deps);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.error;
+    deps.err(`error: ${errorMessage(error)}`);
+    return EXIT.error;
+  }
+  return exitCode;
+}
+
+function selectClusters(config: Config, arn?: string): ClusterConfig[] {
+  if (!arn) return config.clusters;
+  const match = config.clusters.filter((c) => c.clusterArn === arn);
+  if (!match.length) throw new ConfigError(`cluster ${arn} is not in the config (it lists ${config.clusters.map((c) => c.clusterArn).join(', ')})`);
+  return match;
+}
+
+async function runReconcile(opts: { config: string; cluster?: string; json?: boolean }, apply: boolean, deps: CliDeps): Promise<number> {
+  const config = await loadConfig(opts.config);
+  let exitCode: number = EXIT.ok;
+  const reports: unknown[] = [];
+  for (const cluster of selectClusters(config, opts.cluster)) {
+    const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region);
+    let outcome: ReconcileOutcome;
+    try {
+      outcome = await reconcileCluster(clients, cluster, {
+        apply,
+        dnsWait: deps.dnsPollSeconds ? { minDelaySeconds: deps.dnsPollSeconds, maxWaitSeconds: 300 } : undefined,
+      });
+    } catch (error) {
+      deps.err(`error: ${cluster.clusterArn}: ${errorMessage(error)}`);
+      exitCode = EXIT.error;
+      continue;
+    }
+    const { plan, applied } = outcome;
+    if (plan.conflicts.length || plan.status !== 'ready') exitCode = Math.max(exitCode, EXIT.notConverged);
+    if (opts.json) {
+      reports.push({ plan, applied: applied?.done });
+      continue;
+    }
+    deps.out(formatPlan(plan));
+    if (applied) {
+      deps.out(`Applied ${applied.done.length} change(s):\n${applied.done.map((a) => `  - ${describeAction(a)}`).join('\n')}`);
+      const after = await reconcileCluster(clients, cluster, { apply: false });
+      deps.out(formatState(cluster, after.observed));
+    }
+  }
+  if (opts.json) deps.out(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
+  return exitCode;
+}
+
+export function main(): void {
+  runCli(process.argv.slice(2), {
+    clientsFor: createAwsClients,
+    out: (t) => process.stdout.write(`${t}\n`),
+    err: (t) => process.stderr.write(`${t}\n`),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,80 @@
+import middy from '@middy/core';
+import { parseClusterArn } from '../shared/arn';
+import { createAwsClients, type AwsClients } from '../shared/aws/clients';
+import { parseConfig } from '../shared/config/load';
+import type { Config } from '../shared/config/schema';
+import { ConfigError, errorMessage } from '../shared/errors';
+import { parseTrigger } from '../shared/events';
+import { logger as defaultLogger, type Logger } from '../shared/log';
+import { describeAction } from '../shared/apply';
+import { reconcileCluster } from '../shared/reconcile';
+import { planRows, planSummary } from '../shared/report/plan';
+
+export interface ResyncDeps {
+  config: Config;
+  clientsFor: (region: string) => AwsClients;
+  logger: Logger;
+}
+
+export interface ClusterReport {
+  clusterArn: string;
+  status: 'applied' | 'planned' | 'waiting' | 'failed';
+  summary: string;
+  changes: string[];
+  conflicts: string[];
+  warnings: string[];
+  error?: string;
+}
+
+/** The business function: one full reconcile per cluster the trigger names. */
+export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason: string; clusters: ClusterReport[] }> {
+  const trigger = parseTrigger(event);
+  const clusters = trigger.clusterArn ? deps.config.clusters.filter((c) => c.clusterArn === trigger.clusterArn) : deps.config.clusters;
+  if (trigger.clusterArn && clusters.length === 0) {
+    // Events for clusters this deployment does not manage are normal (one account, many clusters).
+    deps.logger.info({ trigger }, 'event for a cluster not in the config: ignored');
+    return { reason: trigger.reason, clusters: [] };
+  }
+  const reports: ClusterReport[] = [];
+  for (const cluster of clusters) {
+    const log = deps.logger.child({ clusterArn: cluster.clusterArn, trigger: trigger.reason });
+    try {
+      const { plan, applied } = await reconcileCluster(deps.clientsFor(parseClusterArn(cluster.clusterArn).region), cluster, { apply: !trigger.dryRun });
+      const report: ClusterReport = {
+        clusterArn: cluster.clusterArn,
+        status: plan.status === 'waiting' ? 'waiting' : applied ? 'applied' : 'planned',
+        summary: plan.status === 'waiting' ? plan.waitingReason! : planSummary(plan),
+        changes: applied ? applied.done.map(describeAction) : planRows(plan).map((r) => r.join(' ')),
+        conflicts: plan.conflicts.map((c) => `${c.resource}: ${c.message}`),
+        warnings: plan.warnings,
+      };
+      log.info(report, 'reconciled');
+      reports.push(report);
+    } catch (error) {
+      log.error({ err: error }, 'reconcile failed');
+      reports.push({ clusterArn: cluster.clusterArn, status: 'failed', summary: 'failed', changes: [], conflicts: [], warnings: [], error: errorMessage(error) });
+    }
+  }
+  if (reports.some((r) => r.status === 'failed')) {
+    // Fail the invocation so EventBridge retries and the error metric/alarm sees it.
+    throw new Error(`reconcile failed: ${reports.filter((r) => r.status === 'failed').map((r) => `${r.clusterArn}: ${r.error}`).join('; ')}`);
+  }
+  return { reason: trigger.reason, clusters: reports };
+}
+
+/** The deployed config arrives as JSON in an environment variable (serverless.yml fills it from the config file). */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  const text = env.MSK_CUSTOM_DOMAIN_CONFIG;
+  if (!text) throw new ConfigError('MSK_CUSTOM_DOMAIN_CONFIG is not set: deploy with --param config=<file>');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`MSK_CUSTOM_DOMAIN_CONFIG is not JSON: ${errorMessage(error)}`, { cause: error });
+  }
+  return parseConfig(raw, 'MSK_CUSTOM_DOMAIN_CONFIG');
+}
+
+export const handler = middy(async (event: unknown) =>
+  resync(event, { config: configFromEnv(), clientsFor: createAwsClients, logger: defaultLogger }),
+);

@@ -1,0 +1,18 @@
+// Jest runs in CommonJS mode, like the Lambda bundle. The few ESM-only dependencies
+// (@middy/core, p-limit and its queue) are transpiled by swc instead of being loaded
+// natively: jest's native ESM mode cannot see the named exports of the AWS SDK's CJS build.
+const esmOnly = ['@middy', 'p-limit', 'yocto-queue'];
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(ts|js|mjs)$': ['@swc/jest', {
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'commonjs' },
+    }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  testTimeout: 30000,
+};

@@ -1,0 +1,92 @@
+import {
+  CreateListenerCommand,
+  CreateTargetGroupCommand,
+  DeleteListenerCommand,
+  DeleteTargetGroupCommand,
+  DeregisterTargetsCommand,
+  ModifyListenerCommand,
+  RegisterTargetsCommand,
+  type ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Action, TargetGroupRef } from '../plan/types';
+
+type Of<T extends Action['type']> = Extract<Action, { type: T }>;
+
+/** ARNs of target groups created earlier in this apply, by name. */
+export type CreatedGroups = Map<string, string>;
+
+function tagList(tags: Record<string, string>) {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+export function resolveGroup(ref: TargetGroupRef, created: CreatedGroups): string {
+  const arn = ref.arn ?? created.get(ref.name);
+  if (!arn) throw new Error(`target group ${ref.name} was neither found nor created`);
+  return arn;
+}
+
+/** Health checks use TCP on the traffic port: a TLS listener's targets speak TLS, not HTTP. */
+export async function createTargetGroup(elbv2: ElasticLoadBalancingV2Client, action: Of<'create-target-group'>, created: CreatedGroups) {
+  // Same name and settings returns the existing group (AWS idempotency), so a group left
+  // behind by an interrupted run is adopted rather than duplicated.
+  const out = await elbv2.send(
+    new CreateTargetGroupCommand({
+      Name: action.name,
+      Protocol: 'TLS',
+      Port: action.port,
+      VpcId: action.vpcId,
+      TargetType: 'ip',
+      HealthCheckProtocol: 'TCP',
+      Tags: tagList(action.tags),
+    }),
+  );
+  created.set(action.name, out.TargetGroups![0].TargetGroupArn!);
+}
+
+export async function createListener(elbv2: ElasticLoadBalancingV2Client, loadBalancerArn: string, action: Of<'create-listener'>, created: CreatedGroups) {
+  await elbv2.send(
+    new CreateListenerCommand({
+      LoadBalancerArn: loadBalancerArn,
+      Port: action.port,
+      Protocol: 'TLS',
+      Certificates: [{ CertificateArn: action.certificateArn }],
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: resolveGroup(action.targetGroup, created) }],
+      Tags: tagList(action.tags),
+    }),
+  );
+}
+
+export async function modifyListener(elbv2: ElasticLoadBalancingV2Client, action: Of<'modify-listener'>, created: CreatedGroups) {
+  await elbv2.send(
+    new ModifyListenerCommand({
+      ListenerArn: action.listenerArn,
+      Port: action.port,
+      Protocol: 'TLS',
+      Certificates: [{ CertificateArn: action.certificateArn }],
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: resolveGroup(action.targetGroup, created) }],
+    }),
+  );
+}
+
+export async function registerTargets(elbv2: ElasticLoadBalancingV2Client, action: Of<'register-targets'>, created: CreatedGroups) {
+  await elbv2.send(
+    new RegisterTargetsCommand({
+      TargetGroupArn: resolveGroup(action.targetGroup, created),
+      Targets: action.ips.map((Id) => ({ Id, Port: action.port })),
+    }),
+  );
+}
+
+export async function deregisterTargets(elbv2: ElasticLoadBalancingV2Client, action: Of<'deregister-targets'>) {
+  await elbv2.send(
+    new DeregisterTargetsCommand({ TargetGroupArn: action.targetGroupArn, Targets: action.targets.map((t) => ({ Id: t.ip, Port: t.port })) }),
+  );
+}
+
+export async function deleteListener(elbv2: ElasticLoadBalancingV2Client, action: Of<'delete-listener'>) {
+  await elbv2.send(new DeleteListenerCommand({ ListenerArn: action.listenerArn }));
+}
+
+export async function deleteTargetGroup(elbv2: ElasticLoadBalancingV2Client, action: Of<'delete-target-group'>) {
+  await elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: action.arn }));
+}

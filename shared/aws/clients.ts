@@ -1,0 +1,32 @@
+import { KafkaClient } from '@aws-sdk/client-kafka';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { ACMClient } from '@aws-sdk/client-acm';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+
+/** Every AWS client the controller uses, for one region. The only place clients are built. */
+export interface AwsClients {
+  region: string;
+  kafka: KafkaClient;
+  elbv2: ElasticLoadBalancingV2Client;
+  route53: Route53Client;
+  acm: ACMClient;
+  cloudwatch: CloudWatchClient;
+}
+
+/**
+ * Builds the SDK v3 clients for a region. No endpoint is set here on purpose: the SDK itself
+ * honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, and retries throttling with its
+ * standard retry strategy (adaptive mode smooths bursts against ELBv2's low write limits).
+ */
+export function createAwsClients(region: string): AwsClients {
+  const common = { region, maxAttempts: 8, retryMode: 'adaptive' as const };
+  return {
+    region,
+    kafka: new KafkaClient(common),
+    elbv2: new ElasticLoadBalancingV2Client(common),
+    route53: new Route53Client(common),
+    acm: new ACMClient(common),
+    cloudwatch: new CloudWatchClient(common),
+  };
+}

@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import type { ClusterConfig } from './config/schema';
+
+// Every name, port and tag the tool derives from the config lives here, so the planner,
+// the observer (which must recognise its own resources) and the docs agree.
+
+export const MANAGED_BY = 'msk-custom-domain-sync';
+export const TAG_MANAGED_BY = 'managed-by';
+export const TAG_CLUSTER = 'msk-custom-domain:cluster';
+export const TAG_ROLE = 'msk-custom-domain:role';
+
+/** What a managed resource serves: the bootstrap or one broker. */
+export type Role = 'bootstrap' | { brokerId: number };
+
+export function roleKey(role: Role): string {
+  return role === 'bootstrap' ? 'bootstrap' : `broker-${role.brokerId}`;
+}
+
+export function parseRoleKey(key: string | undefined): Role | undefined {
+  if (key === 'bootstrap') return 'bootstrap';
+  const match = /^broker-(\d+)$/.exec(key ?? '');
+  return match ? { brokerId: Number(match[1]) } : undefined;
+}
+
+/** Numeric addition: broker 10 on base 9000 is 9010 (the sample script's string concatenation gave 90010). */
+export function brokerPort(config: Pick<ClusterConfig, 'brokerPortBase'>, brokerId: number): number {
+  return config.brokerPortBase + brokerId;
+}
+
+export function listenerPort(config: ClusterConfig, role: Role): number {
+  return role === 'bootstrap' ? config.bootstrapPort : brokerPort(config, role.brokerId);
+}
+
+/** Port the brokers listen on for the configured client authentication. */
+export function brokerTargetPort(authentication: ClusterConfig['authentication']): number {
+  return { iam: 9098, scram: 9096, tls: 9094 }[authentication];
+}
+
+/** Fully qualified, lower case, no trailing dot: b-3.kafka.example.com */
+export function hostName(config: ClusterConfig, role: Role): string {
+  const label = role === 'bootstrap' ? config.bootstrapHost : config.brokerHostTemplate.replace('{id}', String(role.brokerId));
+  return `${label}.${config.domain}`;
+}
+
+/** Route 53 spelling of a name: lower case with a trailing dot. */
+export function fqdn(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower : `${lower}.`;
+}
+
+/** The registry TXT record beside a managed name (a prefix, so it can sit beside a CNAME). */
+export function registryName(host: string): string {
+  return fqdn(`_msk-custom-domain.${host}`);
+}
+
+/** Content of a registry TXT record: who owns the name next to it. Quoted, as Route 53 stores TXT. */
+export function registryValue(clusterArn: string, role: Role): string {
+  return `"heritage=${MANAGED_BY},owner=${clusterArn},resource=${roleKey(role)}"`;
+}
+
+export function parseRegistryValue(value: string): { owner?: string; resource?: string; heritage?: string } {
+  const fields = Object.fromEntries(
+    value
+      .replace(/^"|"$/g, '')
+      .split(',')
+      .map((pair) => pair.split('=', 2) as [string, string]),
+  );
+  return { heritage: fields.heritage, owner: fields.owner, resource: fields.resource };
+}
+
+export function shortHash(text: string, length = 6): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+
+/**
+ * Target group names are unique per account and region, at most 32 characters of
+ * alphanumerics and hyphens: a readable cluster prefix plus a hash of the cluster ARN.
+ */
+export function targetGroupName(clusterArn: string, clusterName: string, role: Role): string {
+  const suffix = role === 'bootstrap' ? 'boot' : `b${role.brokerId}`;
+  return `${targetGroupPrefix(clusterArn, clusterName)}${suffix}`;
+}
+
+/** Shared start of all of a cluster's target group names: how the observer finds orphans. */
+export function targetGroupPrefix(clusterArn: string, clusterName: string): string {
+  const readable = clusterName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 12).replace(/-+$/, '');
+  return `mcd-${readable ? `${readable}-` : ''}${shortHash(clusterArn)}-`;
+}
+
+export function ownershipTags(clusterArn: string, role: Role): Record<string, string> {
+  return { [TAG_MANAGED_BY]: MANAGED_BY, [TAG_CLUSTER]: clusterArn, [TAG_ROLE]: roleKey(role) };
+}
+
+/** The role of a resource, if its tags say this tool manages it for this cluster. */
+export function ownedRole(tags: Record<string, string>, clusterArn: string): Role | undefined {
+  if (tags[TAG_MANAGED_BY] !== MANAGED_BY || tags[TAG_CLUSTER] !== clusterArn) return undefined;
+  return parseRoleKey(tags[TAG_ROLE]);
+}

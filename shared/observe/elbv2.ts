@@ -1,0 +1,105 @@
+import {
+  DescribeLoadBalancersCommand,
+  DescribeTagsCommand,
+  DescribeTargetHealthCommand,
+  paginateDescribeListeners,
+  paginateDescribeTargetGroups,
+  type ElasticLoadBalancingV2Client,
+  type Listener,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { LoadBalancer, ObservedListener, ObservedTargetGroup, ObservedTarget, Tags } from '../types';
+
+/** DescribeTags takes at most 20 ARNs per call. */
+const TAGS_BATCH = 20;
+
+export async function observeLoadBalancer(elbv2: ElasticLoadBalancingV2Client, arn: string): Promise<LoadBalancer> {
+  const out = await elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }));
+  const lb = out.LoadBalancers?.[0];
+  if (!lb?.DNSName || !lb.CanonicalHostedZoneId || !lb.VpcId) throw new Error(`load balancer ${arn} not found`);
+  return { arn, dnsName: lb.DNSName, canonicalHostedZoneId: lb.CanonicalHostedZoneId, vpcId: lb.VpcId, type: lb.Type ?? 'network' };
+}
+
+export async function listListeners(elbv2: ElasticLoadBalancingV2Client, loadBalancerArn: string): Promise<Listener[]> {
+  const listeners: Listener[] = [];
+  for await (const page of paginateDescribeListeners({ client: elbv2, pageSize: 400 }, { LoadBalancerArn: loadBalancerArn })) {
+    listeners.push(...(page.Listeners ?? []));
+  }
+  return listeners;
+}
+
+/**
+ * Target groups whose name starts with the cluster's prefix, attached or not: a group left
+ * behind by an interrupted run is found here and adopted instead of duplicated.
+ */
+export async function listTargetGroupsByPrefix(elbv2: ElasticLoadBalancingV2Client, prefix: string) {
+  const groups = [];
+  for await (const page of paginateDescribeTargetGroups({ client: elbv2, pageSize: 400 }, {})) {
+    groups.push(...(page.TargetGroups ?? []).filter((g) => g.TargetGroupName?.startsWith(prefix)));
+  }
+  return groups;
+}
+
+export async function readTags(elbv2: ElasticLoadBalancingV2Client, arns: string[]): Promise<Map<string, Tags>> {
+  const batches = [];
+  for (let i = 0; i < arns.length; i += TAGS_BATCH) batches.push(arns.slice(i, i + TAGS_BATCH));
+  const results = await Promise.all(batches.map((batch) => elbv2.send(new DescribeTagsCommand({ ResourceArns: batch }))));
+  const tags = new Map<string, Tags>();
+  for (const description of results.flatMap((r) => r.TagDescriptions ?? [])) {
+    tags.set(description.ResourceArn!, Object.fromEntries((description.Tags ?? []).map((t) => [t.Key!, t.Value ?? ''])));
+  }
+  return tags;
+}
+
+export async function readTargets(elbv2: ElasticLoadBalancingV2Client, targetGroupArn: string): Promise<ObservedTarget[]> {
+  const out = await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+  return (out.TargetHealthDescriptions ?? []).map((d) => ({
+    ip: d.Target!.Id!,
+    port: d.Target!.Port!,
+    state: d.TargetHealth?.State,
+  }));
+}
+
+/** Listeners and target groups of one cluster, tags and targets included, in three rounds of parallel reads. */
+export async function observeNetwork(
+  elbv2: ElasticLoadBalancingV2Client,
+  loadBalancerArn: string,
+  targetGroupPrefix: string,
+): Promise<{ loadBalancer: LoadBalancer; listeners: ObservedListener[]; targetGroups: ObservedTargetGroup[] }> {
+  const [loadBalancer, listeners, groups] = await Promise.all([
+    observeLoadBalancer(elbv2, loadBalancerArn),
+    listListeners(elbv2, loadBalancerArn),
+    listTargetGroupsByPrefix(elbv2, targetGroupPrefix),
+  ]);
+  const [tags, targets] = await Promise.all([
+    readTags(elbv2, [...listeners.map((l) => l.ListenerArn!), ...groups.map((g) => g.TargetGroupArn!)]),
+    Promise.all(groups.map((g) => readTargets(elbv2, g.TargetGroupArn!))),
+  ]);
+  return {
+    loadBalancer,
+    listeners: listeners.map((l) => toListener(l, tags.get(l.ListenerArn!) ?? {})),
+    targetGroups: groups.map((g, i) => ({
+      arn: g.TargetGroupArn!,
+      name: g.TargetGroupName!,
+      port: g.Port!,
+      protocol: g.Protocol ?? '',
+      vpcId: g.VpcId,
+      loadBalancerArns: g.LoadBalancerArns ?? [],
+      targets: targets[i],
+      tags: tags.get(g.TargetGroupArn!) ?? {},
+    })),
+  };
+}
+
+function toListener(listener: Listener, tags: Tags): ObservedListener {
+  const forward = listener.DefaultActions?.find((a) => a.Type === 'forward');
+  const groups = forward?.ForwardConfig?.TargetGroups ?? [];
+  const targetGroupArn = forward?.TargetGroupArn ?? (groups.length === 1 ? groups[0].TargetGroupArn : undefined);
+  return {
+    arn: listener.ListenerArn!,
+    port: listener.Port!,
+    protocol: listener.Protocol ?? '',
+    certificateArns: (listener.Certificates ?? []).map((c) => c.CertificateArn!).filter(Boolean),
+    targetGroupArn,
+    tags,
+  };
+}

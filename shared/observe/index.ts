@@ -1,0 +1,21 @@
+import type { AwsClients } from '../aws/clients';
+import type { ClusterConfig } from '../config/schema';
+import { targetGroupPrefix } from '../naming';
+import { parseClusterArn } from '../arn';
+import type { ObservedState } from '../state';
+import { observeCertificate } from './acm';
+import { observeNetwork } from './elbv2';
+import { observeCluster } from './msk';
+import { observeRecords } from './route53';
+
+/** Reads everything the planner needs for one cluster; independent reads run in parallel. */
+export async function observe(clients: AwsClients, config: ClusterConfig): Promise<ObservedState> {
+  const { clusterName } = parseClusterArn(config.clusterArn);
+  const [cluster, network, records, certificate] = await Promise.all([
+    observeCluster(clients.kafka, config.clusterArn),
+    observeNetwork(clients.elbv2, config.loadBalancerArn, targetGroupPrefix(config.clusterArn, clusterName)),
+    observeRecords(clients.route53, config.hostedZoneId, config.domain),
+    observeCertificate(clients.acm, config.certificateArn),
+  ]);
+  return { cluster, ...network, records, certificate };
+}

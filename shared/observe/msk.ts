@@ -1,0 +1,45 @@
+import { DescribeClusterV2Command, paginateListNodes, type KafkaClient } from '@aws-sdk/client-kafka';
+import { parseClusterArn } from '../arn';
+import type { Broker, ObservedCluster } from '../types';
+
+/** DescribeClusterV2 + ListNodes: the cluster and its brokers (controller nodes of KRaft clusters are skipped). */
+export async function observeCluster(kafka: KafkaClient, clusterArn: string): Promise<ObservedCluster> {
+  const [described, brokers] = await Promise.all([
+    kafka.send(new DescribeClusterV2Command({ ClusterArn: clusterArn })),
+    listBrokers(kafka, clusterArn),
+  ]);
+  const info = described.ClusterInfo;
+  const provisioned = info?.Provisioned;
+  return {
+    arn: clusterArn,
+    name: info?.ClusterName ?? parseClusterArn(clusterArn).clusterName,
+    region: parseClusterArn(clusterArn).region,
+    state: info?.State ?? 'UNKNOWN',
+    clusterType: info?.ClusterType ?? 'PROVISIONED',
+    kafkaVersion: provisioned?.CurrentBrokerSoftwareInfo?.KafkaVersion,
+    instanceType: provisioned?.BrokerNodeGroupInfo?.InstanceType,
+    enhancedMonitoring: provisioned?.EnhancedMonitoring,
+    numberOfBrokerNodes: provisioned?.NumberOfBrokerNodes,
+    configurationArn: provisioned?.CurrentBrokerSoftwareInfo?.ConfigurationArn,
+    configurationRevision: provisioned?.CurrentBrokerSoftwareInfo?.ConfigurationRevision,
+    currentVersion: info?.CurrentVersion,
+    brokers,
+  };
+}
+
+async function listBrokers(kafka: KafkaClient, clusterArn: string): Promise<Broker[]> {
+  const brokers: Broker[] = [];
+  for await (const page of paginateListNodes({ client: kafka, pageSize: 100 }, { ClusterArn: clusterArn })) {
+    for (const node of page.NodeInfoList ?? []) {
+      const info = node.BrokerNodeInfo;
+      if (info?.BrokerId === undefined) continue;
+      brokers.push({
+        id: info.BrokerId,
+        clientIp: info.ClientVpcIpAddress || undefined,
+        endpoint: info.Endpoints?.[0],
+        clientSubnet: info.ClientSubnet,
+      });
+    }
+  }
+  return brokers.sort((a, b) => a.id - b.id);
+}

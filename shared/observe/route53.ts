@@ -1,0 +1,64 @@
+import { ListResourceRecordSetsCommand, type ResourceRecordSet, type Route53Client } from '@aws-sdk/client-route-53';
+import { fqdn } from '../naming';
+import type { RecordSet } from '../types';
+
+/**
+ * Records at and under `domain`. Route 53 sorts names by their labels read right to left,
+ * so a domain's subtree is one contiguous run: start at the domain, stop when it ends.
+ */
+export async function observeRecords(route53: Route53Client, hostedZoneId: string, domain: string): Promise<RecordSet[]> {
+  const apex = fqdn(domain);
+  const inSubtree = (name: string) => name === apex || name.endsWith(`.${apex}`);
+  const records: RecordSet[] = [];
+  let start: { name?: string; type?: string; identifier?: string } = { name: apex };
+  for (;;) {
+    const page = await route53.send(
+      new ListResourceRecordSetsCommand({
+        HostedZoneId: hostedZoneId,
+        StartRecordName: start.name,
+        StartRecordType: start.type as never,
+        StartRecordIdentifier: start.identifier,
+        MaxItems: 300,
+      }),
+    );
+    for (const set of page.ResourceRecordSets ?? []) {
+      const record = toRecordSet(set);
+      if (!inSubtree(record.name)) return records;
+      records.push(record);
+    }
+    if (!page.IsTruncated) return records;
+    start = { name: page.NextRecordName, type: page.NextRecordType, identifier: page.NextRecordIdentifier };
+  }
+}
+
+/** Route 53 escapes some characters in names as \ooo octal (e.g. \052 for *): undo it. */
+function unescapeName(name: string): string {
+  return name.replace(/\\(\d{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+}
+
+export function toRecordSet(set: ResourceRecordSet): RecordSet {
+  return {
+    name: fqdn(unescapeName(set.Name!)),
+    type: set.Type!,
+    ttl: set.TTL,
+    values: set.ResourceRecords?.map((r) => r.Value!),
+    alias: set.AliasTarget
+      ? { dnsName: set.AliasTarget.DNSName!, hostedZoneId: set.AliasTarget.HostedZoneId!, evaluateTargetHealth: set.AliasTarget.EvaluateTargetHealth }
+      : undefined,
+  };
+}
+
+export function toResourceRecordSet(record: RecordSet): ResourceRecordSet {
+  if (record.alias) {
+    return {
+      Name: record.name,
+      Type: record.type as never,
+      AliasTarget: {
+        DNSName: record.alias.dnsName,
+        HostedZoneId: record.alias.hostedZoneId,
+        EvaluateTargetHealth: record.alias.evaluateTargetHealth ?? false,
+      },
+    };
+  }
+  return { Name: record.name, Type: record.type as never, TTL: record.ttl, ResourceRecords: (record.values ?? []).map((Value) => ({ Value })) };
+}

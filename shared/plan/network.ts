@@ -1,0 +1,130 @@
+import type { ClusterConfig } from '../config/schema';
+import type { DesiredEndpoint, DesiredState } from '../desired';
+import { ownedRole, roleKey } from '../naming';
+import type { ObservedState } from '../state';
+import type { ObservedListener, ObservedTargetGroup } from '../types';
+import type { Action, Conflict, TargetGroupRef } from './types';
+
+export interface NetworkPlan {
+  actions: Action[];
+  conflicts: Conflict[];
+  warnings: string[];
+  /** Endpoints blocked by a conflict: their DNS name is left alone too. */
+  blocked: Set<string>;
+}
+
+/**
+ * Pure diff of listeners, target groups and targets. Resources are matched by their
+ * ownership tags, never by port alone: a listener on a wanted port that carries no tags of
+ * ours is a conflict, reported and left alone.
+ */
+export function planNetwork(config: ClusterConfig, desired: DesiredState, observed: ObservedState): NetworkPlan {
+  const clusterArn = observed.cluster.arn;
+  const plan: NetworkPlan = { actions: [], conflicts: [], warnings: [], blocked: new Set() };
+  const listenersByPort = new Map(observed.listeners.map((l) => [l.port, l]));
+  const groupsByName = new Map(observed.targetGroups.map((g) => [g.name, g]));
+  const keptListeners = new Set<string>();
+  const keptGroups = new Set<string>();
+
+  for (const endpoint of desired.endpoints) {
+    const listener = listenersByPort.get(endpoint.port);
+    const listenerRole = listener && ownedRole(listener.tags, clusterArn);
+    if (listener && !listenerRole) {
+      plan.conflicts.push({
+        resource: `listener :${endpoint.port}`,
+        message: `port ${endpoint.port} (wanted for ${endpoint.key}) has a listener this tool does not own (${listener.arn}); left alone, ${endpoint.key} stays unmapped until it is removed or brokerPortBase changes`,
+      });
+      plan.blocked.add(endpoint.key);
+      continue;
+    }
+
+    const group = groupsByName.get(endpoint.targetGroupName);
+    if (group && !ownedRole(group.tags, clusterArn)) {
+      plan.conflicts.push({
+        resource: `target group ${group.name}`,
+        message: `target group ${group.name} exists but is not tagged as this cluster's ${endpoint.key}; left alone`,
+      });
+      plan.blocked.add(endpoint.key);
+      continue;
+    }
+    if (group && (group.port !== desired.targetPort || group.protocol !== 'TLS')) {
+      plan.conflicts.push({
+        resource: `target group ${group.name}`,
+        message: `target group ${group.name} forwards ${group.protocol}:${group.port} but ${config.authentication} needs TLS:${desired.targetPort}; delete it to let the tool recreate it`,
+      });
+      plan.blocked.add(endpoint.key);
+      continue;
+    }
+
+    if (group) keptGroups.add(group.arn);
+    else plan.actions.push(createTargetGroup(endpoint, desired, observed));
+    const groupRef: TargetGroupRef = { name: endpoint.targetGroupName, arn: group?.arn };
+
+    if (!listener) {
+      plan.actions.push({
+        type: 'create-listener',
+        resource: endpoint.key,
+        port: endpoint.port,
+        certificateArn: config.certificateArn,
+        targetGroup: groupRef,
+        tags: endpoint.tags,
+      });
+    } else {
+      keptListeners.add(listener.arn);
+      const reason = listenerDrift(listener, endpoint, config.certificateArn, group);
+      if (reason) {
+        plan.actions.push({ type: 'modify-listener', resource: endpoint.key, listenerArn: listener.arn, port: endpoint.port, certificateArn: config.certificateArn, targetGroup: groupRef, reason });
+      }
+    }
+    plan.actions.push(...targetChanges(endpoint, groupRef, group, desired.targetPort));
+  }
+
+  // Owned resources nothing wants any more: listeners first, their groups after (apply orders them).
+  for (const listener of observed.listeners) {
+    const role = ownedRole(listener.tags, clusterArn);
+    if (role && !keptListeners.has(listener.arn)) {
+      plan.actions.push({ type: 'delete-listener', resource: roleKey(role), listenerArn: listener.arn, port: listener.port });
+    }
+  }
+  for (const group of observed.targetGroups) {
+    const role = ownedRole(group.tags, clusterArn);
+    if (role && !keptGroups.has(group.arn)) {
+      plan.actions.push({ type: 'delete-target-group', resource: roleKey(role), arn: group.arn, name: group.name });
+    }
+  }
+  return plan;
+}
+
+function createTargetGroup(endpoint: DesiredEndpoint, desired: DesiredState, observed: ObservedState): Action {
+  return {
+    type: 'create-target-group',
+    resource: endpoint.key,
+    name: endpoint.targetGroupName,
+    port: desired.targetPort,
+    vpcId: observed.loadBalancer.vpcId,
+    tags: endpoint.tags,
+  };
+}
+
+function listenerDrift(listener: ObservedListener, endpoint: DesiredEndpoint, certificateArn: string, group?: ObservedTargetGroup): string | undefined {
+  if (!group || listener.targetGroupArn !== group.arn) return `forwards to ${listener.targetGroupArn ?? 'nothing'} instead of ${endpoint.targetGroupName}`;
+  if (listener.protocol !== 'TLS') return `protocol ${listener.protocol} instead of TLS`;
+  if (listener.certificateArns[0] !== certificateArn) return `certificate ${listener.certificateArns[0] ?? 'none'} instead of the configured one`;
+  return undefined;
+}
+
+function targetChanges(endpoint: DesiredEndpoint, ref: TargetGroupRef, group: ObservedTargetGroup | undefined, port: number): Action[] {
+  // Draining targets are on their way out already: neither re-deregister nor count them as present.
+  const current = new Set((group?.targets ?? []).filter((t) => t.state !== 'draining' && t.port === port).map((t) => t.ip));
+  const wanted = new Set(endpoint.targetIps);
+  const toRegister = endpoint.targetIps.filter((ip) => !current.has(ip));
+  const toDeregister = (group?.targets ?? [])
+    .filter((t) => t.state !== 'draining' && (!wanted.has(t.ip) || t.port !== port))
+    .map((t) => ({ ip: t.ip, port: t.port }));
+  const actions: Action[] = [];
+  if (toRegister.length) actions.push({ type: 'register-targets', resource: endpoint.key, targetGroup: ref, ips: toRegister, port });
+  if (toDeregister.length && group) {
+    actions.push({ type: 'deregister-targets', resource: endpoint.key, targetGroupArn: group.arn, targets: toDeregister });
+  }
+  return actions;
+}

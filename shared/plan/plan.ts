@@ -1,0 +1,52 @@
+import type { ClusterConfig } from '../config/schema';
+import { desiredState } from '../desired';
+import { UnsupportedClusterError } from '../errors';
+import type { ObservedState } from '../state';
+import { uncoveredHosts } from './certificate';
+import { checkLimits } from './limits';
+import { planNetwork } from './network';
+import { planRecords } from './records';
+import type { Action, Plan } from './types';
+
+/**
+ * Pure: config + observed state -> the actions that make AWS match the brokers.
+ * Throws PlanError/UnsupportedClusterError before anything is written when the
+ * cluster cannot be mapped at all.
+ */
+export function planCluster(config: ClusterConfig, observed: ObservedState): Plan {
+  const { cluster } = observed;
+  if (cluster.clusterType === 'SERVERLESS') {
+    throw new UnsupportedClusterError(`${cluster.name} is an MSK Serverless cluster: not supported, serverless clusters have no brokers to map`);
+  }
+  const desired = desiredState(config, observed);
+  checkLimits(config, desired, observed);
+
+  const network = planNetwork(config, desired, observed);
+  const records = planRecords(config, desired, observed, network.blocked);
+  const warnings = [...network.warnings, ...certificateWarnings(observed, desired.endpoints.map((e) => e.host))];
+  const missingIps = cluster.brokers.filter((b) => !b.clientIp).map((b) => b.id);
+  if (missingIps.length) warnings.push(`broker(s) ${missingIps.join(', ')} have no client IP yet: listener and name prepared, targets follow once MSK reports the IP`);
+
+  const actions: Action[] = [...network.actions];
+  if (records.changes.length) actions.push({ type: 'change-records', resource: 'dns', changes: records.changes });
+
+  const waiting = cluster.state !== 'ACTIVE';
+  return {
+    clusterArn: cluster.arn,
+    clusterName: cluster.name,
+    status: waiting ? 'waiting' : 'ready',
+    waitingReason: waiting ? `cluster is ${cluster.state}; changes are applied once it is ACTIVE again (the next event or scheduled run picks them up)` : undefined,
+    actions,
+    conflicts: [...network.conflicts, ...records.conflicts],
+    warnings,
+  };
+}
+
+function certificateWarnings(observed: ObservedState, hosts: string[]): string[] {
+  if (!observed.certificate) return [];
+  const missing = uncoveredHosts(observed.certificate, hosts);
+  if (!missing.length) return [];
+  return [
+    `certificate ${observed.certificate.domainName} does not cover ${missing.join(', ')}: clients of ${missing.length === 1 ? 'that name' : 'those names'} will fail the TLS handshake; add the names (or a wildcard *.<domain>) to the certificate`,
+  ];
+}

@@ -1,0 +1,105 @@
+import type { ClusterConfig } from '../config/schema';
+import type { DesiredEndpoint, DesiredState } from '../desired';
+import { fqdn, parseRegistryValue, registryName, registryValue, MANAGED_BY } from '../naming';
+import type { ObservedState } from '../state';
+import type { RecordSet } from '../types';
+import type { Conflict, RecordChange } from './types';
+
+export interface RecordsPlan {
+  changes: RecordChange[];
+  conflicts: Conflict[];
+}
+
+/**
+ * Pure diff of the Route 53 names. Ownership lives in a TXT registry record beside each
+ * name (as external-dns does): a name is ours only when its registry says so, and only
+ * then is it updated or deleted. New names use CREATE, which Route 53 refuses if someone
+ * else made the name in the meantime.
+ */
+export function planRecords(config: ClusterConfig, desired: DesiredState, observed: ObservedState, blocked: Set<string>): RecordsPlan {
+  const clusterArn = observed.cluster.arn;
+  const plan: RecordsPlan = { changes: [], conflicts: [] };
+  const byName = groupByName(observed.records);
+  const wantedNames = new Set<string>();
+
+  for (const endpoint of desired.endpoints) {
+    if (blocked.has(endpoint.key)) continue;
+    const name = fqdn(endpoint.host);
+    const registry = registryName(endpoint.host);
+    wantedNames.add(name);
+    const wantRecord = recordFor(config, endpoint, observed);
+    const wantRegistry: RecordSet = { name: registry, type: 'TXT', ttl: config.recordTtl, values: [registryValue(clusterArn, endpoint.role)] };
+
+    const existing = byName.get(name) ?? [];
+    const existingRegistry = (byName.get(registry) ?? []).find((r) => r.type === 'TXT');
+    const owner = existingRegistry && registryOwner(existingRegistry);
+
+    if (existingRegistry && owner !== clusterArn) {
+      const who = owner ? `registered to ${owner}` : `has a TXT record at ${registry} not written by this tool`;
+      plan.conflicts.push({ resource: `record ${name}`, message: `${name} ${who}; left alone` });
+      continue;
+    }
+    if (!owner && existing.length > 0) {
+      plan.conflicts.push({
+        resource: `record ${name}`,
+        message: `${name} already exists (${existing.map((r) => r.type).join(', ')}) and was not created by this tool; left alone — delete it to let the tool manage the name`,
+      });
+      continue;
+    }
+
+    const current = existing.find((r) => r.type === wantRecord.type);
+    for (const stale of existing.filter((r) => r.type !== wantRecord.type)) {
+      plan.changes.push({ action: 'DELETE', record: stale }); // e.g. CNAME -> alias after a recordType change
+    }
+    if (!current) plan.changes.push({ action: 'CREATE', record: wantRecord });
+    else if (!sameRecord(current, wantRecord)) plan.changes.push({ action: 'UPSERT', record: wantRecord });
+
+    if (!existingRegistry) plan.changes.push({ action: 'CREATE', record: wantRegistry });
+    else if (!sameRecord(existingRegistry, wantRegistry)) plan.changes.push({ action: 'UPSERT', record: wantRegistry });
+  }
+
+  // Names whose registry says they are ours but that nothing wants any more.
+  for (const [registry, records] of byName) {
+    const txt = records.find((r) => r.type === 'TXT');
+    if (!txt || registryOwner(txt) !== clusterArn) continue;
+    const name = registry.replace(/^_msk-custom-domain\./, '');
+    if (name === registry || wantedNames.has(name)) continue;
+    if (desired.endpoints.some((e) => blocked.has(e.key) && fqdn(e.host) === name)) continue;
+    for (const record of byName.get(name) ?? []) plan.changes.push({ action: 'DELETE', record });
+    plan.changes.push({ action: 'DELETE', record: txt });
+  }
+  return plan;
+}
+
+function recordFor(config: ClusterConfig, endpoint: DesiredEndpoint, observed: ObservedState): RecordSet {
+  const lb = observed.loadBalancer;
+  if (config.recordType === 'cname') {
+    return { name: fqdn(endpoint.host), type: 'CNAME', ttl: config.recordTtl, values: [fqdn(lb.dnsName)] };
+  }
+  return { name: fqdn(endpoint.host), type: 'A', alias: { dnsName: fqdn(lb.dnsName), hostedZoneId: lb.canonicalHostedZoneId } };
+}
+
+function registryOwner(txt: RecordSet): string | undefined {
+  for (const value of txt.values ?? []) {
+    const parsed = parseRegistryValue(value);
+    if (parsed.heritage === MANAGED_BY && parsed.owner) return parsed.owner;
+  }
+  return undefined;
+}
+
+function groupByName(records: RecordSet[]): Map<string, RecordSet[]> {
+  const map = new Map<string, RecordSet[]>();
+  for (const record of records) map.set(record.name, [...(map.get(record.name) ?? []), record]);
+  return map;
+}
+
+/** Alias comparisons ignore case and the trailing dot; Route 53 may return `dualstack.` prefixes. */
+function sameRecord(a: RecordSet, b: RecordSet): boolean {
+  if (a.type !== b.type) return false;
+  if (a.alias || b.alias) {
+    if (!a.alias || !b.alias) return false;
+    const norm = (n: string) => fqdn(n).replace(/^dualstack\./, '');
+    return norm(a.alias.dnsName) === norm(b.alias.dnsName) && a.alias.hostedZoneId === b.alias.hostedZoneId;
+  }
+  return a.ttl === b.ttl && JSON.stringify([...(a.values ?? [])].sort()) === JSON.stringify([...(b.values ?? [])].sort());
+}

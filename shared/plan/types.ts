@@ -1,0 +1,44 @@
+import type { PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
+import type { RecordSet } from '../types';
+
+/** A target group named in a plan: known by ARN, or created earlier in the same apply. */
+export interface TargetGroupRef {
+  name: string;
+  arn?: string;
+}
+
+export interface RecordChange {
+  action: 'CREATE' | 'UPSERT' | 'DELETE';
+  record: RecordSet;
+}
+
+export type Action =
+  | { type: 'create-target-group'; resource: string; name: string; port: number; vpcId: string; tags: Record<string, string> }
+  | { type: 'create-listener'; resource: string; port: number; certificateArn: string; targetGroup: TargetGroupRef; tags: Record<string, string> }
+  | { type: 'modify-listener'; resource: string; listenerArn: string; port: number; certificateArn: string; targetGroup: TargetGroupRef; reason: string }
+  | { type: 'register-targets'; resource: string; targetGroup: TargetGroupRef; ips: string[]; port: number }
+  | { type: 'deregister-targets'; resource: string; targetGroupArn: string; targets: { ip: string; port: number }[] }
+  | { type: 'change-records'; resource: string; changes: RecordChange[] }
+  | { type: 'delete-listener'; resource: string; listenerArn: string; port: number }
+  | { type: 'delete-target-group'; resource: string; arn: string; name: string }
+  | { type: 'put-alarm'; resource: string; alarm: PutMetricAlarmCommandInput; reason: 'create' | 'update' }
+  | { type: 'delete-alarms'; resource: string; names: string[] };
+
+export type ActionType = Action['type'];
+
+/** Something the tool wants but may not touch: reported, never overwritten. */
+export interface Conflict {
+  resource: string;
+  message: string;
+}
+
+export interface Plan {
+  clusterArn: string;
+  clusterName: string;
+  /** `waiting`: the cluster is not ACTIVE; the actions show what would be done once it is. */
+  status: 'ready' | 'waiting';
+  waitingReason?: string;
+  actions: Action[];
+  conflicts: Conflict[];
+  warnings: string[];
+}

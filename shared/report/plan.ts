@@ -1,0 +1,53 @@
+import Table from 'cli-table3';
+import type { Plan, RecordChange } from '../plan/types';
+
+type Row = [sign: string, what: string, resource: string, detail: string];
+
+const SIGN = { create: '+', change: '~', delete: '-' } as const;
+
+/** One row per visible change, Terraform-style signs: + create, ~ change, - delete. */
+export function planRows(plan: Plan): Row[] {
+  return plan.actions.flatMap((action): Row[] => {
+    switch (action.type) {
+      case 'create-target-group': return [[SIGN.create, 'target group', action.resource, `${action.name} TLS:${action.port}`]];
+      case 'create-listener': return [[SIGN.create, 'listener', action.resource, `:${action.port} TLS -> ${action.targetGroup.name}`]];
+      case 'modify-listener': return [[SIGN.change, 'listener', action.resource, `:${action.port} ${action.reason}`]];
+      case 'register-targets': return [[SIGN.create, 'targets', action.resource, action.ips.map((ip) => `${ip}:${action.port}`).join(', ')]];
+      case 'deregister-targets': return [[SIGN.delete, 'targets', action.resource, action.targets.map((t) => `${t.ip}:${t.port}`).join(', ')]];
+      case 'delete-listener': return [[SIGN.delete, 'listener', action.resource, `:${action.port}`]];
+      case 'delete-target-group': return [[SIGN.delete, 'target group', action.resource, action.name]];
+      case 'change-records': return action.changes.map(recordRow);
+      case 'put-alarm': return [[action.reason === 'create' ? SIGN.create : SIGN.change, 'alarm', action.resource, `${action.alarm.MetricName} ${action.alarm.ComparisonOperator === 'GreaterThanThreshold' ? '>' : '>='} ${action.alarm.Threshold}`]];
+      case 'delete-alarms': return action.names.map((name): Row => [SIGN.delete, 'alarm', action.resource, name]);
+    }
+  });
+}
+
+function recordRow(change: RecordChange): Row {
+  const sign = change.action === 'CREATE' ? SIGN.create : change.action === 'UPSERT' ? SIGN.change : SIGN.delete;
+  const { record } = change;
+  const target = record.alias ? `alias ${record.alias.dnsName}` : (record.values ?? []).join(' ');
+  return [sign, `${record.type} record`, record.name, target];
+}
+
+export function planSummary(plan: Plan): string {
+  const rows = planRows(plan);
+  const count = (sign: string) => rows.filter((r) => r[0] === sign).length;
+  return `${count(SIGN.create)} to add, ${count(SIGN.change)} to change, ${count(SIGN.delete)} to remove`;
+}
+
+export function formatPlan(plan: Plan): string {
+  const lines = [`Cluster ${plan.clusterName} (${plan.clusterArn})`];
+  if (plan.status === 'waiting') lines.push(`  WAITING: ${plan.waitingReason}`);
+  const rows = planRows(plan);
+  if (rows.length === 0) {
+    lines.push('  No changes: load balancer, targets and DNS match the brokers.');
+  } else {
+    const table = new Table({ head: ['', 'what', 'for', 'detail'], style: { head: [], border: [] } });
+    table.push(...rows);
+    lines.push(table.toString(), `  Plan: ${planSummary(plan)}.`);
+  }
+  for (const c of plan.conflicts) lines.push(`  CONFLICT ${c.resource}: ${c.message}`);
+  for (const w of plan.warnings) lines.push(`  WARNING: ${w}`);
+  return lines.join('\n');
+}

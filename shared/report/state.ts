@@ -1,0 +1,22 @@
+import Table from 'cli-table3';
+import type { ObservedState } from '../state';
+import type { ClusterConfig } from '../config/schema';
+import { fqdn, hostName, ownedRole, roleKey } from '../naming';
+
+/** The resulting mapping as a person checks it: port -> target group -> IPs -> DNS name. */
+export function formatState(config: ClusterConfig, state: ObservedState): string {
+  const groups = new Map(state.targetGroups.map((g) => [g.arn, g]));
+  const table = new Table({ head: ['port', 'for', 'target group', 'targets', 'DNS name'], style: { head: [], border: [] } });
+  const names = new Map(
+    state.records.filter((r) => r.type === 'A' || r.type === 'CNAME').map((r) => [r.name, r]),
+  );
+  for (const listener of [...state.listeners].sort((a, b) => a.port - b.port)) {
+    const role = ownedRole(listener.tags, state.cluster.arn);
+    const group = listener.targetGroupArn ? groups.get(listener.targetGroupArn) : undefined;
+    const targets = (group?.targets ?? []).map((t) => `${t.ip}${t.state && t.state !== 'healthy' ? ` (${t.state})` : ''}`).join(', ');
+    const key = role ? roleKey(role) : 'not managed';
+    const dns = role && names.has(fqdn(hostName(config, role))) ? hostName(config, role) : '';
+    table.push([String(listener.port), key, group?.name ?? '', targets, dns]);
+  }
+  return table.toString();
+}

@@ -1,0 +1,17 @@
+import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import type { Certificate, LoadBalancer, ObservedCluster, ObservedListener, ObservedTargetGroup, RecordSet } from './types';
+
+/** Everything `observe` read for one cluster: the input of the pure planner. */
+export interface ObservedState {
+  cluster: ObservedCluster;
+  loadBalancer: LoadBalancer;
+  /** Every listener on the load balancer, with its tags (ours or not). */
+  listeners: ObservedListener[];
+  /** Target groups that may be ours: named with this cluster's prefix, with tags and targets. */
+  targetGroups: ObservedTargetGroup[];
+  /** Records under the configured domain (managed names and their registry TXT records). */
+  records: RecordSet[];
+  certificate?: Certificate;
+  /** Alarms under this cluster's prefix (undefined when alarms are disabled). */
+  alarms?: MetricAlarm[];
+}

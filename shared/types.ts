@@ -1,0 +1,89 @@
+// Domain types shared by observe, desired, plan and apply. Plain data only.
+
+/** A broker as MSK reports it (ListNodes). `clientIp` is absent until the broker exists. */
+export interface Broker {
+  id: number;
+  clientIp?: string;
+  /** AWS-native broker host name, e.g. b-1.mycluster.abc123.c2.kafka.us-east-1.amazonaws.com */
+  endpoint?: string;
+  clientSubnet?: string;
+}
+
+export type ClusterState =
+  | 'ACTIVE' | 'CREATING' | 'DELETING' | 'FAILED' | 'HEALING' | 'MAINTENANCE' | 'REBOOTING_BROKER' | 'UPDATING';
+
+export interface ObservedCluster {
+  arn: string;
+  name: string;
+  region: string;
+  state: ClusterState | string;
+  clusterType: 'PROVISIONED' | 'SERVERLESS' | string;
+  kafkaVersion?: string;
+  instanceType?: string;
+  enhancedMonitoring?: string;
+  numberOfBrokerNodes?: number;
+  configurationArn?: string;
+  configurationRevision?: number;
+  /** Needed by UpdateClusterConfiguration (optimistic locking). */
+  currentVersion?: string;
+  brokers: Broker[];
+}
+
+export interface LoadBalancer {
+  arn: string;
+  dnsName: string;
+  canonicalHostedZoneId: string;
+  vpcId: string;
+  type: string;
+}
+
+export type Tags = Record<string, string>;
+
+export interface ObservedListener {
+  arn: string;
+  port: number;
+  protocol: string;
+  certificateArns: string[];
+  /** Target group of the default forward action, when there is exactly one. */
+  targetGroupArn?: string;
+  tags: Tags;
+}
+
+export interface ObservedTarget {
+  ip: string;
+  port: number;
+  state?: string;
+}
+
+export interface ObservedTargetGroup {
+  arn: string;
+  name: string;
+  port: number;
+  protocol: string;
+  vpcId?: string;
+  loadBalancerArns: string[];
+  targets: ObservedTarget[];
+  tags: Tags;
+}
+
+export interface AliasTarget {
+  dnsName: string;
+  hostedZoneId: string;
+  evaluateTargetHealth?: boolean;
+}
+
+/** A Route 53 record set, names fully qualified with a trailing dot, lower case. */
+export interface RecordSet {
+  name: string;
+  type: 'A' | 'CNAME' | 'TXT' | string;
+  ttl?: number;
+  values?: string[];
+  alias?: AliasTarget;
+}
+
+export interface Certificate {
+  arn: string;
+  domainName: string;
+  subjectAlternativeNames: string[];
+  status?: string;
+}

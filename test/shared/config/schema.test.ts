@@ -1,0 +1,70 @@
+import { describe, expect, test } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, parseConfig } from '../../../shared/config/load';
+import { ConfigError } from '../../../shared/errors';
+
+const valid = {
+  clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/orders/6f1c2a9e-8d3b-4c7a-9e51-0a1b2c3d4e5f-2',
+  domain: 'Kafka.Example.com.',
+  hostedZoneId: 'Z0123456789ABC',
+  loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/msk/0123456789abcdef',
+  certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
+};
+
+function errorOf(raw: unknown): string {
+  try {
+    parseConfig(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  test('fills sensible defaults and normalises the domain', () => {
+    const [cluster] = parseConfig({ clusters: [valid] }).clusters;
+    expect(cluster).toMatchObject({
+      domain: 'kafka.example.com',
+      authentication: 'iam',
+      bootstrapPort: 9000,
+      brokerPortBase: 9000,
+      scaleIn: 'delete',
+      recordType: 'alias',
+      advertisedListeners: 'none',
+      brokerHostTemplate: 'b-{id}',
+      bootstrapHost: 'bootstrap',
+    });
+    expect(cluster.alarms.thresholdPercent).toBe(80);
+  });
+
+  test.each([
+    [{ ...valid, clusterArn: 'arn:aws:kafka:eu-west-1:123:cluster/x' }, 'clusters[0].clusterArn: must be an MSK cluster ARN'],
+    [{ ...valid, brokerPortBase: 70000 }, 'clusters[0].brokerPortBase'],
+    [{ ...valid, scaleIn: 'drop' }, 'clusters[0].scaleIn'],
+    [{ ...valid, loadBalancerArn: valid.loadBalancerArn.replace('/net/', '/app/') }, 'must be a Network Load Balancer ARN'],
+    [{ ...valid, domain: 'not a domain' }, 'clusters[0].domain: must be a DNS domain'],
+    [{ ...valid, brokerHostTemplate: 'broker' }, 'must be a DNS label containing {id}'],
+    [{ ...valid, bootstrapPorts: 9000 }, 'clusters[0]: Unrecognized key: "bootstrapPorts"'],
+  ])('names the bad field: %#', (cluster, expected) => {
+    expect(errorOf({ clusters: [cluster] })).toContain(expected);
+  });
+
+  test('refuses an empty or duplicated cluster list', () => {
+    expect(errorOf({ clusters: [] })).toContain('list at least one cluster');
+    expect(errorOf({ clusters: [valid, valid] })).toContain('clusters[1].clusterArn: this cluster is listed twice');
+  });
+
+  test('reads JSON and YAML files and says which file is wrong', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcd-config-'));
+    writeFileSync(join(dir, 'a.json'), JSON.stringify({ clusters: [valid] }));
+    writeFileSync(join(dir, 'b.yaml'), `clusters:\n  - clusterArn: ${valid.clusterArn}\n    domain: kafka.example.com\n    hostedZoneId: Z0123456789ABC\n    loadBalancerArn: ${valid.loadBalancerArn}\n    certificateArn: ${valid.certificateArn}\n    scaleIn: keep\n`);
+    writeFileSync(join(dir, 'bad.json'), '{"clusters": [');
+    expect((await loadConfig(join(dir, 'a.json'))).clusters).toHaveLength(1);
+    expect((await loadConfig(join(dir, 'b.yaml'))).clusters[0].scaleIn).toBe('keep');
+    await expect(loadConfig(join(dir, 'bad.json'))).rejects.toThrow(/bad\.json is neither valid JSON nor YAML/);
+    await expect(loadConfig(join(dir, 'missing.json'))).rejects.toThrow(/cannot read config file .*missing\.json/);
+  });
+});
