@@ -72,7 +72,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (error) {
     throw new ConfigError(`MSK_CUSTOM_DOMAIN_CONFIG is not JSON: ${errorMessage(error)}`, { cause: error });
   }
-  return parseConfig(raw, 'MSK_CUSTOM_DOMAIN_CONFIG');
+  const config = parseConfig(raw, 'MSK_CUSTOM_DOMAIN_CONFIG');
+  // The stack's own alarm topic is the default destination; a cluster may name another.
+  const topic = env.ALARM_TOPIC_ARN;
+  if (topic) for (const cluster of config.clusters) cluster.alarms.snsTopicArn ??= topic;
+  return config;
 }
 
 export const handler = middy(async (event: unknown) =>

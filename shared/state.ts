@@ -12,6 +12,6 @@ export interface ObservedState {
   /** Records under the configured domain (managed names and their registry TXT records). */
   records: RecordSet[];
   certificate?: Certificate;
-  /** Alarms under this cluster's prefix (undefined when alarms are disabled). */
-  alarms?: MetricAlarm[];
+  /** Alarms under this cluster's name prefix: the only alarms the tool owns. */
+  alarms: MetricAlarm[];
 }

@@ -3,7 +3,9 @@ import type { ClusterConfig } from '../config/schema';
 import { targetGroupPrefix } from '../naming';
 import { parseClusterArn } from '../arn';
 import type { ObservedState } from '../state';
+import { alarmPrefix } from '../alarms/desired';
 import { observeCertificate } from './acm';
+import { observeAlarms } from './cloudwatch';
 import { observeNetwork } from './elbv2';
 import { observeCluster } from './msk';
 import { observeRecords } from './route53';
@@ -11,11 +13,13 @@ import { observeRecords } from './route53';
 /** Reads everything the planner needs for one cluster; independent reads run in parallel. */
 export async function observe(clients: AwsClients, config: ClusterConfig): Promise<ObservedState> {
   const { clusterName } = parseClusterArn(config.clusterArn);
-  const [cluster, network, records, certificate] = await Promise.all([
+  const [cluster, network, records, certificate, alarms] = await Promise.all([
     observeCluster(clients.kafka, config.clusterArn),
     observeNetwork(clients.elbv2, config.loadBalancerArn, targetGroupPrefix(config.clusterArn, clusterName)),
     observeRecords(clients.route53, config.hostedZoneId, config.domain),
     observeCertificate(clients.acm, config.certificateArn),
+    // Read even when disabled: turning alarms off must remove the ones the tool made.
+    observeAlarms(clients.cloudwatch, alarmPrefix(clusterName, config.clusterArn)),
   ]);
-  return { cluster, ...network, records, certificate };
+  return { cluster, ...network, records, certificate, alarms };
 }

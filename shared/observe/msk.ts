@@ -4,11 +4,18 @@ import type { Broker, ObservedCluster } from '../types';
 
 /** DescribeClusterV2 + ListNodes: the cluster and its brokers (controller nodes of KRaft clusters are skipped). */
 export async function observeCluster(kafka: KafkaClient, clusterArn: string): Promise<ObservedCluster> {
-  const [described, brokers] = await Promise.all([
+  // In parallel to save a round trip; ListNodes has no meaning (and may fail) for serverless clusters.
+  const [described, nodes] = await Promise.all([
     kafka.send(new DescribeClusterV2Command({ ClusterArn: clusterArn })),
-    listBrokers(kafka, clusterArn),
+    listBrokers(kafka, clusterArn).then(
+      (brokers) => ({ brokers }),
+      (error: unknown) => ({ error }),
+    ),
   ]);
   const info = described.ClusterInfo;
+  const serverless = info?.ClusterType === 'SERVERLESS';
+  if ('error' in nodes && !serverless) throw nodes.error;
+  const brokers = 'brokers' in nodes ? nodes.brokers : [];
   const provisioned = info?.Provisioned;
   return {
     arn: clusterArn,

@@ -3,6 +3,7 @@ import { desiredState } from '../desired';
 import { UnsupportedClusterError } from '../errors';
 import type { ObservedState } from '../state';
 import { uncoveredHosts } from './certificate';
+import { planAlarms } from './alarms';
 import { checkLimits } from './limits';
 import { planNetwork } from './network';
 import { planRecords } from './records';
@@ -23,12 +24,14 @@ export function planCluster(config: ClusterConfig, observed: ObservedState): Pla
 
   const network = planNetwork(config, desired, observed);
   const records = planRecords(config, desired, observed, network.blocked);
-  const warnings = [...network.warnings, ...certificateWarnings(observed, desired.endpoints.map((e) => e.host))];
+  const alarms = planAlarms(config, observed);
+  const warnings = [...network.warnings, ...certificateWarnings(observed, desired.endpoints.map((e) => e.host)), ...alarms.warnings];
   const missingIps = cluster.brokers.filter((b) => !b.clientIp).map((b) => b.id);
   if (missingIps.length) warnings.push(`broker(s) ${missingIps.join(', ')} have no client IP yet: listener and name prepared, targets follow once MSK reports the IP`);
 
   const actions: Action[] = [...network.actions];
   if (records.changes.length) actions.push({ type: 'change-records', resource: 'dns', changes: records.changes });
+  actions.push(...alarms.actions);
 
   const waiting = cluster.state !== 'ACTIVE';
   return {

@@ -1,0 +1,71 @@
+import { createAwsClients, type AwsClients } from '../../shared/aws/clients';
+import { parseConfig } from '../../shared/config/load';
+import type { ClusterConfig, ClusterConfigInput } from '../../shared/config/schema';
+import { reconcileCluster, type ReconcileOutcome } from '../../shared/reconcile';
+import { AwsWorld } from '../world';
+
+/** A broker's client IP in the embedded VPC: three subnets, like a 3-AZ cluster. */
+export function brokerIp(id: number, generation = 0): string {
+  return `10.0.${(id - 1) % 3 + 1}.${10 + id + generation * 100}`;
+}
+
+export function brokersFor(ids: number[]) {
+  return ids.map((id) => ({ id, ip: brokerIp(id) }));
+}
+
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+export interface Scenario {
+  world: AwsWorld;
+  config: ClusterConfig;
+  clients: AwsClients;
+  clusterArn: string;
+  lbArn: string;
+  zoneId: string;
+  /** One full reconcile, as the Lambda and the CLI run it. */
+  reconcile(options?: { apply?: boolean }): Promise<ReconcileOutcome>;
+}
+
+export interface ScenarioOptions {
+  brokerIds?: number[];
+  latencyMs?: number;
+  clusterName?: string;
+  kafkaVersion?: string;
+  config?: Partial<ClusterConfigInput>;
+  /** Certificate names; default a wildcard for the domain plus the domain itself. */
+  certificateNames?: string[];
+}
+
+/**
+ * The embedded world the tests, the demo and the benchmark share: one MSK cluster, one NLB,
+ * one hosted zone and one ACM certificate, driven through the real SDK clients.
+ */
+export function createScenario(options: ScenarioOptions = {}): Scenario {
+  const world = AwsWorld.install({ latencyMs: options.latencyMs ?? 0 });
+  const clusterArn = world.msk.addCluster({
+    name: options.clusterName ?? 'orders',
+    brokers: brokersFor(options.brokerIds ?? [1, 2, 3]),
+    kafkaVersion: options.kafkaVersion ?? '3.6.0',
+    instanceType: 'kafka.m5.large',
+    enhancedMonitoring: 'PER_BROKER',
+  });
+  const lbArn = world.elbv2.addLoadBalancer({ name: 'msk-orders' });
+  const zoneId = world.route53.addHostedZone({ name: 'example.com' });
+  const [domainName, ...sans] = options.certificateNames ?? ['kafka.example.com', '*.kafka.example.com'];
+  const certArn = world.acm.addCertificate({ domainName, subjectAlternativeNames: sans });
+  const config = parseConfig({
+    clusters: [{ clusterArn, domain: 'kafka.example.com', hostedZoneId: zoneId, loadBalancerArn: lbArn, certificateArn: certArn, ...options.config }],
+  }).clusters[0];
+  const clients = createAwsClients(world.region);
+  return {
+    world,
+    config,
+    clients,
+    clusterArn,
+    lbArn,
+    zoneId,
+    reconcile: ({ apply = true } = {}) => reconcileCluster(clients, config, { apply, dnsWait: { minDelaySeconds: 0.01, maxWaitSeconds: 5 } }),
+  };
+}

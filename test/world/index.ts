@@ -1,0 +1,151 @@
+// The embedded AWS world: stateful models of MSK, ELBv2, Route 53, ACM and CloudWatch,
+// plugged in under the real SDK v3 clients with aws-sdk-client-mock. Production code keeps
+// doing `new XClient({ region })` and `client.send(new XCommand(input))`.
+//
+// Note: the mock replaces `Client#send`, so the SDK middleware (retries, id normalisation,
+// serialisation) does not run. A throttling fault therefore reaches the caller directly,
+// exactly once per injected failure, instead of being retried by the SDK.
+import { ACMClient } from '@aws-sdk/client-acm';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { KafkaClient } from '@aws-sdk/client-kafka';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { mockClient } from 'aws-sdk-client-mock';
+import { AcmModel } from './acm';
+import { CloudWatchModel } from './cloudwatch';
+import { clone, IdGen, metadata, sleep, type Env, type Handlers, type ServiceName } from './common';
+import { Elbv2Model } from './elbv2';
+import { Faults, isWrite, type CallRecord } from './faults';
+import { MskModel } from './msk';
+import { Route53Model } from './route53';
+
+export type { CertificateSeed } from './acm';
+export type { WorldAlarm } from './cloudwatch';
+export type { Env, ServiceName } from './common';
+export type { LoadBalancerSeed, ListenerSeed, TargetGroupSeed, WorldTarget } from './elbv2';
+export { SimulatedInterruption, isWrite, type CallRecord, type FaultError, type FaultSpec } from './faults';
+export type { BrokerSeed, ClusterSeed, WorldBroker, WorldCluster, WorldOperation } from './msk';
+export type { HostedZoneSeed } from './route53';
+export { AcmModel, CloudWatchModel, Elbv2Model, Faults, MskModel, Route53Model };
+
+export interface WorldOptions {
+  region?: string;
+  accountId?: string;
+  /** Every call waits this long before answering (parallelism benchmarks). */
+  latencyMs?: number;
+  /** A Route 53 change is INSYNC once this much time has passed since it was submitted. */
+  insyncAfterMs?: number;
+  /** Polls an MSK operation answers "in progress" before it completes (default 1). */
+  operationPolls?: number;
+  /** Clock used for timestamps and INSYNC (default Date.now). */
+  now?: () => number;
+  /** Seed of the deterministic id generator. */
+  seed?: string;
+}
+
+interface Model {
+  handlers: Handlers;
+  throttle(command: string): Error;
+}
+
+type Stub = ReturnType<typeof mockClient>;
+
+export class AwsWorld {
+  readonly region: string;
+  readonly accountId: string;
+  readonly latencyMs: number;
+  readonly msk: MskModel;
+  readonly elbv2: Elbv2Model;
+  readonly route53: Route53Model;
+  readonly acm: AcmModel;
+  readonly cloudwatch: CloudWatchModel;
+  readonly faults = new Faults();
+  /** Every call in arrival order. Cleared in place by resetCalls(). */
+  readonly calls: CallRecord[] = [];
+  /** The largest number of calls in flight at once since the last resetCalls(). */
+  maxInFlight = 0;
+  private inFlight = 0;
+  private stubs: Stub[] = [];
+
+  private constructor(options: WorldOptions) {
+    this.region = options.region ?? 'eu-west-1';
+    this.accountId = options.accountId ?? '123456789012';
+    this.latencyMs = options.latencyMs ?? 0;
+    const env: Env = { region: this.region, accountId: this.accountId, ids: new IdGen(options.seed), now: options.now ?? Date.now };
+    this.elbv2 = new Elbv2Model(env, (arn) => this.acm.exists(arn));
+    this.acm = new AcmModel(env, (arn) => this.elbv2.certificateUsers(arn));
+    this.route53 = new Route53Model(env, options.insyncAfterMs ?? 0, this.elbv2);
+    this.msk = new MskModel(env);
+    this.msk.operationPolls = options.operationPolls ?? 1;
+    this.cloudwatch = new CloudWatchModel(env);
+  }
+
+  /** Creates a world and routes every instance of the five SDK clients into it. */
+  static install(options: WorldOptions = {}): AwsWorld {
+    const world = new AwsWorld(options);
+    world.route(mockClient(KafkaClient), 'kafka', world.msk);
+    world.route(mockClient(ElasticLoadBalancingV2Client), 'elbv2', world.elbv2);
+    world.route(mockClient(Route53Client), 'route53', world.route53);
+    world.route(mockClient(ACMClient), 'acm', world.acm);
+    world.route(mockClient(CloudWatchClient), 'cloudwatch', world.cloudwatch);
+    return world;
+  }
+
+  /** Puts the real `send` back on the five clients (call in afterEach). */
+  restore(): void {
+    for (const stub of this.stubs) stub.restore();
+    this.stubs = [];
+  }
+
+  reads(): CallRecord[] {
+    return this.calls.filter((c) => !c.write);
+  }
+
+  writes(): CallRecord[] {
+    return this.calls.filter((c) => c.write);
+  }
+
+  resetCalls(): void {
+    this.calls.length = 0;
+    this.maxInFlight = this.inFlight;
+  }
+
+  private route(stub: Stub, service: ServiceName, model: Model): void {
+    this.stubs.push(stub);
+    const send = stub.send as unknown as { callsFake(fn: (command: SdkCommand) => Promise<unknown>): void };
+    send.callsFake((command) => this.dispatch(service, model, command));
+  }
+
+  /**
+   * One API call: recorded, faults decided at arrival (deterministic under parallelism),
+   * the simulated latency awaited, then answered by the model with a deep copy.
+   */
+  private async dispatch(service: ServiceName, model: Model, command: SdkCommand): Promise<unknown> {
+    const name = command.constructor.name;
+    const call: CallRecord = { service, command: name, input: clone(command.input), write: isWrite(name), failed: false, startedAt: Date.now() };
+    this.calls.push(call);
+    const fault = this.faults.check(call, () => model.throttle(name));
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      if (this.latencyMs > 0) await sleep(this.latencyMs);
+      if (fault) throw fault;
+      const handler = model.handlers[name];
+      if (!handler) throw new Error(`AwsWorld: ${service} ${name} is not modelled`);
+      const output = handler(clone(command.input ?? {}));
+      return { ...clone(output), $metadata: metadata() };
+    } catch (error) {
+      call.failed = true;
+      call.error = (error as Error).name;
+      throw error;
+    } finally {
+      this.inFlight--;
+      call.endedAt = Date.now();
+    }
+  }
+}
+
+interface SdkCommand {
+  input: unknown;
+  constructor: { name: string };
+}
