@@ -1,0 +1,242 @@
+// One client connection to a fake broker: framing, the SASL state machine a SASL_SSL listener
+// enforces, and dispatch to the API handlers. Every request is recorded for assertions.
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { FrameSplitter, Reader, frameResponse, readRequestHeader, type RequestHeader } from './wire';
+import {
+  API_NAMES,
+  ApiKey,
+  ResourceType,
+  decodeAlterConfigs,
+  decodeDescribeConfigs,
+  decodeMetadata,
+  decodeSaslAuthenticate,
+  decodeSaslHandshake,
+  encodeAlterConfigs,
+  encodeApiVersions,
+  encodeDescribeConfigs,
+  encodeMetadata,
+  encodeSaslAuthenticate,
+  encodeSaslHandshake,
+  type ApiRange,
+  type DescribeConfigsResult,
+  type MetadataBroker,
+} from './apis';
+import { ErrorCode, type BrokerConfig } from './broker-config';
+import { verifyMskIamToken, type AuthFailureReason, type CredentialStore } from './iam-token';
+
+export interface RecordedRequest {
+  broker: number;
+  connection: number;
+  apiKey: number;
+  apiName: string;
+  apiVersion: number;
+  correlationId: number;
+  clientId: string | null;
+  /** Access key id the connection authenticated with, if it has. */
+  principal?: string;
+  request: unknown;
+  response: unknown;
+}
+
+/** What a connection needs from its broker and cluster. */
+export interface BrokerContext {
+  id: number;
+  config: BrokerConfig;
+  clientListener: string;
+  region: string;
+  credentials: CredentialStore;
+  describeConfigsMaxVersion: number;
+  now(): number;
+  metadataBrokers(): MetadataBroker[];
+  controllerId(): number;
+  record(r: RecordedRequest): void;
+}
+
+const MECHANISMS = ['OAUTHBEARER'];
+
+type SaslState =
+  | 'handshake' // nothing but ApiVersions and SaslHandshake yet
+  | 'authenticate' // SaslHandshake v1 done: expecting SaslAuthenticate
+  | 'raw-token' // SaslHandshake v0 done: the next frame is a bare SASL token
+  | 'ready';
+
+let nextConnectionId = 1;
+
+/** OAUTHBEARER client first message (RFC 7628): `n,[a=authzid],\x01auth=Bearer <token>\x01[k=v\x01...]\x01`. */
+function bearerToken(authBytes: Buffer): string | undefined {
+  const m = /^n,(?:a=[^,]*)?,\x01((?:[^\x01]*\x01)*)\x01$/.exec(authBytes.toString('utf8'));
+  if (!m) return undefined;
+  const kv = (m[1] as string).split('\x01').filter(Boolean);
+  const auth = kv.find((p) => p.startsWith('auth='));
+  return auth ? /^auth=Bearer ([^\s]+)$/i.exec(auth)?.[1] : undefined;
+}
+
+export function serveConnection(socket: Socket, ctx: BrokerContext): void {
+  const connection = nextConnectionId++;
+  const frames = new FrameSplitter();
+  let state: SaslState = 'handshake';
+  let principal: string | undefined;
+
+  const apiRanges = (): ApiRange[] => [
+    { apiKey: ApiKey.Metadata, min: 0, max: 1 },
+    { apiKey: ApiKey.SaslHandshake, min: 0, max: 1 },
+    { apiKey: ApiKey.ApiVersions, min: 0, max: 2 },
+    { apiKey: ApiKey.DescribeConfigs, min: 0, max: ctx.describeConfigsMaxVersion },
+    { apiKey: ApiKey.AlterConfigs, min: 0, max: 1 },
+    { apiKey: ApiKey.SaslAuthenticate, min: 0, max: 1 },
+  ];
+
+  const record = (h: RequestHeader, request: unknown, response: unknown) =>
+    ctx.record({
+      broker: ctx.id,
+      connection,
+      apiKey: h.apiKey,
+      apiName: API_NAMES[h.apiKey] ?? `api-${h.apiKey}`,
+      apiVersion: h.apiVersion,
+      correlationId: h.correlationId,
+      clientId: h.clientId,
+      ...(principal ? { principal } : {}),
+      request,
+      response,
+    });
+
+  /** Checks a token; on failure answers like MSK (code 58, request id + short reason) and closes. */
+  const authenticate = (authBytes: Buffer): { ok: true } | { ok: false; reason: AuthFailureReason; detail: string; message: string } => {
+    const token = bearerToken(authBytes);
+    const check = token
+      ? verifyMskIamToken(token, { region: ctx.region, credentials: ctx.credentials, now: ctx.now() })
+      : { ok: false as const, reason: 'malformed' as const, detail: 'not an OAUTHBEARER client first message' };
+    if (check.ok) {
+      principal = check.accessKeyId;
+      state = 'ready';
+      return { ok: true };
+    }
+    const text = check.reason === 'malformed' ? 'Invalid authentication payload' : 'Access denied';
+    return { ok: false, reason: check.reason, detail: check.detail, message: `[${randomUUID()}]: ${text}` };
+  };
+
+  const handle = (frame: Buffer): void => {
+    if (state === 'raw-token') {
+      // Legacy (SaslHandshake v0) flow: bare token in, bare (empty) challenge out, or a hang-up.
+      const result = authenticate(frame);
+      ctx.record({ broker: ctx.id, connection, apiKey: -1, apiName: 'RawSaslToken', apiVersion: 0, correlationId: -1, clientId: null, request: {}, response: result });
+      if (result.ok) socket.write(Buffer.alloc(4));
+      else socket.destroy();
+      return;
+    }
+    const r = new Reader(frame);
+    const h = readRequestHeader(r);
+    const reply = (body: Buffer) => socket.write(frameResponse(h.correlationId, body));
+    const range = apiRanges().find((a) => a.apiKey === h.apiKey);
+
+    if (h.apiKey === ApiKey.ApiVersions) {
+      // An unsupported ApiVersions version is answered in v0 form with the supported ranges.
+      const ok = range && h.apiVersion <= range.max;
+      const body = encodeApiVersions(ok ? h.apiVersion : 0, ok ? ErrorCode.NONE : ErrorCode.UNSUPPORTED_VERSION, apiRanges());
+      record(h, {}, { errorCode: ok ? 0 : ErrorCode.UNSUPPORTED_VERSION });
+      reply(body);
+      return;
+    }
+    if (!range || h.apiVersion < range.min || h.apiVersion > range.max) {
+      record(h, {}, { closed: 'unsupported api or version' });
+      socket.destroy(); // Kafka cannot parse it and drops the connection
+      return;
+    }
+    const saslApi = h.apiKey === ApiKey.SaslHandshake || h.apiKey === ApiKey.SaslAuthenticate;
+    if (state !== 'ready' && !saslApi) {
+      record(h, {}, { closed: `unexpected ${API_NAMES[h.apiKey]} request during SASL ${state}` });
+      socket.destroy(); // IllegalSaslStateException: the broker closes the connection
+      return;
+    }
+
+    switch (h.apiKey) {
+      case ApiKey.SaslHandshake: {
+        const req = decodeSaslHandshake(r);
+        const ok = MECHANISMS.includes(req.mechanism.toUpperCase());
+        if (ok) state = h.apiVersion === 0 ? 'raw-token' : 'authenticate';
+        const errorCode = ok ? ErrorCode.NONE : ErrorCode.UNSUPPORTED_SASL_MECHANISM;
+        record(h, req, { errorCode, mechanisms: MECHANISMS });
+        reply(encodeSaslHandshake(errorCode, MECHANISMS));
+        return;
+      }
+      case ApiKey.SaslAuthenticate: {
+        const req = decodeSaslAuthenticate(r);
+        if (state !== 'authenticate') {
+          record(h, {}, { errorCode: ErrorCode.ILLEGAL_SASL_STATE });
+          reply(encodeSaslAuthenticate(h.apiVersion, ErrorCode.ILLEGAL_SASL_STATE, 'Unexpected SaslAuthenticate request'));
+          socket.end();
+          return;
+        }
+        const result = authenticate(req.authBytes);
+        if (result.ok) {
+          record(h, { mechanism: 'OAUTHBEARER' }, { errorCode: 0, sessionLifetimeMs: 0 });
+          reply(encodeSaslAuthenticate(h.apiVersion, ErrorCode.NONE, null));
+        } else {
+          record(h, { mechanism: 'OAUTHBEARER' }, { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: result.message, reason: result.reason, detail: result.detail });
+          socket.end(frameResponse(h.correlationId, encodeSaslAuthenticate(h.apiVersion, ErrorCode.SASL_AUTHENTICATION_FAILED, result.message)));
+        }
+        return;
+      }
+      case ApiKey.Metadata: {
+        const req = decodeMetadata(r);
+        const all = req.topics === null || (h.apiVersion === 0 && req.topics.length === 0);
+        const unknownTopics = all ? [] : (req.topics ?? []);
+        const brokers = ctx.metadataBrokers();
+        const controllerId = ctx.controllerId();
+        record(h, req, { brokers, controllerId });
+        reply(encodeMetadata(h.apiVersion, brokers, controllerId, unknownTopics));
+        return;
+      }
+      case ApiKey.DescribeConfigs: {
+        const req = decodeDescribeConfigs(r, h.apiVersion);
+        const results = req.resources.map((res): DescribeConfigsResult => {
+          const base = { type: res.type, name: res.name, entries: [] };
+          if (res.type === ResourceType.BROKER) {
+            if (res.name === '') return { ...base, errorCode: 0, errorMessage: null }; // no cluster-wide dynamic defaults
+            if (!/^-?\d+$/.test(res.name)) {
+              return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Broker id must be an integer, but it is: ${res.name}` };
+            }
+            if (Number(res.name) !== ctx.id) {
+              return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unexpected broker id, expected ${ctx.id} or empty string, but received ${res.name}` };
+            }
+            return { ...base, errorCode: 0, errorMessage: null, entries: ctx.config.describe(res.configNames) };
+          }
+          if (res.type === ResourceType.TOPIC) {
+            return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `The topic '${res.name}' does not exist.` };
+          }
+          return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type: ${res.type}` };
+        });
+        record(h, req, results.map(({ entries, ...rest }) => ({ ...rest, entries: entries.length })));
+        reply(encodeDescribeConfigs(h.apiVersion, results, req.includeSynonyms));
+        return;
+      }
+      case ApiKey.AlterConfigs: {
+        const req = decodeAlterConfigs(r);
+        const results = req.resources.map((res) => {
+          const err = res.type === ResourceType.BROKER
+            ? ctx.config.alter(res.name, res.entries, req.validateOnly)
+            : res.type === ResourceType.TOPIC
+              ? { code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: `The topic '${res.name}' does not exist.` }
+              : { code: ErrorCode.INVALID_REQUEST, message: `AlterConfigs is only supported for topics and brokers, but resource type is ${res.type}` };
+          return { errorCode: err.code, errorMessage: err.message, type: res.type, name: res.name };
+        });
+        record(h, req, results);
+        reply(encodeAlterConfigs(results));
+        return;
+      }
+    }
+  };
+
+  socket.on('data', (chunk: Buffer) => {
+    try {
+      for (const frame of frames.push(chunk)) {
+        if (socket.destroyed || socket.writableEnded) return;
+        handle(frame);
+      }
+    } catch {
+      socket.destroy(); // unparseable bytes: a real broker drops the connection too
+    }
+  });
+  socket.on('error', () => undefined);
+}
