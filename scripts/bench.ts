@@ -1,23 +1,32 @@
 // `npm run bench`: reads, writes and wall time of the reconciler in the embedded world with a
 // fixed latency per AWS call, so the figures show the plan's dependency depth, not CPU speed.
-import { brokersFor, createScenario, range } from '../test/support/scenario';
+import { brokersFor, createScenario, range, type Scenario } from '../test/support/scenario';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 
-interface Row { brokers: number; scenario: string; reads: number; writes: number; ms: number }
+interface Row { brokers: number; scenario: string; reads: number; writes: number; ms: number; 'ms, unbounded writes': number }
 
-async function measure(brokers: number, scenario: string, prepare: (s: ReturnType<typeof createScenario>) => Promise<void> | void, run = true): Promise<Row> {
-  const s = createScenario({ brokerIds: range(1, brokers), latencyMs: LATENCY_MS });
+type Prepare = (s: Scenario) => Promise<void> | void;
+
+async function once(brokers: number, prepare: Prepare, concurrency?: number) {
+  const s = createScenario({ brokerIds: range(1, brokers), latencyMs: LATENCY_MS, concurrency });
   try {
     await prepare(s);
     s.world.resetCalls();
     const started = performance.now();
-    if (run) await s.reconcile();
-    const ms = performance.now() - started;
-    return { brokers, scenario, reads: s.world.reads().length, writes: s.world.writes().length, ms: Math.round(ms) };
+    await s.reconcile();
+    const ms = Math.round(performance.now() - started);
+    return { reads: s.world.reads().length, writes: s.world.writes().length, ms };
   } finally {
     s.world.restore();
   }
+}
+
+/** Default write concurrency (8, kind to ELBv2's API rate limits), and unbounded to show the plan's depth alone. */
+async function measure(brokers: number, scenario: string, prepare: Prepare): Promise<Row> {
+  const bounded = await once(brokers, prepare);
+  const unbounded = await once(brokers, prepare, 1000);
+  return { brokers, scenario, ...bounded, 'ms, unbounded writes': unbounded.ms };
 }
 
 async function main(): Promise<void> {

@@ -12,7 +12,7 @@ async function step(title: string, change?: () => void): Promise<void> {
   s.world.resetCalls();
   const { plan, applied } = await s.reconcile();
   console.log(formatPlan(plan));
-  if (applied) console.log(`  applied ${applied.done.length} step(s) with ${s.world.writes().length} AWS write(s)`);
+  if (applied) console.log(`  Applied with ${s.world.writes().length} AWS write(s). Resulting mapping:`);
   const after = await s.reconcile({ apply: false });
   console.log(formatState(s.config, after.observed));
 }

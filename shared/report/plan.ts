@@ -3,6 +3,9 @@ import type { Plan, RecordChange } from '../plan/types';
 
 type Row = [sign: string, what: string, resource: string, detail: string];
 
+/** Table borders without a rule between rows: plans get long. */
+export const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
 const SIGN = { create: '+', change: '~', delete: '-' } as const;
 
 /** One row per visible change, Terraform-style signs: + create, ~ change, - delete. */
@@ -26,7 +29,11 @@ export function planRows(plan: Plan): Row[] {
 function recordRow(change: RecordChange): Row {
   const sign = change.action === 'CREATE' ? SIGN.create : change.action === 'UPSERT' ? SIGN.change : SIGN.delete;
   const { record } = change;
-  const target = record.alias ? `alias ${record.alias.dnsName}` : (record.values ?? []).join(' ');
+  const target = record.alias
+    ? `alias ${record.alias.dnsName}`
+    : record.type === 'TXT' && record.name.startsWith('_msk-custom-domain.')
+      ? 'ownership registry'
+      : (record.values ?? []).join(' ');
   return [sign, `${record.type} record`, record.name, target];
 }
 
@@ -43,7 +50,7 @@ export function formatPlan(plan: Plan): string {
   if (rows.length === 0) {
     lines.push('  No changes: load balancer, targets and DNS match the brokers.');
   } else {
-    const table = new Table({ head: ['', 'what', 'for', 'detail'], style: { head: [], border: [] } });
+    const table = new Table({ head: ['', 'what', 'for', 'detail'], style: { head: [], border: [] }, chars: COMPACT });
     table.push(...rows);
     lines.push(table.toString(), `  Plan: ${planSummary(plan)}.`);
   }

@@ -2,11 +2,12 @@ import Table from 'cli-table3';
 import type { ObservedState } from '../state';
 import type { ClusterConfig } from '../config/schema';
 import { fqdn, hostName, ownedRole, roleKey } from '../naming';
+import { COMPACT } from './plan';
 
 /** The resulting mapping as a person checks it: port -> target group -> IPs -> DNS name. */
 export function formatState(config: ClusterConfig, state: ObservedState): string {
   const groups = new Map(state.targetGroups.map((g) => [g.arn, g]));
-  const table = new Table({ head: ['port', 'for', 'target group', 'targets', 'DNS name'], style: { head: [], border: [] } });
+  const table = new Table({ head: ['port', 'for', 'target group', 'targets', 'DNS name'], style: { head: [], border: [] }, chars: COMPACT });
   const names = new Map(
     state.records.filter((r) => r.type === 'A' || r.type === 'CNAME').map((r) => [r.name, r]),
   );

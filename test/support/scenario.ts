@@ -34,6 +34,8 @@ export interface ScenarioOptions {
   clusterName?: string;
   kafkaVersion?: string;
   config?: Partial<ClusterConfigInput>;
+  /** Parallel AWS writes per apply phase (default: the tool's default). */
+  concurrency?: number;
   /** Certificate names; default a wildcard for the domain plus the domain itself. */
   certificateNames?: string[];
 }
@@ -66,6 +68,7 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
     clusterArn,
     lbArn,
     zoneId,
-    reconcile: ({ apply = true } = {}) => reconcileCluster(clients, config, { apply, dnsWait: { minDelaySeconds: 0.01, maxWaitSeconds: 5 } }),
+    reconcile: ({ apply = true } = {}) =>
+      reconcileCluster(clients, config, { apply, concurrency: options.concurrency, dnsWait: { minDelaySeconds: 0.01, maxWaitSeconds: 5 } }),
   };
 }
