@@ -4,7 +4,8 @@ import { createAwsClients, type AwsClients } from '../shared/aws/clients';
 import { loadConfig } from '../shared/config/load';
 import type { ClusterConfig, Config } from '../shared/config/schema';
 import { ConfigError, errorMessage } from '../shared/errors';
-import { reconcileCluster, type ReconcileOutcome } from '../shared/reconcile';
+import { reconcileCluster, restoreCluster, type ReconcileOutcome, type ReconcileOptions } from '../shared/reconcile';
+import type { KafkaAccessOptions } from '../shared/observe';
 import { formatPlan } from '../shared/report/plan';
 import { formatState } from '../shared/report/state';
 import { describeAction } from '../shared/apply';
@@ -15,6 +16,19 @@ export interface CliDeps {
   err: (text: string) => void;
   /** Seconds between Route 53 INSYNC polls (tests shorten it). */
   dnsPollSeconds?: number;
+  /** How to reach brokers over Kafka (tests: the fake broker's CA and credentials). */
+  kafkaAccess?: KafkaAccessOptions;
+  follow?: ReconcileOptions['follow'];
+}
+
+type Mode = 'plan' | 'apply' | 'restore';
+
+interface CommandOptions {
+  config: string;
+  cluster?: string;
+  json?: boolean;
+  allowRollingRestart?: boolean;
+  dryRun?: boolean;
 }
 
 /** Exit codes: 0 done, 1 error, 2 conflicts or changes waiting (nothing wrong with the tool, but not converged). */
@@ -34,14 +48,24 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
 
   withCommon(program.command('plan').description('show what would change, change nothing'))
     .option('--json', 'print the plan as JSON')
-    .action(async (opts: { config: string; cluster?: string; json?: boolean }) => {
-      exitCode = await runReconcile(opts, false, deps);
+    .action(async (opts: CommandOptions) => {
+      exitCode = await runCommand('plan', opts, deps);
     });
 
   withCommon(program.command('apply').description('make the changes the plan shows, then print the resulting mapping'))
     .option('--json', 'print the plan and what was done as JSON')
-    .action(async (opts: { config: string; cluster?: string; json?: boolean }) => {
-      exitCode = await runReconcile(opts, true, deps);
+    .option('--allow-rolling-restart', 'allow an MSK configuration change (every broker restarts, one at a time)')
+    .action(async (opts: CommandOptions) => {
+      exitCode = await runCommand('apply', opts, deps);
+    });
+
+  withCommon(program.command('restore').description("rescue: brokers advertise their AWS names again (removes the tool's advertised.listeners changes)"))
+    .option('--json', 'print the plan and what was done as JSON')
+    .option('--dry-run', 'only show what restore would change')
+    .option('--allow-rolling-restart', 'allow removing custom.advertised.listeners from the MSK configuration (rolling restart)')
+    .action(async (opts: CommandOptions) => {
+      if (!opts.cluster) throw new ConfigError('restore needs --cluster <arn>: it is a rescue for one cluster at a time');
+      exitCode = await runCommand('restore', opts, deps);
     });
 
   try {
@@ -61,33 +85,49 @@ function selectClusters(config: Config, arn?: string): ClusterConfig[] {
   return match;
 }
 
-async function runReconcile(opts: { config: string; cluster?: string; json?: boolean }, apply: boolean, deps: CliDeps): Promise<number> {
+async function runCommand(mode: Mode, opts: CommandOptions, deps: CliDeps): Promise<number> {
   const config = await loadConfig(opts.config);
   let exitCode: number = EXIT.ok;
   const reports: unknown[] = [];
   for (const cluster of selectClusters(config, opts.cluster)) {
     const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region);
+    const options: ReconcileOptions = {
+      apply: mode !== 'plan' && !opts.dryRun,
+      allowRollingRestart: opts.allowRollingRestart,
+      kafkaAccess: deps.kafkaAccess,
+      follow: deps.follow,
+      dnsWait: deps.dnsPollSeconds ? { minDelaySeconds: deps.dnsPollSeconds, maxWaitSeconds: 300 } : undefined,
+    };
     let outcome: ReconcileOutcome;
     try {
-      outcome = await reconcileCluster(clients, cluster, {
-        apply,
-        dnsWait: deps.dnsPollSeconds ? { minDelaySeconds: deps.dnsPollSeconds, maxWaitSeconds: 300 } : undefined,
-      });
+      outcome = await (mode === 'restore' ? restoreCluster : reconcileCluster)(clients, cluster, options);
     } catch (error) {
       deps.err(`error: ${cluster.clusterArn}: ${errorMessage(error)}`);
       exitCode = EXIT.error;
       continue;
     }
     const { plan, applied } = outcome;
-    if (plan.conflicts.length || plan.status !== 'ready') exitCode = Math.max(exitCode, EXIT.notConverged);
+    const mismatches = (applied?.verification ?? []).filter((v) => !v.ok);
+    const stillRunning = applied?.operation?.stillRunning;
+    if (plan.conflicts.length || plan.pending.length || plan.status !== 'ready' || mismatches.length || stillRunning) {
+      exitCode = Math.max(exitCode, EXIT.notConverged);
+    }
     if (opts.json) {
-      reports.push({ plan, applied: applied?.done });
+      reports.push({ plan, applied });
       continue;
     }
     deps.out(formatPlan(plan));
-    if (applied) {
-      deps.out(`Applied ${applied.done.length} change(s):\n${applied.done.map((a) => `  - ${describeAction(a)}`).join('\n')}`);
-      const after = await reconcileCluster(clients, cluster, { apply: false });
+    if (!applied) continue;
+    deps.out(`Applied ${applied.done.length} change(s):\n${applied.done.map((a) => `  - ${describeAction(a)}`).join('\n')}`);
+    if (applied.operation) {
+      const op = applied.operation;
+      deps.out(op.stillRunning ? `MSK operation ${op.operationArn} is still ${op.state}; the next run reports its outcome.` : `MSK operation ${op.operationArn}: ${op.state}`);
+    }
+    for (const check of applied.verification ?? []) {
+      deps.out(`  broker ${check.brokerId} advertises ${check.actual ?? 'nothing'}${check.ok ? ' (as expected)' : ` — MISMATCH, expected ${check.expected}`}`);
+    }
+    if (mode !== 'restore') {
+      const after = await reconcileCluster(clients, cluster, { apply: false, kafkaAccess: deps.kafkaAccess });
       deps.out(formatState(cluster, after.observed));
     }
   }

@@ -22,6 +22,8 @@ export interface ClusterReport {
   summary: string;
   changes: string[];
   conflicts: string[];
+  /** Changes held back by a guard, e.g. a rolling restart that is not allowed. */
+  pending: string[];
   warnings: string[];
   error?: string;
 }
@@ -46,13 +48,17 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
         summary: plan.status === 'waiting' ? plan.waitingReason! : planSummary(plan),
         changes: applied ? applied.done.map(describeAction) : planRows(plan).map((r) => r.join(' ')),
         conflicts: plan.conflicts.map((c) => `${c.resource}: ${c.message}`),
-        warnings: plan.warnings,
+        pending: plan.pending,
+        warnings: [
+          ...plan.warnings,
+          ...(applied?.verification ?? []).filter((v) => !v.ok).map((v) => `broker ${v.brokerId} advertises ${v.actual ?? 'nothing'}, expected ${v.expected}`),
+        ],
       };
       log.info(report, 'reconciled');
       reports.push(report);
     } catch (error) {
       log.error({ err: error }, 'reconcile failed');
-      reports.push({ clusterArn: cluster.clusterArn, status: 'failed', summary: 'failed', changes: [], conflicts: [], warnings: [], error: errorMessage(error) });
+      reports.push({ clusterArn: cluster.clusterArn, status: 'failed', summary: 'failed', changes: [], conflicts: [], pending: [], warnings: [], error: errorMessage(error) });
     }
   }
   if (reports.some((r) => r.status === 'failed')) {

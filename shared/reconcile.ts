@@ -4,11 +4,14 @@ import type { ClusterConfig } from './config/schema';
 import { observe } from './observe';
 import { planCluster } from './plan/plan';
 import type { Plan } from './plan/types';
+import { planRestore } from './plan/advertised';
 import type { ObservedState } from './state';
 
 export interface ReconcileOptions extends ApplyOptions {
   /** false: observe and plan only (a dry run). */
   apply: boolean;
+  /** The CLI's --allow-rolling-restart: same effect as allowRollingRestart in the config. */
+  allowRollingRestart?: boolean;
 }
 
 export interface ReconcileOutcome {
@@ -21,10 +24,32 @@ export interface ReconcileOutcome {
  * observe -> desired -> plan -> apply, for one cluster. Level-triggered: whatever event
  * started it, the whole state is compared, so running it twice changes nothing the second time.
  */
-export async function reconcileCluster(clients: AwsClients, config: ClusterConfig, options: ReconcileOptions): Promise<ReconcileOutcome> {
-  const observed = await observe(clients, config);
+export async function reconcileCluster(clients: AwsClients, clusterConfig: ClusterConfig, options: ReconcileOptions): Promise<ReconcileOutcome> {
+  const config = options.allowRollingRestart ? { ...clusterConfig, allowRollingRestart: true } : clusterConfig;
+  const observed = await observe(clients, config, options.kafkaAccess);
   const plan = planCluster(config, observed);
   if (!options.apply || plan.status !== 'ready' || plan.actions.length === 0) return { plan, observed };
-  const applied = await applyPlan(clients, config, plan, options);
+  const applied = await applyPlan(clients, config, plan, observed, options);
+  return { plan, observed, applied };
+}
+
+/** The rescue: brokers go back to advertising their AWS names (overrides removed, property removed). */
+export async function restoreCluster(clients: AwsClients, clusterConfig: ClusterConfig, options: ReconcileOptions): Promise<ReconcileOutcome> {
+  const config = options.allowRollingRestart ? { ...clusterConfig, allowRollingRestart: true } : clusterConfig;
+  // Observe as if managed, whatever the configured mode, so both kinds of override are seen.
+  const observed = await observe(clients, { ...config, advertisedListeners: 'msk-configuration' }, options.kafkaAccess);
+  const restore = planRestore(config, observed);
+  const plan: Plan = {
+    clusterArn: observed.cluster.arn,
+    clusterName: observed.cluster.name,
+    status: observed.cluster.state === 'ACTIVE' ? 'ready' : 'waiting',
+    waitingReason: observed.cluster.state === 'ACTIVE' ? undefined : `cluster is ${observed.cluster.state}`,
+    actions: restore.actions,
+    conflicts: restore.conflicts,
+    warnings: restore.warnings,
+    pending: restore.pending,
+  };
+  if (!options.apply || plan.status !== 'ready' || plan.actions.length === 0) return { plan, observed };
+  const applied = await applyPlan(clients, config, plan, observed, { ...options, verify: false });
   return { plan, observed, applied };
 }

@@ -1,4 +1,5 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import type { ObservedAdvertised } from './advertised/observe';
 import type { Certificate, LoadBalancer, ObservedCluster, ObservedListener, ObservedTargetGroup, RecordSet } from './types';
 
 /** Everything `observe` read for one cluster: the input of the pure planner. */
@@ -14,4 +15,6 @@ export interface ObservedState {
   certificate?: Certificate;
   /** Alarms under this cluster's name prefix: the only alarms the tool owns. */
   alarms: MetricAlarm[];
+  /** What brokers advertise (undefined when advertisedListeners is `none`). */
+  advertised?: ObservedAdvertised;
 }

@@ -6,16 +6,30 @@ import type { Action, ActionType, Plan } from '../plan/types';
 import { deleteAlarms, putAlarm } from './cloudwatch';
 import * as elb from './elbv2';
 import { changeRecords, DEFAULT_DNS_WAIT, type DnsWaitOptions } from './route53';
+import type { FollowOptions, OperationOutcome } from '../advertised/msk-configuration';
+import type { KafkaAccessOptions } from '../observe';
+import type { KafkaAccess } from '../kafka/admin';
+import type { ObservedState } from '../state';
+import { brokerPort, hostName } from '../naming';
+import { alterBrokerAdvertised, DEFAULT_FOLLOW, updateMskConfiguration, verifyAdvertised, type AdvertisedCheck } from './kafka';
 
 export interface ApplyOptions {
   /** Parallel AWS writes within one phase; ELBv2 write quotas are low, the SDK retries throttles. */
   concurrency?: number;
   dnsWait?: DnsWaitOptions;
+  kafkaAccess?: KafkaAccessOptions;
+  /** How long to follow an MSK configuration update (a rolling restart) before leaving it to the next run. */
+  follow?: FollowOptions;
+  /** Read Kafka metadata after advertised changes (default true; restore has nothing custom to expect). */
+  verify?: boolean;
 }
 
 export interface ApplyResult {
   done: Action[];
   changeId?: string;
+  operation?: OperationOutcome;
+  /** What brokers advertise after the change, per broker (dynamic mode, or a finished configuration update). */
+  verification?: AdvertisedCheck[];
 }
 
 /**
@@ -27,15 +41,18 @@ const PHASES: ActionType[][] = [
   ['create-target-group'],
   ['create-listener', 'modify-listener', 'register-targets', 'deregister-targets'],
   ['change-records'],
+  // Only once every listener, target and name is in place (and DNS INSYNC) may brokers advertise the names.
+  ['alter-broker-configs', 'update-msk-configuration'],
   ['put-alarm', 'delete-alarms', 'delete-listener'],
   ['delete-target-group'],
 ];
 
-export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan: Plan, observed: ObservedState, options: ApplyOptions = {}): Promise<ApplyResult> {
   if (plan.status !== 'ready') throw new ApplyError(`not applying to ${plan.clusterName}: ${plan.waitingReason}`);
   const limit = pLimit(options.concurrency ?? 8);
   const created: elb.CreatedGroups = new Map();
   const result: ApplyResult = { done: [] };
+  const kafkaAccess = { ...options.kafkaAccess, region: observed.cluster.region };
 
   const run = async (action: Action): Promise<void> => {
     switch (action.type) {
@@ -51,6 +68,11 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
         return;
       case 'put-alarm': return putAlarm(clients.cloudwatch, action);
       case 'delete-alarms': return deleteAlarms(clients.cloudwatch, action);
+      case 'alter-broker-configs': return alterBrokerAdvertised(kafkaAccess, action);
+      case 'update-msk-configuration':
+        result.operation = await updateMskConfiguration(clients.kafka, observed, action, options.follow ?? DEFAULT_FOLLOW);
+        if (result.operation.error) throw new Error(`MSK configuration update ${result.operation.state}: ${result.operation.error}`);
+        return;
     }
   };
 
@@ -74,7 +96,22 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
       );
     }
   }
+  if (options.verify !== false) result.verification = await verifyAfterApply(config, plan, observed, result, kafkaAccess);
   return result;
+}
+
+/** Reads Kafka metadata once the brokers should advertise the custom names (not during a rolling restart). */
+async function verifyAfterApply(config: ClusterConfig, plan: Plan, observed: ObservedState, result: ApplyResult, access: KafkaAccess) {
+  const altered = result.done.some((a) => a.type === 'alter-broker-configs');
+  const configured = result.operation && !result.operation.stillRunning;
+  const brokers = observed.advertised?.brokers ?? [];
+  if ((!altered && !configured) || !brokers.length) return undefined;
+  const expected = new Map<number, string>();
+  for (const { endpoint } of brokers) {
+    if (plan.conflicts.some((c) => c.resource.startsWith(`broker-${endpoint.id} `))) continue;
+    expected.set(endpoint.id, `${hostName(config, { brokerId: endpoint.id })}:${brokerPort(config, endpoint.id)}`);
+  }
+  return verifyAdvertised(access, brokers[0].endpoint, expected);
 }
 
 export function describeAction(action: Action): string {
@@ -89,5 +126,11 @@ export function describeAction(action: Action): string {
     case 'delete-target-group': return `delete target group ${action.name}`;
     case 'put-alarm': return `${action.reason} alarm ${action.alarm.AlarmName}`;
     case 'delete-alarms': return `delete alarm(s) ${action.names.join(', ')}`;
+    case 'alter-broker-configs':
+      return action.purpose === 'advertise'
+        ? `${action.resource} advertises ${action.after} (was ${action.before})`
+        : `remove ${action.resource}'s advertised.listeners override (back to ${action.after})`;
+    case 'update-msk-configuration':
+      return `MSK configuration: ${action.after ? `custom.advertised.listeners=${action.after}` : 'remove custom.advertised.listeners'} (rolling restart)`;
   }
 }

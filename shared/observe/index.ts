@@ -3,7 +3,9 @@ import type { ClusterConfig } from '../config/schema';
 import { targetGroupPrefix } from '../naming';
 import { parseClusterArn } from '../arn';
 import type { ObservedState } from '../state';
+import { observeAdvertised } from '../advertised/observe';
 import { alarmPrefix } from '../alarms/desired';
+import type { KafkaAccess } from '../kafka/admin';
 import { observeCertificate } from './acm';
 import { observeAlarms } from './cloudwatch';
 import { observeNetwork } from './elbv2';
@@ -11,7 +13,10 @@ import { observeCluster } from './msk';
 import { observeRecords } from './route53';
 
 /** Reads everything the planner needs for one cluster; independent reads run in parallel. */
-export async function observe(clients: AwsClients, config: ClusterConfig): Promise<ObservedState> {
+/** How to reach the brokers over Kafka; the region always comes from the cluster ARN. */
+export type KafkaAccessOptions = Omit<KafkaAccess, 'region'>;
+
+export async function observe(clients: AwsClients, config: ClusterConfig, kafkaAccess: KafkaAccessOptions = {}): Promise<ObservedState> {
   const { clusterName } = parseClusterArn(config.clusterArn);
   const [cluster, network, records, certificate, alarms] = await Promise.all([
     observeCluster(clients.kafka, config.clusterArn),
@@ -21,5 +26,6 @@ export async function observe(clients: AwsClients, config: ClusterConfig): Promi
     // Read even when disabled: turning alarms off must remove the ones the tool made.
     observeAlarms(clients.cloudwatch, alarmPrefix(clusterName, config.clusterArn)),
   ]);
-  return { cluster, ...network, records, certificate, alarms };
+  const advertised = await observeAdvertised(clients.kafka, config, cluster, { ...kafkaAccess, region: cluster.region });
+  return { cluster, ...network, records, certificate, alarms, advertised };
 }

@@ -3,6 +3,7 @@ import { desiredState } from '../desired';
 import { UnsupportedClusterError } from '../errors';
 import type { ObservedState } from '../state';
 import { uncoveredHosts } from './certificate';
+import { planAdvertised } from './advertised';
 import { planAlarms } from './alarms';
 import { checkLimits } from './limits';
 import { planNetwork } from './network';
@@ -25,13 +26,19 @@ export function planCluster(config: ClusterConfig, observed: ObservedState): Pla
   const network = planNetwork(config, desired, observed);
   const records = planRecords(config, desired, observed, network.blocked);
   const alarms = planAlarms(config, observed);
-  const warnings = [...network.warnings, ...certificateWarnings(observed, desired.endpoints.map((e) => e.host)), ...alarms.warnings];
+  const advertised = planAdvertised(config, desired, observed, network.blocked);
+  const warnings = [
+    ...network.warnings,
+    ...certificateWarnings(observed, desired.endpoints.map((e) => e.host)),
+    ...alarms.warnings,
+    ...advertised.warnings,
+  ];
   const missingIps = cluster.brokers.filter((b) => !b.clientIp).map((b) => b.id);
   if (missingIps.length) warnings.push(`broker(s) ${missingIps.join(', ')} have no client IP yet: listener and name prepared, targets follow once MSK reports the IP`);
 
   const actions: Action[] = [...network.actions];
   if (records.changes.length) actions.push({ type: 'change-records', resource: 'dns', changes: records.changes });
-  actions.push(...alarms.actions);
+  actions.push(...advertised.actions, ...alarms.actions);
 
   const waiting = cluster.state !== 'ACTIVE';
   return {
@@ -40,8 +47,9 @@ export function planCluster(config: ClusterConfig, observed: ObservedState): Pla
     status: waiting ? 'waiting' : 'ready',
     waitingReason: waiting ? `cluster is ${cluster.state}; changes are applied once it is ACTIVE again (the next event or scheduled run picks them up)` : undefined,
     actions,
-    conflicts: [...network.conflicts, ...records.conflicts],
+    conflicts: [...network.conflicts, ...records.conflicts, ...advertised.conflicts],
     warnings,
+    pending: advertised.pending,
   };
 }
 

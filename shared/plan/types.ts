@@ -1,4 +1,6 @@
 import type { PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
+import type { ConfigValue } from '../kafka/dynamic-config';
+import type { BrokerEndpoint } from '../kafka/endpoints';
 import type { RecordSet } from '../types';
 
 /** A target group named in a plan: known by ARN, or created earlier in the same apply. */
@@ -22,7 +24,9 @@ export type Action =
   | { type: 'delete-listener'; resource: string; listenerArn: string; port: number }
   | { type: 'delete-target-group'; resource: string; arn: string; name: string }
   | { type: 'put-alarm'; resource: string; alarm: PutMetricAlarmCommandInput; reason: 'create' | 'update' }
-  | { type: 'delete-alarms'; resource: string; names: string[] };
+  | { type: 'delete-alarms'; resource: string; names: string[] }
+  | { type: 'alter-broker-configs'; resource: string; endpoint: BrokerEndpoint; configs: ConfigValue[]; before: string; after: string; purpose: 'advertise' | 'remove-override' }
+  | { type: 'update-msk-configuration'; resource: string; serverProperties: string; before?: string; after?: string };
 
 export type ActionType = Action['type'];
 
@@ -41,4 +45,6 @@ export interface Plan {
   actions: Action[];
   conflicts: Conflict[];
   warnings: string[];
+  /** Changes held back by a guard (a rolling restart not allowed): shown loudly, not applied. */
+  pending: string[];
 }

@@ -22,6 +22,10 @@ export function planRows(plan: Plan): Row[] {
       case 'change-records': return action.changes.map(recordRow);
       case 'put-alarm': return [[action.reason === 'create' ? SIGN.create : SIGN.change, 'alarm', action.resource, `${action.alarm.MetricName} ${action.alarm.ComparisonOperator === 'GreaterThanThreshold' ? '>' : '>='} ${action.alarm.Threshold}`]];
       case 'delete-alarms': return action.names.map((name): Row => [SIGN.delete, 'alarm', action.resource, name]);
+      case 'alter-broker-configs':
+        return [[SIGN.change, 'advertised.listeners', action.resource, action.purpose === 'advertise' ? `${action.before}\n-> ${action.after}` : `remove override -> ${action.after}`]];
+      case 'update-msk-configuration':
+        return [[SIGN.change, 'MSK configuration', action.resource, `ROLLING RESTART: custom.advertised.listeners ${action.before ?? '(unset)'} -> ${action.after ?? '(unset)'}`]];
     }
   });
 }
@@ -48,13 +52,14 @@ export function formatPlan(plan: Plan): string {
   if (plan.status === 'waiting') lines.push(`  WAITING: ${plan.waitingReason}`);
   const rows = planRows(plan);
   if (rows.length === 0) {
-    lines.push('  No changes: load balancer, targets and DNS match the brokers.');
+    lines.push('  No changes: load balancer, targets, DNS names and alarms match the brokers.');
   } else {
     const table = new Table({ head: ['', 'what', 'for', 'detail'], style: { head: [], border: [] }, chars: COMPACT });
     table.push(...rows);
     lines.push(table.toString(), `  Plan: ${planSummary(plan)}.`);
   }
   for (const c of plan.conflicts) lines.push(`  CONFLICT ${c.resource}: ${c.message}`);
+  for (const p of plan.pending) lines.push(`  PENDING ${p}`);
   for (const w of plan.warnings) lines.push(`  WARNING: ${w}`);
   return lines.join('\n');
 }
