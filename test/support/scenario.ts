@@ -1,7 +1,8 @@
 import { createAwsClients, type AwsClients } from '../../shared/aws/clients';
 import { parseConfig } from '../../shared/config/load';
 import type { ClusterConfig, ClusterConfigInput } from '../../shared/config/schema';
-import { reconcileCluster, type ReconcileOutcome } from '../../shared/reconcile';
+import type { KafkaAccessOptions } from '../../shared/observe';
+import { reconcileCluster, type ReconcileOptions, type ReconcileOutcome } from '../../shared/reconcile';
 import { AwsWorld } from '../world';
 
 /** A broker's client IP in the embedded VPC: three subnets, like a 3-AZ cluster. */
@@ -25,11 +26,25 @@ export interface Scenario {
   lbArn: string;
   zoneId: string;
   /** One full reconcile, as the Lambda and the CLI run it. */
-  reconcile(options?: { apply?: boolean }): Promise<ReconcileOutcome>;
+  reconcile(options?: { apply?: boolean; allowRollingRestart?: boolean }): Promise<ReconcileOutcome>;
+  /** Options the CLI and handler pass to reconcileCluster, as this scenario needs them. */
+  reconcileOptions: Omit<ReconcileOptions, 'apply'>;
+}
+
+export interface WorldBroker {
+  id: number;
+  ip: string;
+  endpoint?: string;
+  port?: number;
 }
 
 export interface ScenarioOptions {
   brokerIds?: number[];
+  /** Full broker seeds (endpoints and ports of fake Kafka brokers); overrides brokerIds. */
+  brokers?: WorldBroker[];
+  /** How the reconciler reaches the brokers over Kafka. */
+  kafkaAccess?: KafkaAccessOptions;
+  serverProperties?: string;
   latencyMs?: number;
   clusterName?: string;
   kafkaVersion?: string;
@@ -48,7 +63,8 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
   const world = AwsWorld.install({ latencyMs: options.latencyMs ?? 0 });
   const clusterArn = world.msk.addCluster({
     name: options.clusterName ?? 'orders',
-    brokers: brokersFor(options.brokerIds ?? [1, 2, 3]),
+    brokers: options.brokers ?? brokersFor(options.brokerIds ?? [1, 2, 3]),
+    serverProperties: options.serverProperties,
     kafkaVersion: options.kafkaVersion ?? '3.6.0',
     instanceType: 'kafka.m5.large',
     enhancedMonitoring: 'PER_BROKER',
@@ -61,6 +77,12 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
     clusters: [{ clusterArn, domain: 'kafka.example.com', hostedZoneId: zoneId, loadBalancerArn: lbArn, certificateArn: certArn, ...options.config }],
   }).clusters[0];
   const clients = createAwsClients(world.region);
+  const reconcileOptions: Omit<ReconcileOptions, 'apply'> = {
+    concurrency: options.concurrency,
+    kafkaAccess: options.kafkaAccess,
+    dnsWait: { minDelaySeconds: 0.01, maxWaitSeconds: 5 },
+    follow: { pollSeconds: 0.01, maxSeconds: 5 },
+  };
   return {
     world,
     config,
@@ -68,7 +90,7 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
     clusterArn,
     lbArn,
     zoneId,
-    reconcile: ({ apply = true } = {}) =>
-      reconcileCluster(clients, config, { apply, concurrency: options.concurrency, dnsWait: { minDelaySeconds: 0.01, maxWaitSeconds: 5 } }),
+    reconcileOptions,
+    reconcile: ({ apply = true, allowRollingRestart } = {}) => reconcileCluster(clients, config, { ...reconcileOptions, apply, allowRollingRestart }),
   };
 }

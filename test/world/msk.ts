@@ -225,6 +225,9 @@ export class MskModel {
   }
 
   /** The server.properties text of the cluster's current configuration revision, if any. */
+  /** Called when a configuration update finishes (the brokers restarted with it): lets a test's fake Kafka brokers follow. */
+  onConfigurationApplied?: (clusterArn: string, serverProperties: string) => void;
+
   serverProperties(clusterArn: string): string | undefined {
     const ref = this.requireSeeded(clusterArn).configuration;
     return ref && this.configurations.get(ref.arn)?.revisions[ref.revision - 1]?.serverProperties;
@@ -504,6 +507,7 @@ export class MskModel {
     }
     const op = this.newOperation(cluster, 'UPDATE_CLUSTER_CONFIGURATION', undefined, (c) => {
       c.configuration = { arn: config.arn, revision };
+      this.onConfigurationApplied?.(c.arn, config.revisions[revision - 1].serverProperties);
     });
     op.source = cluster.configuration && { ...cluster.configuration };
     op.target = { arn: config.arn, revision };

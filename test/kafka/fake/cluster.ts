@@ -62,6 +62,8 @@ export interface FakeBrokerHandle extends FakeBrokerInfo {
   /** Sets a dynamic per-broker config directly, as if an earlier AlterConfigs had (no validation). */
   setDynamicConfig(name: string, value: string, opts?: { sensitive?: boolean }): void;
   removeDynamicConfig(name: string): void;
+  /** Changes a static (server.properties) value, as a restart with a new configuration does. */
+  setStaticConfig(name: string, value: string): void;
   /** Where Metadata says this broker is, or undefined when it advertises no client listener. */
   advertisedEndpoint(): { host: string; port: number } | undefined;
   /** Every request this broker received, in order. */
@@ -241,6 +243,9 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
         },
         removeDynamicConfig(name) {
           b.config.dynamic.delete(name);
+        },
+        setStaticConfig(name, value) {
+          b.config.statics.set(name, value);
         },
         advertisedEndpoint: () => b.config.advertisedEndpoint(clientListener),
         requests: b.requests,
