@@ -1,32 +1,89 @@
 // `npm run demo`: the real reconciler (the code the Lambda runs) against the embedded AWS
-// world, through the story every MSK-behind-a-domain setup lives through.
+// world and a fake Kafka cluster on loopback, through the story every MSK-behind-a-domain
+// setup lives through. No AWS account, no flags.
+import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { formatAlarmNotification } from '../shared/notify/format';
+import { parseAlarmMessage } from '../shared/notify/parse';
 import { formatPlan } from '../shared/report/plan';
 import { formatState } from '../shared/report/state';
-import { brokerIp, brokersFor, createScenario, range } from '../test/support/scenario';
+import { createKafkaScenario, type KafkaScenario } from '../test/support/kafka-scenario';
+import { brokerIp } from '../test/support/scenario';
 
-const s = createScenario({ brokerIds: [1, 2, 3] });
-
-async function step(title: string, change?: () => void): Promise<void> {
+async function step(s: KafkaScenario, title: string, change?: () => Promise<void> | void): Promise<void> {
   console.log(`\n=== ${title} ===`);
-  change?.();
+  await change?.();
   s.world.resetCalls();
   const { plan, applied } = await s.reconcile();
   console.log(formatPlan(plan));
-  if (applied) console.log(`  Applied with ${s.world.writes().length} AWS write(s). Resulting mapping:`);
+  if (applied) {
+    console.log(`  Applied with ${s.world.writes().length} AWS write(s).`);
+    for (const v of applied.verification ?? []) {
+      console.log(`  Kafka metadata: broker ${v.brokerId} advertises ${v.actual}${v.ok ? '' : ` (MISMATCH: expected ${v.expected})`}`);
+    }
+  }
   const after = await s.reconcile({ apply: false });
+  console.log('  Resulting mapping:');
   console.log(formatState(s.config, after.observed));
 }
 
+/** The SNS message CloudWatch publishes when an alarm fires (same fields and spelling). */
+function cloudWatchMessage(alarm: MetricAlarm, value: number): string {
+  return JSON.stringify({
+    AlarmName: alarm.AlarmName,
+    AlarmDescription: alarm.AlarmDescription,
+    AWSAccountId: '123456789012',
+    NewStateValue: 'ALARM',
+    OldStateValue: 'OK',
+    NewStateReason: `Threshold Crossed: 2 out of the last 3 datapoints [${value.toFixed(1)} (22/11/26 19:42:00), ${(value - 31).toFixed(1)} (22/11/26 19:41:00)] was greater than or equal to the threshold (${alarm.Threshold!.toFixed(1)}) (minimum 2 datapoints for OK -> ALARM transition).`,
+    StateChangeTime: '2026-11-22T19:43:00.123+0000',
+    Region: 'EU (Ireland)',
+    AlarmArn: alarm.AlarmArn,
+    OKActions: alarm.OKActions,
+    AlarmActions: alarm.AlarmActions,
+    InsufficientDataActions: [],
+    Trigger: {
+      MetricName: alarm.MetricName,
+      Namespace: alarm.Namespace,
+      StatisticType: 'Statistic',
+      Statistic: String(alarm.Statistic).toUpperCase(),
+      Unit: null,
+      Dimensions: (alarm.Dimensions ?? []).map((d) => ({ value: d.Value, name: d.Name })),
+      Period: alarm.Period,
+      EvaluationPeriods: alarm.EvaluationPeriods,
+      DatapointsToAlarm: alarm.DatapointsToAlarm,
+      ComparisonOperator: alarm.ComparisonOperator,
+      Threshold: alarm.Threshold,
+      TreatMissingData: `- TreatMissingData: ${alarm.TreatMissingData}`,
+      EvaluateLowSampleCountPercentile: '',
+    },
+  });
+}
+
 async function main(): Promise<void> {
-  console.log('msk-custom-domain-sync demo: cluster "orders" behind NLB msk-orders, domain kafka.example.com (embedded AWS, no account needed)');
-  await step('1. A 3-broker cluster gets its listeners and names');
-  await step('2. Nothing changed: a second run is a no-op');
-  await step('3. Scale out to 6 brokers', () => s.world.msk.setBrokers(s.clusterArn, brokersFor(range(1, 6))));
-  await step(`4. Broker 2 is replaced: its IP changes to ${brokerIp(2, 1)}`, () => s.world.msk.replaceBroker(s.clusterArn, 2, brokerIp(2, 1)));
-  await step('5. Scale in to 3 brokers (scaleIn: delete)', () =>
-    s.world.msk.setBrokers(s.clusterArn, [...brokersFor([1, 3]), { id: 2, ip: brokerIp(2, 1) }].sort((a, b) => a.id - b.id)),
-  );
-  s.world.restore();
+  console.log('msk-custom-domain-sync demo: cluster "orders" (ZooKeeper mode, IAM auth) behind NLB msk-orders, domain kafka.example.com.');
+  console.log('AWS is the embedded world; the brokers are fake Kafka brokers on 127.0.20.x spoken to with kafkajs + the MSK IAM signer.');
+  const s = await createKafkaScenario({
+    brokerIds: [1, 2, 3],
+    config: { advertisedListeners: 'dynamic-broker-config', alarms: { snsTopicArn: 'arn:aws:sns:eu-west-1:123456789012:msk-custom-domain-sync-alarms' } },
+  });
+  try {
+    await step(s, '1. A 3-broker cluster gets listeners, names and alarms; then brokers advertise the names');
+    await step(s, '2. Nothing changed: a second run is a no-op');
+    await step(s, '3. Scale out to 6 brokers', () => s.setBrokers([1, 2, 3, 4, 5, 6]));
+    await step(s, `4. Broker 2 is replaced: its IP changes to ${brokerIp(2, 1)}`, () => s.world.msk.replaceBroker(s.clusterArn, 2, brokerIp(2, 1)));
+    await step(s, '5. Scale in to 3 brokers (scaleIn: delete)', async () => {
+      await s.setBrokers([1, 2, 3]);
+      s.world.msk.replaceBroker(s.clusterArn, 2, brokerIp(2, 1));
+    });
+
+    console.log('\n=== 6. Broker 2 nears its IAM connection quota: the notification people receive ===');
+    const alarm = s.world.cloudwatch.alarms().find((a) => a.MetricName === 'ConnectionCount' && /broker-2\//.test(a.AlarmName ?? ''))!;
+    const parsed = parseAlarmMessage(cloudWatchMessage(alarm, 2451));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    console.log(formatAlarmNotification(parsed.alarm).text);
+  } finally {
+    await s.stop();
+  }
 }
 
 main().catch((error) => {

@@ -23,7 +23,7 @@ export function planRows(plan: Plan): Row[] {
       case 'put-alarm': return [[action.reason === 'create' ? SIGN.create : SIGN.change, 'alarm', action.resource, `${action.alarm.MetricName} ${action.alarm.ComparisonOperator === 'GreaterThanThreshold' ? '>' : '>='} ${action.alarm.Threshold}`]];
       case 'delete-alarms': return action.names.map((name): Row => [SIGN.delete, 'alarm', action.resource, name]);
       case 'alter-broker-configs':
-        return [[SIGN.change, 'advertised.listeners', action.resource, action.purpose === 'advertise' ? `${action.before}\n-> ${action.after}` : `remove override -> ${action.after}`]];
+        return [[SIGN.change, 'advertised.listeners', action.resource, action.purpose === 'advertise' ? listenerChange(action.before, action.after) : 'remove override (back to the static value)']];
       case 'update-msk-configuration':
         return [[SIGN.change, 'MSK configuration', action.resource, `ROLLING RESTART: custom.advertised.listeners ${action.before ?? '(unset)'} -> ${action.after ?? '(unset)'}`]];
     }
@@ -62,4 +62,14 @@ export function formatPlan(plan: Plan): string {
   for (const p of plan.pending) lines.push(`  PENDING ${p}`);
   for (const w of plan.warnings) lines.push(`  WARNING: ${w}`);
   return lines.join('\n');
+}
+
+/** Only the entries that change; the others (REPLICATION, …) are kept and just counted. */
+function listenerChange(before: string, after: string): string {
+  const old = before.split(',');
+  const next = after.split(',');
+  const added = next.filter((e) => !old.includes(e));
+  const removed = old.filter((e) => !next.includes(e));
+  const kept = next.length - added.length;
+  return `${removed.join(',') || '(none)'} -> ${added.join(',')}${kept ? ` (${kept} other listener${kept > 1 ? 's' : ''} kept)` : ''}`;
 }

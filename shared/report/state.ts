@@ -7,7 +7,20 @@ import { COMPACT } from './plan';
 /** The resulting mapping as a person checks it: port -> target group -> IPs -> DNS name. */
 export function formatState(config: ClusterConfig, state: ObservedState): string {
   const groups = new Map(state.targetGroups.map((g) => [g.arn, g]));
-  const table = new Table({ head: ['port', 'for', 'target group', 'targets', 'DNS name'], style: { head: [], border: [] }, chars: COMPACT });
+  const alarmsByBroker = new Map<string, number>();
+  for (const alarm of state.alarms) {
+    const broker = /\/broker-(\d+)\//.exec(alarm.AlarmName ?? '')?.[1];
+    if (broker) alarmsByBroker.set(`broker-${broker}`, (alarmsByBroker.get(`broker-${broker}`) ?? 0) + 1);
+  }
+  const advertised = new Map(
+    (state.advertised?.brokers ?? []).map((b) => {
+      const value = b.entries?.find((e) => e.name === 'advertised.listeners')?.value ?? '';
+      const client = value.split(',').find((entry) => entry.startsWith('CLIENT_'));
+      return [`broker-${b.endpoint.id}`, client?.replace(/^[A-Z_]+:\/\//, '') ?? ''];
+    }),
+  );
+  const head = ['port', 'for', 'target group', 'targets', 'DNS name', 'alarms', ...(state.advertised ? ['advertises'] : [])];
+  const table = new Table({ head, style: { head: [], border: [] }, chars: COMPACT });
   const names = new Map(
     state.records.filter((r) => r.type === 'A' || r.type === 'CNAME').map((r) => [r.name, r]),
   );
@@ -17,7 +30,8 @@ export function formatState(config: ClusterConfig, state: ObservedState): string
     const targets = (group?.targets ?? []).map((t) => `${t.ip}${t.state && t.state !== 'healthy' ? ` (${t.state})` : ''}`).join(', ');
     const key = role ? roleKey(role) : 'not managed';
     const dns = role && names.has(fqdn(hostName(config, role))) ? hostName(config, role) : '';
-    table.push([String(listener.port), key, group?.name ?? '', targets, dns]);
+    const extra = state.advertised ? [advertised.get(key) ?? ''] : [];
+    table.push([String(listener.port), key, group?.name ?? '', targets, dns, String(alarmsByBroker.get(key) ?? ''), ...extra]);
   }
   return table.toString();
 }
