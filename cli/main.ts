@@ -87,7 +87,9 @@ function selectClusters(config: Config, arn?: string): ClusterConfig[] {
 
 async function runCommand(mode: Mode, opts: CommandOptions, deps: CliDeps): Promise<number> {
   const config = await loadConfig(opts.config);
-  let exitCode: number = EXIT.ok;
+  // An error on any cluster wins over "not converged" on another, whatever the order of the clusters.
+  let failed = false;
+  let converged = true;
   const reports: unknown[] = [];
   for (const cluster of selectClusters(config, opts.cluster)) {
     const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region);
@@ -103,14 +105,14 @@ async function runCommand(mode: Mode, opts: CommandOptions, deps: CliDeps): Prom
       outcome = await (mode === 'restore' ? restoreCluster : reconcileCluster)(clients, cluster, options);
     } catch (error) {
       deps.err(`error: ${cluster.clusterArn}: ${errorMessage(error)}`);
-      exitCode = EXIT.error;
+      failed = true;
       continue;
     }
     const { plan, applied } = outcome;
     const mismatches = (applied?.verification ?? []).filter((v) => !v.ok);
     const stillRunning = applied?.operation?.stillRunning;
     if (plan.conflicts.length || plan.pending.length || plan.status !== 'ready' || mismatches.length || stillRunning) {
-      exitCode = Math.max(exitCode, EXIT.notConverged);
+      converged = false;
     }
     if (opts.json) {
       reports.push({ plan, applied });
@@ -127,12 +129,17 @@ async function runCommand(mode: Mode, opts: CommandOptions, deps: CliDeps): Prom
       deps.out(`  broker ${check.brokerId} advertises ${check.actual ?? 'nothing'}${check.ok ? ' (as expected)' : ` — MISMATCH, expected ${check.expected}`}`);
     }
     if (mode !== 'restore') {
-      const after = await reconcileCluster(clients, cluster, { apply: false, kafkaAccess: deps.kafkaAccess });
-      deps.out(formatState(cluster, after.observed));
+      // Read back what AWS now reports; failing to show it must not hide the other clusters.
+      try {
+        const after = await reconcileCluster(clients, cluster, { apply: false, kafkaAccess: deps.kafkaAccess });
+        deps.out(formatState(cluster, after.observed));
+      } catch (error) {
+        deps.err(`warning: ${cluster.clusterArn}: applied, but reading the result back failed: ${errorMessage(error)}`);
+      }
     }
   }
   if (opts.json) deps.out(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
-  return exitCode;
+  return failed ? EXIT.error : converged ? EXIT.ok : EXIT.notConverged;
 }
 
 export function main(): void {

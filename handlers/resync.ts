@@ -32,6 +32,10 @@ export interface ClusterReport {
 export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason: string; clusters: ClusterReport[] }> {
   const trigger = parseTrigger(event);
   const clusters = trigger.clusterArn ? deps.config.clusters.filter((c) => c.clusterArn === trigger.clusterArn) : deps.config.clusters;
+  if (trigger.clusterArn && clusters.length === 0 && trigger.reason === 'manual invoke') {
+    // A person asked for this cluster: a typo must not pass as success.
+    throw new ConfigError(`cluster ${trigger.clusterArn} is not in this deployment's config (it lists ${deps.config.clusters.map((c) => c.clusterArn).join(', ')})`);
+  }
   if (trigger.clusterArn && clusters.length === 0) {
     // Events for clusters this deployment does not manage are normal (one account, many clusters).
     deps.logger.info({ trigger }, 'event for a cluster not in the config: ignored');
@@ -44,7 +48,8 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
       const { plan, applied } = await reconcileCluster(deps.clientsFor(parseClusterArn(cluster.clusterArn).region), cluster, { apply: !trigger.dryRun });
       const report: ClusterReport = {
         clusterArn: cluster.clusterArn,
-        status: plan.status === 'waiting' ? 'waiting' : applied ? 'applied' : 'planned',
+        // A converged cluster has nothing to apply (no `applied` result), yet the run was not a dry run.
+        status: plan.status === 'waiting' ? 'waiting' : trigger.dryRun ? 'planned' : 'applied',
         summary: plan.status === 'waiting' ? plan.waitingReason! : planSummary(plan),
         changes: applied ? applied.done.map(describeAction) : planRows(plan).map((r) => r.join(' ')),
         conflicts: plan.conflicts.map((c) => `${c.resource}: ${c.message}`),
@@ -81,10 +86,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parseConfig(raw, 'MSK_CUSTOM_DOMAIN_CONFIG');
   // The stack's own alarm topic is the default destination; a cluster may name another.
   const topic = env.ALARM_TOPIC_ARN;
+  if (topic && !/^arn:aws[a-z-]*:sns:/.test(topic)) throw new ConfigError(`ALARM_TOPIC_ARN must be an SNS topic ARN, got ${topic}`);
   if (topic) for (const cluster of config.clusters) cluster.alarms.snsTopicArn ??= topic;
   return config;
 }
 
+/** Clients are reused across warm invocations: they hold connection pools and credential caches. */
+const clientsByRegion = new Map<string, AwsClients>();
+function cachedClients(region: string): AwsClients {
+  let clients = clientsByRegion.get(region);
+  if (!clients) clientsByRegion.set(region, (clients = createAwsClients(region)));
+  return clients;
+}
+
 export const handler = middy(async (event: unknown) =>
-  resync(event, { config: configFromEnv(), clientsFor: createAwsClients, logger: defaultLogger }),
+  resync(event, { config: configFromEnv(), clientsFor: cachedClients, logger: defaultLogger }),
 );

@@ -1,0 +1,284 @@
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { Writable } from 'node:stream';
+import type { Context } from 'aws-lambda';
+import pino from 'pino';
+import { configFromEnv, handler, resync, type ResyncDeps } from '../../handlers/resync';
+import type { ClusterConfig, Config } from '../../shared/config/schema';
+import { ConfigError } from '../../shared/errors';
+import { logger as defaultLogger } from '../../shared/log';
+import { createScenario, type Scenario } from '../support/scenario';
+import { mapping, names } from '../support/inspect';
+
+// The resync Lambda: an event (manual invoke, schedule, CloudTrail) -> one full reconcile per
+// cluster it names, against the embedded AWS world behind the real SDK clients.
+
+let s: Scenario | undefined;
+const savedEnv = { ...process.env };
+let savedLevel: string;
+
+beforeEach(() => {
+  // The exported handler logs through the module's pino logger to stdout: keep test output clean.
+  savedLevel = defaultLogger.level;
+  defaultLogger.level = 'silent';
+});
+afterEach(() => {
+  s?.world.restore();
+  s = undefined;
+  defaultLogger.level = savedLevel;
+  for (const key of ['MSK_CUSTOM_DOMAIN_CONFIG', 'ALARM_TOPIC_ARN']) {
+    if (savedEnv[key] === undefined) delete process.env[key];
+    else process.env[key] = savedEnv[key];
+  }
+});
+
+/** A real pino logger writing JSON lines into memory. */
+function jsonLogger() {
+  let out = '';
+  const sink = new Writable({ write(chunk, _enc, cb) { out += chunk.toString(); cb(); } });
+  return { logger: pino({ level: 'info' }, sink), lines: () => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+function deps(scenario: Scenario, config: Config): ResyncDeps & { lines: () => Record<string, unknown>[] } {
+  const { logger, lines } = jsonLogger();
+  return { config, clientsFor: () => scenario.clients, logger, lines };
+}
+
+/** A second cluster in the same world, on its own NLB, under payments.example.com. */
+function addSecondCluster(scenario: Scenario): ClusterConfig {
+  const clusterArn = scenario.world.msk.addCluster({
+    name: 'payments',
+    brokers: [1, 2].map((id) => ({ id, ip: `10.1.${id}.10` })),
+    kafkaVersion: '3.6.0',
+    instanceType: 'kafka.m5.large',
+    enhancedMonitoring: 'PER_BROKER',
+  });
+  const loadBalancerArn = scenario.world.elbv2.addLoadBalancer({ name: 'msk-payments' });
+  const certificateArn = scenario.world.acm.addCertificate({ domainName: 'payments.example.com', subjectAlternativeNames: ['*.payments.example.com'] });
+  return { ...scenario.config, clusterArn, loadBalancerArn, certificateArn, domain: 'payments.example.com' };
+}
+
+const listenerPorts = (scenario: Scenario, loadBalancerArn: string) => scenario.world.elbv2.listeners(loadBalancerArn).map((l) => l.Port).sort();
+
+const cloudTrail = (eventName: string, clusterArn: string) => ({
+  version: '0',
+  source: 'aws.kafka',
+  'detail-type': 'AWS API Call via CloudTrail',
+  region: 'eu-west-1',
+  detail: { eventSource: 'kafka.amazonaws.com', eventName, requestParameters: { clusterArn: encodeURIComponent(clusterArn), targetNumberOfBrokerNodes: 6 } },
+});
+
+describe('resync', () => {
+  test('a manual invoke {} reconciles every configured cluster and reports what it applied', async () => {
+    // Prepare
+    s = createScenario();
+    const payments = addSecondCluster(s);
+    const d = deps(s, { clusters: [s.config, payments] });
+
+    // Act
+    const result = await resync({}, d);
+
+    // Assess
+    expect(result.reason).toBe('manual invoke');
+    expect(result.clusters.map((c) => [c.clusterArn, c.status])).toEqual([
+      [s.clusterArn, 'applied'],
+      [payments.clusterArn, 'applied'],
+    ]);
+    const [orders] = result.clusters;
+    expect(orders.summary).toMatch(/^29 to add, 0 to change, 0 to remove$/);
+    expect(orders.changes).toContain('create listener :9003 for broker-3');
+    expect(orders.conflicts).toEqual([]);
+    expect(listenerPorts(s, s.lbArn)).toEqual([9000, 9001, 9002, 9003]);
+    expect(listenerPorts(s, payments.loadBalancerArn)).toEqual([9000, 9001, 9002]);
+    expect((await mapping(s)).names).toEqual(names('bootstrap', 'b-1', 'b-2', 'b-3'));
+    expect(d.lines().filter((l) => l.msg === 'reconciled').map((l) => l.clusterArn)).toEqual([s.clusterArn, payments.clusterArn]);
+  });
+
+  test('a converged cluster: zero writes, still reported as applied (not as a dry run)', async () => {
+    s = createScenario();
+    const d = deps(s, { clusters: [s.config] });
+    await resync({}, d);
+    s.world.resetCalls();
+
+    const result = await resync({ clusterArn: s.clusterArn }, d);
+
+    expect(s.world.writes()).toEqual([]);
+    expect(result.clusters).toEqual([
+      expect.objectContaining({ clusterArn: s.clusterArn, status: 'applied', summary: '0 to add, 0 to change, 0 to remove', changes: [] }),
+    ]);
+  });
+
+  test('{dryRun: true} plans, writes nothing and lists the changes it would make', async () => {
+    s = createScenario();
+    const d = deps(s, { clusters: [s.config] });
+
+    const result = await resync({ dryRun: true }, d);
+
+    expect(s.world.writes()).toEqual([]);
+    expect(result.clusters).toHaveLength(1);
+    const [report] = result.clusters;
+    expect(report.status).toBe('planned');
+    expect(report.summary).toBe('29 to add, 0 to change, 0 to remove');
+    expect(report.changes).toEqual(expect.arrayContaining([expect.stringMatching(/^\+ listener broker-2 :9002 TLS/)]));
+    expect(listenerPorts(s, s.lbArn)).toEqual([]);
+  });
+
+  test('a CloudTrail UpdateBrokerCount for a cluster not in the config is ignored', async () => {
+    s = createScenario();
+    const d = deps(s, { clusters: [s.config] });
+    const other = 'arn:aws:kafka:eu-west-1:123456789012:cluster/analytics/0a1b2c3d-4';
+
+    const result = await resync(cloudTrail('UpdateBrokerCount', other), d);
+
+    expect(result).toEqual({ reason: 'CloudTrail UpdateBrokerCount', clusters: [] });
+    expect(s.world.calls).toEqual([]);
+    expect(d.lines().find((l) => l.msg === 'event for a cluster not in the config: ignored')).toMatchObject({ trigger: { clusterArn: other } });
+  });
+
+  test('a manual invoke naming a cluster not in the config is an error, not a silent success', async () => {
+    s = createScenario();
+    const d = deps(s, { clusters: [s.config] });
+    const typo = `${s.clusterArn}x`;
+
+    await expect(resync({ clusterArn: typo }, d)).rejects.toThrow(`cluster ${typo} is not in this deployment's config (it lists ${s.clusterArn})`);
+    expect(s.world.calls).toEqual([]);
+  });
+
+  test('a CloudTrail event for a configured cluster reconciles that cluster only', async () => {
+    s = createScenario();
+    const payments = addSecondCluster(s);
+    const d = deps(s, { clusters: [s.config, payments] });
+
+    const result = await resync(cloudTrail('UpdateBrokerCount', payments.clusterArn), d);
+
+    expect(result.reason).toBe('CloudTrail UpdateBrokerCount');
+    expect(result.clusters.map((c) => [c.clusterArn, c.status])).toEqual([[payments.clusterArn, 'applied']]);
+    expect(listenerPorts(s, payments.loadBalancerArn)).toEqual([9000, 9001, 9002]);
+    expect(listenerPorts(s, s.lbArn)).toEqual([]);
+  });
+
+  test('a scheduled event reconciles every cluster; a cluster that is not ACTIVE is reported as waiting', async () => {
+    s = createScenario();
+    s.world.msk.setState(s.clusterArn, 'UPDATING');
+    const d = deps(s, { clusters: [s.config] });
+
+    const result = await resync({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} }, d);
+
+    expect(result.reason).toBe('schedule');
+    expect(result.clusters).toEqual([expect.objectContaining({ status: 'waiting', summary: expect.stringMatching(/^cluster is UPDATING/) })]);
+    expect(s.world.writes()).toEqual([]);
+  });
+
+  test('a malformed event is refused with the shapes it accepts', async () => {
+    s = createScenario();
+    const d = deps(s, { clusters: [s.config] });
+
+    await expect(resync({ cluster: s.clusterArn }, d)).rejects.toThrow(/unrecognised event/);
+    await expect(resync({ dryRun: 'yes' }, d)).rejects.toThrow(/unrecognised event/);
+    expect(s.world.calls).toEqual([]);
+  });
+
+  test('a reconcile error fails the invocation (EventBridge retries) naming the cluster; other clusters are still reconciled', async () => {
+    s = createScenario();
+    const payments = addSecondCluster(s);
+    s.world.faults.add({ command: 'CreateListenerCommand', error: 'throttle' });
+    const d = deps(s, { clusters: [s.config, payments] });
+
+    const failure = resync({}, d);
+
+    await expect(failure).rejects.toThrow(`reconcile failed: ${s.clusterArn}: `);
+    await expect(failure).rejects.not.toThrow(payments.clusterArn);
+    expect(listenerPorts(s, payments.loadBalancerArn)).toEqual([9000, 9001, 9002]);
+    expect(d.lines().find((l) => l.msg === 'reconcile failed')).toMatchObject({ level: 50, clusterArn: s.clusterArn });
+  });
+});
+
+describe('configFromEnv', () => {
+  test('a missing variable says how to deploy', () => {
+    expect(() => configFromEnv({})).toThrow(ConfigError);
+    expect(() => configFromEnv({})).toThrow('MSK_CUSTOM_DOMAIN_CONFIG is not set: deploy with --param config=<file>');
+  });
+
+  test('text that is not JSON is named as such', () => {
+    expect(() => configFromEnv({ MSK_CUSTOM_DOMAIN_CONFIG: 'clusters: []' })).toThrow(ConfigError);
+    expect(() => configFromEnv({ MSK_CUSTOM_DOMAIN_CONFIG: 'clusters: []' })).toThrow(/^MSK_CUSTOM_DOMAIN_CONFIG is not JSON: /);
+  });
+
+  test('an invalid config names the variable and the field', () => {
+    s = createScenario();
+    const text = JSON.stringify({ clusters: [{ ...s.config, domain: 'not a domain' }] });
+
+    const error = (() => {
+      try {
+        configFromEnv({ MSK_CUSTOM_DOMAIN_CONFIG: text });
+      } catch (e) {
+        return e;
+      }
+    })();
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/^MSK_CUSTOM_DOMAIN_CONFIG is not valid:\n {2}- clusters\[0\]\.domain: must be a DNS domain/);
+  });
+
+  test("ALARM_TOPIC_ARN is the default alarm destination; a cluster's own topic wins", () => {
+    s = createScenario();
+    const stackTopic = 'arn:aws:sns:eu-west-1:123456789012:msk-custom-domain-alarms';
+    const ownTopic = 'arn:aws:sns:eu-west-1:123456789012:payments-oncall';
+    const { alarms, ...orders } = s.config;
+    const payments = { ...orders, clusterArn: s.clusterArn.replace('/orders/', '/payments/'), alarms: { snsTopicArn: ownTopic } };
+
+    const config = configFromEnv({ MSK_CUSTOM_DOMAIN_CONFIG: JSON.stringify({ clusters: [orders, payments] }), ALARM_TOPIC_ARN: stackTopic });
+    const withoutTopic = configFromEnv({ MSK_CUSTOM_DOMAIN_CONFIG: JSON.stringify({ clusters: [orders] }) });
+
+    expect(alarms.snsTopicArn).toBeUndefined();
+    expect(config.clusters.map((c) => c.alarms.snsTopicArn)).toEqual([stackTopic, ownTopic]);
+    expect(withoutTopic.clusters[0].alarms.snsTopicArn).toBeUndefined();
+    expect(() => configFromEnv({ MSK_CUSTOM_DOMAIN_CONFIG: JSON.stringify({ clusters: [orders] }), ALARM_TOPIC_ARN: 'msk-alarms' })).toThrow(
+      'ALARM_TOPIC_ARN must be an SNS topic ARN, got msk-alarms',
+    );
+  });
+});
+
+describe('the deployed handler (middy, config from the environment, real SDK clients)', () => {
+  const context = { functionName: 'resync', awsRequestId: 'req-1' } as Context;
+
+  test('reconciles end to end; alarms notify the stack topic', async () => {
+    s = createScenario();
+    const topic = 'arn:aws:sns:eu-west-1:123456789012:msk-custom-domain-alarms';
+    process.env.MSK_CUSTOM_DOMAIN_CONFIG = JSON.stringify({ clusters: [s.config] });
+    process.env.ALARM_TOPIC_ARN = topic;
+
+    const result = (await handler({}, context)) as Awaited<ReturnType<typeof resync>>;
+
+    expect(result.clusters.map((c) => [c.clusterArn, c.status])).toEqual([[s.clusterArn, 'applied']]);
+    expect(listenerPorts(s, s.lbArn)).toEqual([9000, 9001, 9002, 9003]);
+    // The SDK clients the handler built itself (region from the cluster ARN) reached the world.
+    expect(s.world.writes().some((c) => c.command === 'ChangeResourceRecordSetsCommand')).toBe(true);
+    const alarms = s.world.cloudwatch.alarms();
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([topic]);
+      expect(alarm.OKActions).toEqual([topic]);
+    }
+  });
+
+  test('without MSK_CUSTOM_DOMAIN_CONFIG the invocation fails before any AWS call', async () => {
+    s = createScenario();
+    delete process.env.MSK_CUSTOM_DOMAIN_CONFIG;
+
+    await expect(handler({}, context)).rejects.toThrow(/MSK_CUSTOM_DOMAIN_CONFIG is not set/);
+    expect(s.world.calls).toEqual([]);
+  });
+
+  test('a reconcile error makes the invocation fail with the cluster ARN, so EventBridge retries', async () => {
+    s = createScenario();
+    s.world.faults.add({ command: 'CreateListenerCommand', error: 'throttle' });
+    process.env.MSK_CUSTOM_DOMAIN_CONFIG = JSON.stringify({ clusters: [s.config] });
+
+    await expect(handler(cloudTrail('UpdateBrokerCount', s.clusterArn), context)).rejects.toThrow(new RegExp(`reconcile failed: ${s.clusterArn.replace(/[/.]/g, '\\$&')}: .*create listener`, 's'));
+
+    // The retry converges.
+    const retry = (await handler(cloudTrail('UpdateBrokerCount', s.clusterArn), context)) as Awaited<ReturnType<typeof resync>>;
+    expect(retry.clusters[0].status).toBe('applied');
+    expect(listenerPorts(s, s.lbArn)).toEqual([9000, 9001, 9002, 9003]);
+  });
+});
