@@ -8,7 +8,6 @@ import type { Action, Conflict, TargetGroupRef } from './types';
 export interface NetworkPlan {
   actions: Action[];
   conflicts: Conflict[];
-  warnings: string[];
   /** Endpoints blocked by a conflict: their DNS name is left alone too. */
   blocked: Set<string>;
 }
@@ -20,7 +19,7 @@ export interface NetworkPlan {
  */
 export function planNetwork(config: ClusterConfig, desired: DesiredState, observed: ObservedState): NetworkPlan {
   const clusterArn = observed.cluster.arn;
-  const plan: NetworkPlan = { actions: [], conflicts: [], warnings: [], blocked: new Set() };
+  const plan: NetworkPlan = { actions: [], conflicts: [], blocked: new Set() };
   const listenersByPort = new Map(observed.listeners.map((l) => [l.port, l]));
   const groupsByName = new Map(observed.targetGroups.map((g) => [g.name, g]));
   const keptListeners = new Set<string>();

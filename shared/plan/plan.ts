@@ -28,7 +28,6 @@ export function planCluster(config: ClusterConfig, observed: ObservedState): Pla
   const alarms = planAlarms(config, observed);
   const advertised = planAdvertised(config, desired, observed, network.blocked);
   const warnings = [
-    ...network.warnings,
     ...certificateWarnings(observed, desired.endpoints.map((e) => e.host)),
     ...alarms.warnings,
     ...advertised.warnings,

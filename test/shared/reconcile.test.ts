@@ -138,8 +138,7 @@ describe('the cluster changes', () => {
 describe('ownership', () => {
   test('a foreign listener on 9004 and a foreign b-4 record are reported and left untouched', async () => {
     s = createScenario({ brokerIds: range(1, 3) });
-    const foreignGroup = undefined;
-    s.world.elbv2.addListener({ loadBalancerArn: s.lbArn, port: 9004, protocol: 'TCP', targetGroupArn: foreignGroup });
+    s.world.elbv2.addListener({ loadBalancerArn: s.lbArn, port: 9004, protocol: 'TCP' });
     s.world.route53.addRecord(s.zoneId, { Name: 'b-4.kafka.example.com', Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: 'somewhere.example.net' }] });
     await s.reconcile();
     s.world.msk.setBrokers(s.clusterArn, brokersFor(range(1, 5)));
