@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { parseClusterArn } from '../shared/arn';
 import { createAwsClients, type AwsClients } from '../shared/aws/clients';
 import { parseConfig } from '../shared/config/load';
@@ -8,12 +9,15 @@ import { parseTrigger } from '../shared/events';
 import { logger as defaultLogger, type Logger } from '../shared/log';
 import { describeAction } from '../shared/apply';
 import { reconcileCluster } from '../shared/reconcile';
+import { waitUntilActive, type FollowOptions } from '../shared/follow';
 import { planRows, planSummary } from '../shared/report/plan';
 
 export interface ResyncDeps {
   config: Config;
   clientsFor: (region: string) => AwsClients;
   logger: Logger;
+  /** After a CloudTrail event finds the cluster busy: how long to follow the change before reconciling again. */
+  follow?: FollowOptions;
 }
 
 export interface ClusterReport {
@@ -45,7 +49,15 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
   for (const cluster of clusters) {
     const log = deps.logger.child({ clusterArn: cluster.clusterArn, trigger: trigger.reason });
     try {
-      const { plan, applied } = await reconcileCluster(deps.clientsFor(parseClusterArn(cluster.clusterArn).region), cluster, { apply: !trigger.dryRun });
+      const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region);
+      const run = () => reconcileCluster(clients, cluster, { apply: !trigger.dryRun });
+      let { plan, applied } = await run();
+      if (plan.status === 'waiting' && trigger.reason.startsWith('CloudTrail') && deps.follow && deps.follow.maxSeconds > 0) {
+        // The event announced a change in progress: follow it, then reconcile its result at once.
+        const state = await waitUntilActive(clients.kafka, cluster.clusterArn, deps.follow);
+        log.info({ state }, 'followed the requested change');
+        if (state === 'ACTIVE') ({ plan, applied } = await run());
+      }
       const report: ClusterReport = {
         clusterArn: cluster.clusterArn,
         // A converged cluster has nothing to apply (no `applied` result), yet the run was not a dry run.
@@ -99,6 +111,15 @@ function cachedClients(region: string): AwsClients {
   return clients;
 }
 
-export const handler = middy(async (event: unknown) =>
-  resync(event, { config: configFromEnv(), clientsFor: cachedClients, logger: defaultLogger }),
+/** Time kept back from the Lambda timeout for the reconcile that follows a finished change. */
+const RECONCILE_RESERVE_MS = 240_000;
+
+export const handler = middy(async (event: unknown, context: Context) =>
+  resync(event, {
+    config: configFromEnv(),
+    clientsFor: cachedClients,
+    logger: defaultLogger,
+    // Scale-outs often outlast one invocation; the schedule picks up what this one cannot wait for.
+    follow: { pollSeconds: 30, maxSeconds: Math.max(0, Math.floor(((context.getRemainingTimeInMillis?.() ?? 0) - RECONCILE_RESERVE_MS) / 1000)) },
+  }),
 );

@@ -34,10 +34,8 @@ export interface OperationOutcome {
   error?: string;
 }
 
-export interface FollowOptions {
-  pollSeconds: number;
-  maxSeconds: number;
-}
+import type { FollowOptions } from '../follow';
+export type { FollowOptions } from '../follow';
 
 /**
  * Writes a new revision (or a first configuration for a cluster on MSK's defaults) and

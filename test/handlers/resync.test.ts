@@ -6,7 +6,7 @@ import { configFromEnv, handler, resync, type ResyncDeps } from '../../handlers/
 import type { ClusterConfig, Config } from '../../shared/config/schema';
 import { ConfigError } from '../../shared/errors';
 import { logger as defaultLogger } from '../../shared/log';
-import { createScenario, type Scenario } from '../support/scenario';
+import { brokersFor, createScenario, range, type Scenario } from '../support/scenario';
 import { mapping, names } from '../support/inspect';
 
 // The resync Lambda: an event (manual invoke, schedule, CloudTrail) -> one full reconcile per
@@ -143,6 +143,36 @@ describe('resync', () => {
     expect(s.world.calls).toEqual([]);
   });
 
+  test('a CloudTrail scale-out request is followed until MSK is done, then the new brokers are mapped in the same invocation', async () => {
+    s = createScenario();
+    const d = { ...deps(s, { clusters: [s.config] }), follow: { pollSeconds: 0.01, maxSeconds: 5 } };
+    await resync({}, d);
+    // MSK accepted UpdateBrokerCount: the cluster is UPDATING until the new brokers exist.
+    const scenario = s;
+    scenario.world.msk.startOperation(scenario.clusterArn, {
+      type: 'INCREASE_BROKER_COUNT',
+      polls: 3,
+      onComplete: () => scenario.world.msk.setBrokers(scenario.clusterArn, brokersFor(range(1, 6))),
+    });
+
+    const result = await resync(cloudTrail('UpdateBrokerCount', s.clusterArn), d);
+
+    expect(result.clusters.map((c) => c.status)).toEqual(['applied']);
+    expect(listenerPorts(s, s.lbArn)).toEqual([9000, 9001, 9002, 9003, 9004, 9005, 9006]);
+    expect(d.lines().find((l) => l.msg === 'followed the requested change')).toMatchObject({ state: 'ACTIVE' });
+  });
+
+  test('without time to follow, a busy cluster is reported as waiting and left to the schedule', async () => {
+    s = createScenario();
+    const d = { ...deps(s, { clusters: [s.config] }), follow: { pollSeconds: 0.01, maxSeconds: 0 } };
+    s.world.msk.startOperation(s.clusterArn, { type: 'INCREASE_BROKER_COUNT', polls: 50 });
+
+    const result = await resync(cloudTrail('UpdateBrokerCount', s.clusterArn), d);
+
+    expect(result.clusters.map((c) => [c.status, c.summary])).toEqual([['waiting', expect.stringMatching(/cluster is UPDATING/)]]);
+    expect(s.world.writes()).toEqual([]);
+  });
+
   test('a CloudTrail event for a configured cluster reconciles that cluster only', async () => {
     s = createScenario();
     const payments = addSecondCluster(s);
@@ -239,7 +269,7 @@ describe('configFromEnv', () => {
 });
 
 describe('the deployed handler (middy, config from the environment, real SDK clients)', () => {
-  const context = { functionName: 'resync', awsRequestId: 'req-1' } as Context;
+  const context = { functionName: 'resync', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 240_000 } as Context;
 
   test('reconciles end to end; alarms notify the stack topic', async () => {
     s = createScenario();
