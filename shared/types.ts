@@ -44,6 +44,7 @@ export interface ObservedListener {
   port: number;
   protocol: string;
   certificateArns: string[];
+  sslPolicy?: string;
   /** Target group of the default forward action, when there is exactly one. */
   targetGroupArn?: string;
   tags: Tags;

@@ -40,6 +40,8 @@ export const clusterConfigSchema = z
     domain,
     hostedZoneId: z.string().regex(/^(\/hostedzone\/)?Z[A-Z0-9]+$/, 'must be a Route 53 hosted zone id like Z0123456789ABC').transform((id) => id.replace(/^\/hostedzone\//, '')),
     loadBalancerArn: z.string().regex(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/net\//, 'must be a Network Load Balancer ARN (…:loadbalancer/net/…)'),
+    /** TLS policy of the listeners: TLS 1.2 and 1.3 only by default (ELBv2's own default still allows TLS 1.0). */
+    sslPolicy: z.string().regex(/^ELBSecurityPolicy-/, 'must be an ELBv2 security policy name like ELBSecurityPolicy-TLS13-1-2-2021-06').default('ELBSecurityPolicy-TLS13-1-2-2021-06'),
     certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\//, 'must be an ACM certificate ARN'),
     authentication: z.enum(['iam', 'scram', 'tls']).default('iam'),
     bootstrapPort: port.default(9000),

@@ -99,6 +99,7 @@ function toListener(listener: Listener, tags: Tags): ObservedListener {
     port: listener.Port!,
     protocol: listener.Protocol ?? '',
     certificateArns: (listener.Certificates ?? []).map((c) => c.CertificateArn!).filter(Boolean),
+    sslPolicy: listener.SslPolicy,
     targetGroupArn,
     tags,
   };

@@ -65,14 +65,24 @@ export function planNetwork(config: ClusterConfig, desired: DesiredState, observ
         resource: endpoint.key,
         port: endpoint.port,
         certificateArn: config.certificateArn,
+        sslPolicy: config.sslPolicy,
         targetGroup: groupRef,
         tags: endpoint.tags,
       });
     } else {
       keptListeners.add(listener.arn);
-      const reason = listenerDrift(listener, endpoint, config.certificateArn, group);
+      const reason = listenerDrift(listener, endpoint, config, group);
       if (reason) {
-        plan.actions.push({ type: 'modify-listener', resource: endpoint.key, listenerArn: listener.arn, port: endpoint.port, certificateArn: config.certificateArn, targetGroup: groupRef, reason });
+        plan.actions.push({
+          type: 'modify-listener',
+          resource: endpoint.key,
+          listenerArn: listener.arn,
+          port: endpoint.port,
+          certificateArn: config.certificateArn,
+          sslPolicy: config.sslPolicy,
+          targetGroup: groupRef,
+          reason,
+        });
       }
     }
     plan.actions.push(...targetChanges(endpoint, groupRef, group, desired.targetPort));
@@ -105,10 +115,11 @@ function createTargetGroup(endpoint: DesiredEndpoint, desired: DesiredState, obs
   };
 }
 
-function listenerDrift(listener: ObservedListener, endpoint: DesiredEndpoint, certificateArn: string, group?: ObservedTargetGroup): string | undefined {
+function listenerDrift(listener: ObservedListener, endpoint: DesiredEndpoint, config: ClusterConfig, group?: ObservedTargetGroup): string | undefined {
   if (!group || listener.targetGroupArn !== group.arn) return `forwards to ${listener.targetGroupArn ?? 'nothing'} instead of ${endpoint.targetGroupName}`;
   if (listener.protocol !== 'TLS') return `protocol ${listener.protocol} instead of TLS`;
-  if (listener.certificateArns[0] !== certificateArn) return `certificate ${listener.certificateArns[0] ?? 'none'} instead of the configured one`;
+  if (listener.certificateArns[0] !== config.certificateArn) return `certificate ${listener.certificateArns[0] ?? 'none'} instead of the configured one`;
+  if (listener.sslPolicy !== config.sslPolicy) return `TLS policy ${listener.sslPolicy ?? 'none'} instead of ${config.sslPolicy}`;
   return undefined;
 }
 

@@ -16,8 +16,8 @@ export interface RecordChange {
 
 export type Action =
   | { type: 'create-target-group'; resource: string; name: string; port: number; vpcId: string; tags: Record<string, string> }
-  | { type: 'create-listener'; resource: string; port: number; certificateArn: string; targetGroup: TargetGroupRef; tags: Record<string, string> }
-  | { type: 'modify-listener'; resource: string; listenerArn: string; port: number; certificateArn: string; targetGroup: TargetGroupRef; reason: string }
+  | { type: 'create-listener'; resource: string; port: number; certificateArn: string; sslPolicy: string; targetGroup: TargetGroupRef; tags: Record<string, string> }
+  | { type: 'modify-listener'; resource: string; listenerArn: string; port: number; certificateArn: string; sslPolicy: string; targetGroup: TargetGroupRef; reason: string }
   | { type: 'register-targets'; resource: string; targetGroup: TargetGroupRef; ips: string[]; port: number }
   | { type: 'deregister-targets'; resource: string; targetGroupArn: string; targets: { ip: string; port: number }[] }
   | { type: 'change-records'; resource: string; changes: RecordChange[] }

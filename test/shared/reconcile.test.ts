@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { reconcileCluster } from '../../shared/reconcile';
 import { brokerIp, brokersFor, createScenario, range, type Scenario } from '../support/scenario';
 import { mapping, names } from '../support/inspect';
 
@@ -132,6 +134,30 @@ describe('the cluster changes', () => {
     await s.reconcile();
     const m = await mapping(s);
     expect(Object.keys(m.listeners)).toEqual(['9000', '9001', '9002', '9004', '9007']);
+  });
+});
+
+describe('drift', () => {
+  test('a managed listener whose TLS policy was changed by hand is put back; nothing else is touched', async () => {
+    s = createScenario();
+    await s.reconcile();
+    const { state } = await mapping(s);
+    const b2 = state.listeners.find((l) => l.port === 9002)!;
+    expect(b2.sslPolicy).toBe('ELBSecurityPolicy-TLS13-1-2-2021-06');
+    await s.clients.elbv2.send(new ModifyListenerCommand({ ListenerArn: b2.arn, SslPolicy: 'ELBSecurityPolicy-2016-08' }));
+
+    const { plan } = await s.reconcile();
+    expect(plan.actions).toEqual([expect.objectContaining({ type: 'modify-listener', resource: 'broker-2', reason: expect.stringContaining('TLS policy ELBSecurityPolicy-2016-08') })]);
+    expect((await mapping(s)).state.listeners.find((l) => l.port === 9002)!.sslPolicy).toBe('ELBSecurityPolicy-TLS13-1-2-2021-06');
+  });
+
+  test('a new certificate in the config is rolled onto every listener', async () => {
+    s = createScenario();
+    await s.reconcile();
+    const renewed = s.world.acm.addCertificate({ domainName: '*.kafka.example.com' });
+    const { plan } = await reconcileCluster(s.clients, { ...s.config, certificateArn: renewed }, { ...s.reconcileOptions, apply: true });
+    expect(plan.actions.map((a) => `${a.type} ${a.resource}`)).toEqual(['modify-listener bootstrap', 'modify-listener broker-1', 'modify-listener broker-2', 'modify-listener broker-3']);
+    expect((await mapping(s)).state.listeners.every((l) => l.certificateArns[0] === renewed)).toBe(true);
   });
 });
 
