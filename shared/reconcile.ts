@@ -5,6 +5,7 @@ import { observe } from './observe';
 import { planCluster } from './plan/plan';
 import type { Plan } from './plan/types';
 import { planRestore } from './plan/advertised';
+import { observeCertificate } from './observe/acm';
 import type { ObservedState } from './state';
 
 export interface ReconcileOptions extends ApplyOptions {
@@ -27,10 +28,22 @@ export interface ReconcileOutcome {
 export async function reconcileCluster(clients: AwsClients, clusterConfig: ClusterConfig, options: ReconcileOptions): Promise<ReconcileOutcome> {
   const config = options.allowRollingRestart ? { ...clusterConfig, allowRollingRestart: true } : clusterConfig;
   const observed = await observe(clients, config, options.kafkaAccess);
-  const plan = planCluster(config, observed);
+  let plan = planCluster(config, observed);
+  if (putsNamesLive(plan)) {
+    // Certificate coverage matters for names about to go live: read it only then (a no-op run
+    // stays at the minimum of reads), and plan again with it for the warning.
+    observed.certificate = await observeCertificate(clients.acm, config.certificateArn);
+    plan = planCluster(config, observed);
+  }
   if (!options.apply || plan.status !== 'ready' || plan.actions.length === 0) return { plan, observed };
   const applied = await applyPlan(clients, config, plan, observed, options);
   return { plan, observed, applied };
+}
+
+function putsNamesLive(plan: Plan): boolean {
+  return plan.actions.some(
+    (a) => a.type === 'create-listener' || a.type === 'modify-listener' || (a.type === 'change-records' && a.changes.some((c) => c.action !== 'DELETE')),
+  );
 }
 
 /** The rescue: brokers go back to advertising their AWS names (overrides removed, property removed). */

@@ -12,6 +12,7 @@ export interface ObservedState {
   targetGroups: ObservedTargetGroup[];
   /** Records under the configured domain (managed names and their registry TXT records). */
   records: RecordSet[];
+  /** Read only when a plan puts names or listeners live (see reconcile.ts). */
   certificate?: Certificate;
   /** Alarms under this cluster's name prefix: the only alarms the tool owns. */
   alarms: MetricAlarm[];

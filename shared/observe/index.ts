@@ -6,7 +6,6 @@ import type { ObservedState } from '../state';
 import { observeAdvertised } from '../advertised/observe';
 import { alarmPrefix } from '../alarms/desired';
 import type { KafkaAccess } from '../kafka/admin';
-import { observeCertificate } from './acm';
 import { observeAlarms } from './cloudwatch';
 import { observeNetwork } from './elbv2';
 import { observeCluster } from './msk';
@@ -18,14 +17,13 @@ export type KafkaAccessOptions = Omit<KafkaAccess, 'region'>;
 
 export async function observe(clients: AwsClients, config: ClusterConfig, kafkaAccess: KafkaAccessOptions = {}): Promise<ObservedState> {
   const { clusterName } = parseClusterArn(config.clusterArn);
-  const [cluster, network, records, certificate, alarms] = await Promise.all([
+  const [cluster, network, records, alarms] = await Promise.all([
     observeCluster(clients.kafka, config.clusterArn),
     observeNetwork(clients.elbv2, config.loadBalancerArn, targetGroupPrefix(config.clusterArn, clusterName)),
     observeRecords(clients.route53, config.hostedZoneId, config.domain),
-    observeCertificate(clients.acm, config.certificateArn),
     // Read even when disabled: turning alarms off must remove the ones the tool made.
     observeAlarms(clients.cloudwatch, alarmPrefix(clusterName, config.clusterArn)),
   ]);
   const advertised = await observeAdvertised(clients.kafka, config, cluster, { ...kafkaAccess, region: cluster.region });
-  return { cluster, ...network, records, certificate, alarms, advertised };
+  return { cluster, ...network, records, alarms, advertised };
 }

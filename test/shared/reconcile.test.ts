@@ -34,6 +34,19 @@ describe('a fresh cluster of 3 brokers', () => {
     const { plan } = await s.reconcile();
     expect(plan.actions).toEqual([]);
     expect(s.world.writes()).toHaveLength(0);
+    // The reads of a no-op: one per target group for its targets, and a fixed handful otherwise.
+    const reads = s.world.reads().map((c) => c.command);
+    expect(reads.filter((c) => c === 'DescribeTargetHealthCommand')).toHaveLength(4);
+    expect(reads.filter((c) => c !== 'DescribeTargetHealthCommand').sort()).toEqual([
+      'DescribeAlarmsCommand',
+      'DescribeClusterV2Command',
+      'DescribeListenersCommand',
+      'DescribeLoadBalancersCommand',
+      'DescribeTagsCommand',
+      'DescribeTargetGroupsCommand',
+      'ListNodesCommand',
+      'ListResourceRecordSetsCommand',
+    ]);
   });
 
   test('plan alone writes nothing', async () => {
