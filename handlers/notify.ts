@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
-import pino from 'pino';
+import { logger as defaultLogger } from '../shared/log';
 import { formatAlarmNotification } from '../shared/notify/format';
 import { parseAlarmMessage } from '../shared/notify/parse';
 import { deliveryFor } from '../shared/notify/policy';
@@ -136,8 +136,6 @@ function safeHost(url: string): string {
     return '(invalid URL)';
   }
 }
-
-const defaultLogger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 
 /** The Lambda handler, with the logger injectable; WEBHOOK_URL is read per invocation. */
 export function createHandler(deps: { logger?: NotifyLogger; post?: PostFn } = {}) {
