@@ -116,6 +116,20 @@ describe('the cluster changes', () => {
     expect(s.world.writes()).toHaveLength(0);
   });
 
+  test('with scaleIn=keep, a later scale-out reuses the kept listener and name: only targets are registered', async () => {
+    s = createScenario({ brokerIds: range(1, 4), config: { scaleIn: 'keep' } });
+    await s.reconcile();
+    s.world.msk.setBrokers(s.clusterArn, brokersFor([1, 2, 3]));
+    await s.reconcile();
+    s.world.msk.setBrokers(s.clusterArn, brokersFor(range(1, 4)));
+    const { plan } = await s.reconcile();
+    expect(plan.actions.filter((a) => a.type !== 'put-alarm').map((a) => `${a.type} ${a.resource}`).sort()).toEqual([
+      'register-targets bootstrap',
+      'register-targets broker-4',
+    ]);
+    expect((await mapping(s)).listeners[9004]).toEqual({ role: 'broker-4', targets: [brokerIp(4)] });
+  });
+
   test('broker 2 is replaced and its IP changes: its target is swapped, nothing else moves', async () => {
     s = createScenario();
     await s.reconcile();
