@@ -10,5 +10,24 @@ module.exports = async ({ resolveVariable }) => {
   const { parseConfig } = require('../shared/config/load.ts');
   const { parse } = require('yaml');
   const raw = parse(readFileSync(path.resolve(__dirname, '..', file), 'utf8'));
-  return { configJson: JSON.stringify(parseConfig(raw, `config file ${file}`)) };
+  const config = parseConfig(raw, `config file ${file}`);
+  return { configJson: JSON.stringify(config), vpc: await vpcConfig(resolveVariable, config) };
 };
+
+/**
+ * Talking Kafka to the brokers (advertisedListeners other than `none`) needs the function in
+ * the cluster's VPC: --param subnetIds=subnet-a,subnet-b --param securityGroupIds=sg-x.
+ */
+async function vpcConfig(resolveVariable, config) {
+  const list = async (name) => String((await resolveVariable(`param:${name}, ""`)) || '').split(',').map((s) => s.trim()).filter(Boolean);
+  const subnetIds = await list('subnetIds');
+  const securityGroupIds = await list('securityGroupIds');
+  const needsKafka = config.clusters.some((c) => c.advertisedListeners !== 'none');
+  if (needsKafka && (!subnetIds.length || !securityGroupIds.length)) {
+    throw new Error(
+      'advertisedListeners needs the resync function in the cluster VPC: deploy with --param subnetIds=<subnet,...> --param securityGroupIds=<sg,...> ' +
+        '(private subnets with a NAT gateway: Route 53 has no VPC endpoint)',
+    );
+  }
+  return subnetIds.length ? { subnetIds, securityGroupIds } : null;
+}
