@@ -2,9 +2,8 @@ import { applyPlan, type ApplyOptions, type ApplyResult } from './apply';
 import type { AwsClients } from './aws/clients';
 import type { ClusterConfig } from './config/schema';
 import { observe } from './observe';
-import { planCluster } from './plan/plan';
+import { planCluster, planClusterRestore } from './plan/plan';
 import type { Plan } from './plan/types';
-import { planRestore } from './plan/advertised';
 import { observeCertificate } from './observe/acm';
 import type { ObservedState } from './state';
 
@@ -26,7 +25,7 @@ export interface ReconcileOutcome {
  * started it, the whole state is compared, so running it twice changes nothing the second time.
  */
 export async function reconcileCluster(clients: AwsClients, clusterConfig: ClusterConfig, options: ReconcileOptions): Promise<ReconcileOutcome> {
-  const config = options.allowRollingRestart ? { ...clusterConfig, allowRollingRestart: true } : clusterConfig;
+  const config = withOptions(clusterConfig, options);
   const observed = await observe(clients, config, options.kafkaAccess);
   let plan = planCluster(config, observed);
   if (putsNamesLive(plan)) {
@@ -35,34 +34,30 @@ export async function reconcileCluster(clients: AwsClients, clusterConfig: Clust
     observed.certificate = await observeCertificate(clients.acm, config.certificateArn);
     plan = planCluster(config, observed);
   }
+  return applyIfWanted(clients, config, plan, observed, options);
+}
+
+/** The rescue: brokers go back to advertising their AWS names (overrides removed, property removed). */
+export async function restoreCluster(clients: AwsClients, clusterConfig: ClusterConfig, options: ReconcileOptions): Promise<ReconcileOutcome> {
+  const config = withOptions(clusterConfig, options);
+  // Observe as if managed, whatever the configured mode, so both kinds of override are seen.
+  const observed = await observe(clients, { ...config, advertisedListeners: 'msk-configuration' }, options.kafkaAccess);
+  // Nothing custom is expected afterwards, so there is nothing to verify.
+  return applyIfWanted(clients, config, planClusterRestore(config, observed), observed, { ...options, verify: false });
+}
+
+/** The CLI's --allow-rolling-restart has the same effect as allowRollingRestart in the config. */
+function withOptions(config: ClusterConfig, options: ReconcileOptions): ClusterConfig {
+  return options.allowRollingRestart ? { ...config, allowRollingRestart: true } : config;
+}
+
+async function applyIfWanted(clients: AwsClients, config: ClusterConfig, plan: Plan, observed: ObservedState, options: ReconcileOptions): Promise<ReconcileOutcome> {
   if (!options.apply || plan.status !== 'ready' || plan.actions.length === 0) return { plan, observed };
-  const applied = await applyPlan(clients, config, plan, observed, options);
-  return { plan, observed, applied };
+  return { plan, observed, applied: await applyPlan(clients, config, plan, observed, options) };
 }
 
 function putsNamesLive(plan: Plan): boolean {
   return plan.actions.some(
     (a) => a.type === 'create-listener' || a.type === 'modify-listener' || (a.type === 'change-records' && a.changes.some((c) => c.action !== 'DELETE')),
   );
-}
-
-/** The rescue: brokers go back to advertising their AWS names (overrides removed, property removed). */
-export async function restoreCluster(clients: AwsClients, clusterConfig: ClusterConfig, options: ReconcileOptions): Promise<ReconcileOutcome> {
-  const config = options.allowRollingRestart ? { ...clusterConfig, allowRollingRestart: true } : clusterConfig;
-  // Observe as if managed, whatever the configured mode, so both kinds of override are seen.
-  const observed = await observe(clients, { ...config, advertisedListeners: 'msk-configuration' }, options.kafkaAccess);
-  const restore = planRestore(config, observed);
-  const plan: Plan = {
-    clusterArn: observed.cluster.arn,
-    clusterName: observed.cluster.name,
-    status: observed.cluster.state === 'ACTIVE' ? 'ready' : 'waiting',
-    waitingReason: observed.cluster.state === 'ACTIVE' ? undefined : `cluster is ${observed.cluster.state}`,
-    actions: restore.actions,
-    conflicts: restore.conflicts,
-    warnings: restore.warnings,
-    pending: restore.pending,
-  };
-  if (!options.apply || plan.status !== 'ready' || plan.actions.length === 0) return { plan, observed };
-  const applied = await applyPlan(clients, config, plan, observed, { ...options, verify: false });
-  return { plan, observed, applied };
 }

@@ -3,7 +3,7 @@ import { desiredState } from '../desired';
 import { UnsupportedClusterError } from '../errors';
 import type { ObservedState } from '../state';
 import { uncoveredHosts } from './certificate';
-import { planAdvertised } from './advertised';
+import { planAdvertised, planRestore } from './advertised';
 import { planAlarms } from './alarms';
 import { checkLimits } from './limits';
 import { planNetwork } from './network';
@@ -39,17 +39,29 @@ export function planCluster(config: ClusterConfig, observed: ObservedState): Pla
   if (records.changes.length) actions.push({ type: 'change-records', resource: 'dns', changes: records.changes });
   actions.push(...advertised.actions, ...alarms.actions);
 
+  return {
+    ...clusterStatus(observed),
+    actions,
+    conflicts: [...network.conflicts, ...records.conflicts, ...advertised.conflicts],
+    warnings,
+    pending: advertised.pending,
+  };
+}
+
+/** Changes are applied only to an ACTIVE cluster; otherwise the plan says why it waits. */
+function clusterStatus({ cluster }: ObservedState): Pick<Plan, 'clusterArn' | 'clusterName' | 'status' | 'waitingReason'> {
   const waiting = cluster.state !== 'ACTIVE';
   return {
     clusterArn: cluster.arn,
     clusterName: cluster.name,
     status: waiting ? 'waiting' : 'ready',
     waitingReason: waiting ? `cluster is ${cluster.state}; changes are applied once it is ACTIVE again (the next event or scheduled run picks them up)` : undefined,
-    actions,
-    conflicts: [...network.conflicts, ...records.conflicts, ...advertised.conflicts],
-    warnings,
-    pending: advertised.pending,
   };
+}
+
+/** Pure: the rescue plan, brokers back to their AWS names (see planRestore). */
+export function planClusterRestore(config: ClusterConfig, observed: ObservedState): Plan {
+  return { ...clusterStatus(observed), ...planRestore(config, observed) };
 }
 
 function certificateWarnings(observed: ObservedState, hosts: string[]): string[] {
