@@ -33,7 +33,7 @@ export interface ApplyResult {
 }
 
 /**
- * Dependency order. Creating: target group -> listener + targets -> DNS (then INSYNC) -> alarms.
+ * Dependency order. Creating: target group -> listener + targets -> DNS (then INSYNC) -> advertised listeners -> alarms.
  * Deleting runs after DNS stops pointing at a port: listeners, then their target groups.
  * A phase starts only when every action of the one before it succeeded.
  */
