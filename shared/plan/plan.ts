@@ -32,6 +32,12 @@ export function planCluster(config: ClusterConfig, observed: ObservedState): Pla
     ...alarms.warnings,
     ...advertised.warnings,
   ];
+  if (config.authentication === 'tls') {
+    warnings.push(
+      'authentication tls (mutual TLS): the NLB TLS listeners terminate TLS, so client certificates never reach the brokers; ' +
+        'mTLS clients will fail to authenticate through the custom names. Use IAM or SASL/SCRAM behind this NLB',
+    );
+  }
   const missingIps = cluster.brokers.filter((b) => !b.clientIp).map((b) => b.id);
   if (missingIps.length) warnings.push(`broker(s) ${missingIps.join(', ')} have no client IP yet: listener and name prepared, targets follow once MSK reports the IP`);
 

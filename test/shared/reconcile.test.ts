@@ -272,6 +272,13 @@ describe('waiting and refusing', () => {
     expect(s.world.writes()).toHaveLength(0);
   });
 
+  test('mutual-TLS authentication is warned about: TLS termination at the NLB drops client certificates', async () => {
+    s = createScenario({ config: { authentication: 'tls' } });
+    const { plan } = await s.reconcile({ apply: false });
+    expect(plan.warnings).toContainEqual(expect.stringContaining('client certificates never reach the brokers'));
+    expect(plan.actions.find((a) => a.type === 'create-target-group')).toMatchObject({ port: 9094 });
+  });
+
   test('a certificate that misses broker names is a warning that names them', async () => {
     s = createScenario({ brokerIds: range(1, 4), certificateNames: ['bootstrap.kafka.example.com', 'b-1.kafka.example.com', 'b-2.kafka.example.com', 'b-3.kafka.example.com'] });
     const { plan } = await s.reconcile({ apply: false });
