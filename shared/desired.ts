@@ -37,7 +37,8 @@ export interface DesiredState {
 export function desiredState(config: ClusterConfig, observed: ObservedState): DesiredState {
   const { cluster } = observed;
   const brokerIps = new Map(cluster.brokers.map((b) => [b.id, b.clientIp]));
-  const brokerIds = new Set(cluster.brokers.map((b) => b.id));
+  // Brokers a scale-out in progress announces get their listener and name before they exist.
+  const brokerIds = new Set([...cluster.brokers.map((b) => b.id), ...(cluster.announcedBrokerIds ?? [])]);
 
   if (config.scaleIn === 'keep') {
     for (const listener of observed.listeners) {

@@ -52,7 +52,8 @@ function withOptions(config: ClusterConfig, options: ReconcileOptions): ClusterC
 }
 
 async function applyIfWanted(clients: AwsClients, config: ClusterConfig, plan: Plan, observed: ObservedState, options: ReconcileOptions): Promise<ReconcileOutcome> {
-  if (!options.apply || plan.status !== 'ready' || plan.actions.length === 0) return { plan, observed };
+  // A waiting plan holds only what is safe while MSK changes the cluster (see planCluster).
+  if (!options.apply || plan.actions.length === 0) return { plan, observed };
   return { plan, observed, applied: await applyPlan(clients, config, plan, observed, options) };
 }
 

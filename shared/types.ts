@@ -27,6 +27,8 @@ export interface ObservedCluster {
   /** Needed by UpdateClusterConfiguration (optimistic locking). */
   currentVersion?: string;
   brokers: Broker[];
+  /** Ids of brokers an UpdateBrokerCount in progress is creating (from the active operation). */
+  announcedBrokerIds?: number[];
 }
 
 export interface LoadBalancer {

@@ -48,7 +48,6 @@ const PHASES: ActionType[][] = [
 ];
 
 export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan: Plan, observed: ObservedState, options: ApplyOptions = {}): Promise<ApplyResult> {
-  if (plan.status !== 'ready') throw new ApplyError(`not applying to ${plan.clusterName}: ${plan.waitingReason}`);
   const limit = pLimit(options.concurrency ?? 8);
   const created: elb.CreatedGroups = new Map();
   const result: ApplyResult = { done: [] };

@@ -1,4 +1,4 @@
-import { DescribeClusterV2Command, paginateListNodes, type KafkaClient } from '@aws-sdk/client-kafka';
+import { DescribeClusterOperationV2Command, DescribeClusterV2Command, paginateListNodes, type KafkaClient } from '@aws-sdk/client-kafka';
 import { parseClusterArn } from '../arn';
 import type { Broker, ObservedCluster } from '../types';
 
@@ -31,7 +31,17 @@ export async function observeCluster(kafka: KafkaClient, clusterArn: string): Pr
     configurationRevision: provisioned?.CurrentBrokerSoftwareInfo?.ConfigurationRevision,
     currentVersion: info?.CurrentVersion,
     brokers,
+    announcedBrokerIds: info?.State !== 'ACTIVE' && info?.ActiveOperationArn ? await announcedBrokerIds(kafka, info.ActiveOperationArn) : [],
   };
+}
+
+/**
+ * A scale-out in progress names the broker ids it is creating. Only read while the cluster is
+ * busy, so a steady-state reconcile makes no extra call.
+ */
+async function announcedBrokerIds(kafka: KafkaClient, operationArn: string): Promise<number[]> {
+  const out = await kafka.send(new DescribeClusterOperationV2Command({ ClusterOperationArn: operationArn }));
+  return out.ClusterOperationInfo?.Provisioned?.TargetClusterInfo?.BrokerCountUpdateInfo?.CreatedBrokerIds ?? [];
 }
 
 async function listBrokers(kafka: KafkaClient, clusterArn: string): Promise<Broker[]> {

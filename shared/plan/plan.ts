@@ -8,6 +8,7 @@ import { planAlarms } from './alarms';
 import { checkLimits } from './limits';
 import { planNetwork } from './network';
 import { planRecords } from './records';
+import { fqdn, hostName, registryName, roleKey } from '../naming';
 import type { Action, Plan } from './types';
 
 /**
@@ -45,13 +46,33 @@ export function planCluster(config: ClusterConfig, observed: ObservedState): Pla
   if (records.changes.length) actions.push({ type: 'change-records', resource: 'dns', changes: records.changes });
   actions.push(...advertised.actions, ...alarms.actions);
 
+  const status = clusterStatus(observed);
   return {
-    ...clusterStatus(observed),
-    actions,
+    ...status,
+    // While MSK changes the cluster, only new brokers' listeners and names are prepared.
+    actions: status.status === 'waiting' ? prepareOnly(actions, config, observed) : actions,
     conflicts: [...network.conflicts, ...records.conflicts, ...advertised.conflicts],
     warnings,
     pending: advertised.pending,
   };
+}
+
+/**
+ * The part of a plan that is safe while the cluster is not ACTIVE: creating the target group,
+ * listener and DNS name of brokers a scale-out announces. Targets (no IPs yet), deletions,
+ * advertised listeners and alarms wait for ACTIVE.
+ */
+function prepareOnly(actions: Action[], config: ClusterConfig, { cluster }: ObservedState): Action[] {
+  const existing = new Set(cluster.brokers.map((b) => b.id));
+  const announced = (cluster.announcedBrokerIds ?? []).filter((id) => !existing.has(id));
+  const keys = new Set(announced.map((id) => roleKey({ brokerId: id })));
+  const names = new Set(announced.flatMap((id) => [fqdn(hostName(config, { brokerId: id })), registryName(hostName(config, { brokerId: id }))]));
+  return actions.flatMap((action): Action[] => {
+    if (action.type === 'create-target-group' || action.type === 'create-listener') return keys.has(action.resource) ? [action] : [];
+    if (action.type !== 'change-records') return [];
+    const changes = action.changes.filter((c) => c.action === 'CREATE' && names.has(c.record.name));
+    return changes.length ? [{ ...action, changes }] : [];
+  });
 }
 
 /** Changes are applied only to an ACTIVE cluster; otherwise the plan says why it waits. */
@@ -61,13 +82,19 @@ function clusterStatus({ cluster }: ObservedState): Pick<Plan, 'clusterArn' | 'c
     clusterArn: cluster.arn,
     clusterName: cluster.name,
     status: waiting ? 'waiting' : 'ready',
-    waitingReason: waiting ? `cluster is ${cluster.state}; changes are applied once it is ACTIVE again (the next event or scheduled run picks them up)` : undefined,
+    waitingReason: waiting
+      ? `cluster is ${cluster.state}; changes are applied once it is ACTIVE again (the next event or scheduled run picks them up)` +
+        (cluster.announcedBrokerIds?.length ? `; meanwhile listeners and names are prepared for announced broker(s) ${cluster.announcedBrokerIds.join(', ')}` : '')
+      : undefined,
   };
 }
 
 /** Pure: the rescue plan, brokers back to their AWS names (see planRestore). */
 export function planClusterRestore(config: ClusterConfig, observed: ObservedState): Plan {
-  return { ...clusterStatus(observed), ...planRestore(config, observed) };
+  const status = clusterStatus(observed);
+  const restore = planRestore(config, observed);
+  // Broker configs are not touched while MSK itself is changing the brokers.
+  return { ...status, ...restore, actions: status.status === 'waiting' ? [] : restore.actions };
 }
 
 function certificateWarnings(observed: ObservedState, hosts: string[]): string[] {

@@ -285,3 +285,55 @@ describe('waiting and refusing', () => {
     expect(plan.warnings.filter((w) => w.includes('certificate'))).toEqual([expect.stringContaining('does not cover b-4.kafka.example.com')]);
   });
 });
+
+describe('a scale-out in progress', () => {
+  test('announced brokers get target group, listener and name while MSK creates them; targets and alarms follow when ACTIVE', async () => {
+    s = createScenario();
+    await s.reconcile();
+    const scenario = s;
+    s.world.msk.startOperation(s.clusterArn, {
+      type: 'INCREASE_BROKER_COUNT',
+      polls: 10,
+      createdBrokerIds: [4, 5],
+      onComplete: () => scenario.world.msk.setBrokers(scenario.clusterArn, brokersFor(range(1, 5))),
+    });
+
+    s.world.resetCalls();
+    const { plan } = await s.reconcile();
+    expect(plan.status).toBe('waiting');
+    expect(plan.waitingReason).toContain('meanwhile listeners and names are prepared for announced broker(s) 4, 5');
+    expect(plan.actions.map((a) => `${a.type} ${a.resource}`).sort()).toEqual([
+      'change-records dns',
+      'create-listener broker-4',
+      'create-listener broker-5',
+      'create-target-group broker-4',
+      'create-target-group broker-5',
+    ]);
+    const during = await mapping(s);
+    expect(during.listeners[9004]).toEqual({ role: 'broker-4', targets: [] });
+    expect(during.names).toEqual(names('bootstrap', 'b-1', 'b-2', 'b-3', 'b-4', 'b-5'));
+    expect(s.world.writes().some((c) => c.service === 'cloudwatch')).toBe(false);
+
+    s.world.msk.completeOperations(s.clusterArn);
+    const after = await s.reconcile();
+    expect(after.plan.status).toBe('ready');
+    expect(after.plan.actions.filter((a) => a.type !== 'put-alarm').map((a) => `${a.type} ${a.resource}`).sort()).toEqual([
+      'register-targets bootstrap',
+      'register-targets broker-4',
+      'register-targets broker-5',
+    ]);
+    expect((await mapping(s)).listeners[9005]).toEqual({ role: 'broker-5', targets: [brokerIp(5)] });
+  });
+
+  test('while MSK changes the cluster, nothing is deleted or retargeted, even if brokers look gone', async () => {
+    s = createScenario({ brokerIds: range(1, 4) });
+    await s.reconcile();
+    s.world.msk.startOperation(s.clusterArn, { type: 'DECREASE_BROKER_COUNT', polls: 10 });
+    s.world.msk.setBrokers(s.clusterArn, brokersFor([1, 2, 3]));
+    s.world.resetCalls();
+    const { plan } = await s.reconcile();
+    expect(plan.status).toBe('waiting');
+    expect(plan.actions).toEqual([]);
+    expect(s.world.writes()).toEqual([]);
+  });
+});

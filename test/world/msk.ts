@@ -112,6 +112,8 @@ export interface WorldOperation {
   target?: { arn: string; revision: number };
   /** Runs when the operation completes (e.g. the new brokers appear). */
   onComplete?: (cluster: WorldCluster) => void;
+  /** UpdateBrokerCount: the ids MSK announces for the brokers it is creating. */
+  createdBrokerIds?: number[];
 }
 
 interface WorldConfiguration {
@@ -241,9 +243,11 @@ export class MskModel {
    * Starts an operation the way a console or CLI request would (e.g. INCREASE_BROKER_COUNT):
    * the cluster goes UPDATING until the operation has been polled `polls` times.
    */
-  startOperation(clusterArn: string, options: { type: string; polls?: number; onComplete?: (cluster: WorldCluster) => void }): string {
+  startOperation(clusterArn: string, options: { type: string; polls?: number; onComplete?: (cluster: WorldCluster) => void; createdBrokerIds?: number[] }): string {
     const cluster = this.requireSeeded(clusterArn);
-    return this.newOperation(cluster, options.type, options.polls, options.onComplete).arn;
+    const op = this.newOperation(cluster, options.type, options.polls, options.onComplete);
+    if (options.createdBrokerIds) op.createdBrokerIds = [...options.createdBrokerIds];
+    return op.arn;
   }
 
   /** Completes every unfinished operation now (of one cluster, or all). */
@@ -582,7 +586,10 @@ export class MskModel {
       Provisioned: {
         OperationSteps: [{ StepName: 'INITIALIZE_UPDATE', StepInfo: { StepStatus: op.state === 'PENDING' ? 'PENDING' : done ? 'SUCCESS' : 'IN_PROGRESS' } }],
         SourceClusterInfo: info(op.source),
-        TargetClusterInfo: info(op.target),
+        TargetClusterInfo: {
+          ...info(op.target),
+          ...(op.createdBrokerIds ? { BrokerCountUpdateInfo: { CreatedBrokerIds: [...op.createdBrokerIds] } } : {}),
+        },
       },
     };
   }
