@@ -7,16 +7,26 @@ export interface FollowOptions {
 }
 
 /**
+ * Reads until `done` says so or the time is up (no sleep that would overrun it); returns the
+ * last value read and whether it was final.
+ */
+export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, follow: FollowOptions): Promise<{ value: T; finished: boolean }> {
+  const deadline = Date.now() + follow.maxSeconds * 1000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return { value, finished: true };
+    if (Date.now() + follow.pollSeconds * 1000 > deadline) return { value, finished: false };
+    await sleep(follow.pollSeconds * 1000);
+  }
+}
+
+const SETTLED = new Set(['ACTIVE', 'FAILED', 'DELETING']);
+
+/**
  * A CloudTrail event only says a change was requested. Polls the cluster until MSK is done
  * (state ACTIVE again) or the time is up; returns the last state seen.
  */
 export async function waitUntilActive(kafka: KafkaClient, clusterArn: string, follow: FollowOptions): Promise<string> {
-  const deadline = Date.now() + follow.maxSeconds * 1000;
-  for (;;) {
-    const out = await kafka.send(new DescribeClusterV2Command({ ClusterArn: clusterArn }));
-    const state = out.ClusterInfo?.State ?? 'UNKNOWN';
-    if (state === 'ACTIVE' || state === 'FAILED' || state === 'DELETING') return state;
-    if (Date.now() + follow.pollSeconds * 1000 > deadline) return state;
-    await sleep(follow.pollSeconds * 1000);
-  }
+  const read = async () => (await kafka.send(new DescribeClusterV2Command({ ClusterArn: clusterArn }))).ClusterInfo?.State ?? 'UNKNOWN';
+  return (await pollUntil(read, (state) => SETTLED.has(state), follow)).value;
 }

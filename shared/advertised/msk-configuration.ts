@@ -6,7 +6,6 @@ import {
   UpdateConfigurationCommand,
   type KafkaClient,
 } from '@aws-sdk/client-kafka';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ObservedCluster } from '../types';
 
 export interface ObservedConfiguration {
@@ -34,7 +33,7 @@ export interface OperationOutcome {
   error?: string;
 }
 
-import type { FollowOptions } from '../follow';
+import { pollUntil, type FollowOptions } from '../follow';
 export type { FollowOptions } from '../follow';
 
 /**
@@ -78,15 +77,9 @@ export async function applyConfiguration(
 const DONE = new Set(['UPDATE_COMPLETE', 'UPDATE_FAILED', 'FAILED', 'COMPLETED']);
 
 export async function followOperation(kafka: KafkaClient, operationArn: string, follow: FollowOptions): Promise<OperationOutcome> {
-  const deadline = Date.now() + follow.maxSeconds * 1000;
-  for (;;) {
-    const out = await kafka.send(new DescribeClusterOperationV2Command({ ClusterOperationArn: operationArn }));
-    const info = out.ClusterOperationInfo;
-    const state = info?.OperationState ?? 'UNKNOWN';
-    if (DONE.has(state)) {
-      return { operationArn, state, error: info?.ErrorInfo ? `${info.ErrorInfo.ErrorCode}: ${info.ErrorInfo.ErrorString}` : undefined };
-    }
-    if (Date.now() + follow.pollSeconds * 1000 > deadline) return { operationArn, state, stillRunning: true };
-    await sleep(follow.pollSeconds * 1000);
-  }
+  const read = async () => (await kafka.send(new DescribeClusterOperationV2Command({ ClusterOperationArn: operationArn }))).ClusterOperationInfo;
+  const { value: info, finished } = await pollUntil(read, (op) => DONE.has(op?.OperationState ?? 'UNKNOWN'), follow);
+  const state = info?.OperationState ?? 'UNKNOWN';
+  if (!finished) return { operationArn, state, stillRunning: true };
+  return { operationArn, state, error: info?.ErrorInfo ? `${info.ErrorInfo.ErrorCode}: ${info.ErrorInfo.ErrorString}` : undefined };
 }
