@@ -9,7 +9,8 @@ export function formatState(config: ClusterConfig, state: ObservedState): string
   const groups = new Map(state.targetGroups.map((g) => [g.arn, g]));
   const alarmsByBroker = new Map<string, number>();
   for (const alarm of state.alarms) {
-    const broker = /\/broker-(\d+)\//.exec(alarm.AlarmName ?? '')?.[1];
+    // The alarm's own dimension, not its name's format, says which broker it watches.
+    const broker = alarm.Dimensions?.find((d) => d.Name === 'Broker ID')?.Value;
     if (broker) alarmsByBroker.set(`broker-${broker}`, (alarmsByBroker.get(`broker-${broker}`) ?? 0) + 1);
   }
   const advertised = new Map(
