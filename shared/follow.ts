@@ -1,5 +1,5 @@
 import { DescribeClusterV2Command, type KafkaClient } from '@aws-sdk/client-kafka';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { realClock, type Clock } from './clock';
 
 export interface FollowOptions {
   pollSeconds: number;
@@ -10,13 +10,18 @@ export interface FollowOptions {
  * Reads until `done` says so or the time is up (no sleep that would overrun it); returns the
  * last value read and whether it was final.
  */
-export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, follow: FollowOptions): Promise<{ value: T; finished: boolean }> {
-  const deadline = Date.now() + follow.maxSeconds * 1000;
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  follow: FollowOptions,
+  clock: Clock = realClock,
+): Promise<{ value: T; finished: boolean }> {
+  const deadline = clock.now() + follow.maxSeconds * 1000;
   for (;;) {
     const value = await read();
     if (done(value)) return { value, finished: true };
-    if (Date.now() + follow.pollSeconds * 1000 > deadline) return { value, finished: false };
-    await sleep(follow.pollSeconds * 1000);
+    if (clock.now() + follow.pollSeconds * 1000 > deadline) return { value, finished: false };
+    await clock.sleep(follow.pollSeconds * 1000);
   }
 }
 

@@ -1,11 +1,15 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { ObservedAdvertised } from './advertised/observe';
-import type { Certificate, LoadBalancer, ObservedCluster, ObservedListener, ObservedTargetGroup, RecordSet } from './types';
+import type { Certificate, LoadBalancer, ObservedCluster, ObservedListener, ObservedSecurityGroup, ObservedTargetGroup, ObservedVpc, RecordSet } from './types';
 
 /** Everything `observe` read for one cluster: the input of the pure planner. */
 export interface ObservedState {
   cluster: ObservedCluster;
   loadBalancer: LoadBalancer;
+  /** The load balancer's VPC (its CIDR blocks). */
+  vpc: ObservedVpc;
+  /** The load balancer's security groups with their ingress rules (empty when it has none). */
+  securityGroups: ObservedSecurityGroup[];
   /** Every listener on the load balancer, with its tags (ours or not). */
   listeners: ObservedListener[];
   /** Target groups that may be ours: named with this cluster's prefix, with tags and targets. */

@@ -37,6 +37,30 @@ export interface LoadBalancer {
   canonicalHostedZoneId: string;
   vpcId: string;
   type: string;
+  /** An NLB with security groups admits only what their ingress rules allow (empty: no groups). */
+  securityGroupIds: string[];
+  /** Availability Zones with a node of the load balancer. */
+  zones: string[];
+}
+
+/** What the data path outside ELBv2 looks like: the load balancer's VPC and security groups. */
+export interface ObservedVpc {
+  id: string;
+  /** CIDR blocks of the VPC: IP targets outside them need AvailabilityZone `all`. */
+  cidrs: string[];
+}
+
+/** One ingress permission of a security group: TCP ports (or every protocol) from some sources. */
+export interface IngressPermission {
+  protocol: string;
+  fromPort?: number;
+  toPort?: number;
+  sources: string[];
+}
+
+export interface ObservedSecurityGroup {
+  id: string;
+  ingress: IngressPermission[];
 }
 
 export type Tags = Record<string, string>;
@@ -67,6 +91,8 @@ export interface ObservedTargetGroup {
   loadBalancerArns: string[];
   targets: ObservedTarget[];
   tags: Tags;
+  /** Target-group attributes, e.g. load_balancing.cross_zone.enabled. */
+  attributes: Record<string, string>;
 }
 
 export interface AliasTarget {

@@ -5,6 +5,7 @@ import {
   DeleteTargetGroupCommand,
   DeregisterTargetsCommand,
   ModifyListenerCommand,
+  ModifyTargetGroupAttributesCommand,
   RegisterTargetsCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -40,7 +41,11 @@ export async function createTargetGroup(elbv2: ElasticLoadBalancingV2Client, act
       Tags: tagList(action.tags),
     }),
   );
-  created.set(action.name, out.TargetGroups![0].TargetGroupArn!);
+  const arn = out.TargetGroups![0].TargetGroupArn!;
+  created.set(action.name, arn);
+  await elbv2.send(
+    new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: Object.entries(action.attributes).map(([Key, Value]) => ({ Key, Value })) }),
+  );
 }
 
 export async function createListener(elbv2: ElasticLoadBalancingV2Client, loadBalancerArn: string, action: Of<'create-listener'>, created: CreatedGroups) {
@@ -74,7 +79,16 @@ export async function registerTargets(elbv2: ElasticLoadBalancingV2Client, actio
   await elbv2.send(
     new RegisterTargetsCommand({
       TargetGroupArn: resolveGroup(action.targetGroup, created),
-      Targets: action.ips.map((Id) => ({ Id, Port: action.port })),
+      Targets: action.ips.map((Id) => ({ Id, Port: action.port, ...(action.outsideVpc.includes(Id) ? { AvailabilityZone: 'all' } : {}) })),
+    }),
+  );
+}
+
+export async function setTargetGroupAttributes(elbv2: ElasticLoadBalancingV2Client, action: Of<'set-target-group-attributes'>, created: CreatedGroups) {
+  await elbv2.send(
+    new ModifyTargetGroupAttributesCommand({
+      TargetGroupArn: resolveGroup(action.targetGroup, created),
+      Attributes: Object.entries(action.attributes).map(([Key, Value]) => ({ Key, Value })),
     }),
   );
 }

@@ -39,7 +39,8 @@ export interface ApplyResult {
  */
 const PHASES: ActionType[][] = [
   ['create-target-group'],
-  ['create-listener', 'modify-listener', 'register-targets', 'deregister-targets'],
+  // Cross-zone is on before a name can send clients to the group.
+  ['create-listener', 'modify-listener', 'set-target-group-attributes', 'register-targets', 'deregister-targets'],
   ['change-records'],
   // Only once every listener, target and name is in place (and DNS INSYNC) may brokers advertise the names.
   ['alter-broker-configs', 'update-msk-configuration'],
@@ -59,6 +60,7 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
       case 'create-listener': return elb.createListener(clients.elbv2, config.loadBalancerArn, action, created);
       case 'modify-listener': return elb.modifyListener(clients.elbv2, action, created);
       case 'register-targets': return elb.registerTargets(clients.elbv2, action, created);
+      case 'set-target-group-attributes': return elb.setTargetGroupAttributes(clients.elbv2, action, created);
       case 'deregister-targets': return elb.deregisterTargets(clients.elbv2, action);
       case 'delete-listener': return elb.deleteListener(clients.elbv2, action);
       case 'delete-target-group': return elb.deleteTargetGroup(clients.elbv2, action);
@@ -118,7 +120,8 @@ export function describeAction(action: Action): string {
     case 'create-target-group': return `create target group ${action.name}`;
     case 'create-listener': return `create listener :${action.port} for ${action.resource}`;
     case 'modify-listener': return `modify listener :${action.port} (${action.reason})`;
-    case 'register-targets': return `register ${action.ips.join(', ')} in ${action.resource}`;
+    case 'register-targets': return `register ${action.ips.join(', ')} in ${action.resource}${action.outsideVpc.length ? ` (${action.outsideVpc.join(', ')} outside the VPC: AZ all)` : ''}`;
+    case 'set-target-group-attributes': return `set ${Object.entries(action.attributes).map(([k, v]) => `${k}=${v}`).join(', ')} on ${action.targetGroup.name} (${action.reason})`;
     case 'deregister-targets': return `deregister ${action.targets.map((t) => t.ip).join(', ')} from ${action.resource}`;
     case 'change-records': return `change ${action.changes.length} DNS record(s)`;
     case 'delete-listener': return `delete listener :${action.port} of ${action.resource}`;

@@ -3,6 +3,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EC2Client } from '@aws-sdk/client-ec2';
 
 /** Every AWS client the controller uses, for one region. The only place clients are built. */
 export interface AwsClients {
@@ -12,6 +13,8 @@ export interface AwsClients {
   route53: Route53Client;
   acm: ACMClient;
   cloudwatch: CloudWatchClient;
+  /** Read only: the load balancer's VPC and security groups (the data path). */
+  ec2: EC2Client;
 }
 
 /**
@@ -28,5 +31,6 @@ export function createAwsClients(region: string): AwsClients {
     route53: new Route53Client(common),
     acm: new ACMClient(common),
     cloudwatch: new CloudWatchClient(common),
+    ec2: new EC2Client(common),
   };
 }

@@ -1,5 +1,6 @@
 import {
   DescribeLoadBalancersCommand,
+  DescribeTargetGroupAttributesCommand,
   DescribeTagsCommand,
   DescribeTargetHealthCommand,
   paginateDescribeListeners,
@@ -16,7 +17,15 @@ export async function observeLoadBalancer(elbv2: ElasticLoadBalancingV2Client, a
   const out = await elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }));
   const lb = out.LoadBalancers?.[0];
   if (!lb?.DNSName || !lb.CanonicalHostedZoneId || !lb.VpcId) throw new Error(`load balancer ${arn} not found`);
-  return { arn, dnsName: lb.DNSName, canonicalHostedZoneId: lb.CanonicalHostedZoneId, vpcId: lb.VpcId, type: lb.Type ?? 'network' };
+  return {
+    arn,
+    dnsName: lb.DNSName,
+    canonicalHostedZoneId: lb.CanonicalHostedZoneId,
+    vpcId: lb.VpcId,
+    type: lb.Type ?? 'network',
+    securityGroupIds: lb.SecurityGroups ?? [],
+    zones: (lb.AvailabilityZones ?? []).map((z) => z.ZoneName!).filter(Boolean),
+  };
 }
 
 export async function listListeners(elbv2: ElasticLoadBalancingV2Client, loadBalancerArn: string): Promise<Listener[]> {
@@ -59,7 +68,12 @@ export async function readTargets(elbv2: ElasticLoadBalancingV2Client, targetGro
   }));
 }
 
-/** Listeners and target groups of one cluster, tags and targets included, in three rounds of parallel reads. */
+export async function readTargetGroupAttributes(elbv2: ElasticLoadBalancingV2Client, targetGroupArn: string): Promise<Record<string, string>> {
+  const out = await elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn }));
+  return Object.fromEntries((out.Attributes ?? []).map((a) => [a.Key!, a.Value ?? '']));
+}
+
+/** Listeners and target groups of one cluster, tags, targets and attributes included, in two rounds of parallel reads. */
 export async function observeNetwork(
   elbv2: ElasticLoadBalancingV2Client,
   loadBalancerArn: string,
@@ -70,9 +84,10 @@ export async function observeNetwork(
     listListeners(elbv2, loadBalancerArn),
     listTargetGroupsByPrefix(elbv2, targetGroupPrefix),
   ]);
-  const [tags, targets] = await Promise.all([
+  const [tags, targets, attributes] = await Promise.all([
     readTags(elbv2, [...listeners.map((l) => l.ListenerArn!), ...groups.map((g) => g.TargetGroupArn!)]),
     Promise.all(groups.map((g) => readTargets(elbv2, g.TargetGroupArn!))),
+    Promise.all(groups.map((g) => readTargetGroupAttributes(elbv2, g.TargetGroupArn!))),
   ]);
   return {
     loadBalancer,
@@ -86,6 +101,7 @@ export async function observeNetwork(
       loadBalancerArns: g.LoadBalancerArns ?? [],
       targets: targets[i],
       tags: tags.get(g.TargetGroupArn!) ?? {},
+      attributes: attributes[i],
     })),
   };
 }

@@ -8,6 +8,7 @@ import { alarmPrefix } from '../alarms/desired';
 import type { KafkaAccess } from '../kafka/admin';
 import { observeAlarms } from './cloudwatch';
 import { observeNetwork } from './elbv2';
+import { observeSecurityGroups, observeVpc } from './ec2';
 import { observeCluster } from './msk';
 import { observeRecords } from './route53';
 
@@ -24,6 +25,10 @@ export async function observe(clients: AwsClients, config: ClusterConfig, kafkaA
     // Read even when disabled: turning alarms off must remove the ones the tool made.
     observeAlarms(clients.cloudwatch, alarmPrefix(clusterName, config.clusterArn)),
   ]);
-  const advertised = await observeAdvertised(clients.kafka, config, cluster, { ...kafkaAccess, region: cluster.region });
-  return { cluster, ...network, records, alarms, advertised };
+  const [advertised, vpc, securityGroups] = await Promise.all([
+    observeAdvertised(clients.kafka, config, cluster, { ...kafkaAccess, region: cluster.region }),
+    observeVpc(clients.ec2, network.loadBalancer.vpcId),
+    observeSecurityGroups(clients.ec2, network.loadBalancer.securityGroupIds),
+  ]);
+  return { cluster, ...network, vpc, securityGroups, records, alarms, advertised };
 }

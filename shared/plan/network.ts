@@ -2,6 +2,7 @@ import type { ClusterConfig } from '../config/schema';
 import type { DesiredEndpoint, DesiredState } from '../desired';
 import { ownedRole, roleKey } from '../naming';
 import type { ObservedState } from '../state';
+import { inAnyCidr } from '../net/cidr';
 import type { ObservedListener, ObservedTargetGroup } from '../types';
 import type { Action, Conflict, TargetGroupRef } from './types';
 
@@ -58,6 +59,7 @@ export function planNetwork(config: ClusterConfig, desired: DesiredState, observ
     if (group) keptGroups.add(group.arn);
     else plan.actions.push(createTargetGroup(endpoint, desired, observed));
     const groupRef: TargetGroupRef = { name: endpoint.targetGroupName, arn: group?.arn };
+    if (group) plan.actions.push(...attributeChanges(endpoint, groupRef, group));
 
     if (!listener) {
       plan.actions.push({
@@ -85,7 +87,7 @@ export function planNetwork(config: ClusterConfig, desired: DesiredState, observ
         });
       }
     }
-    plan.actions.push(...targetChanges(endpoint, groupRef, group, desired.targetPort));
+    plan.actions.push(...targetChanges(endpoint, groupRef, group, desired.targetPort, observed.vpc.cidrs));
   }
 
   // Owned resources nothing wants any more: listeners first, their groups after (apply orders them).
@@ -112,6 +114,7 @@ function createTargetGroup(endpoint: DesiredEndpoint, desired: DesiredState, obs
     port: desired.targetPort,
     vpcId: observed.loadBalancer.vpcId,
     tags: endpoint.tags,
+    attributes: { ...TARGET_GROUP_ATTRIBUTES },
   };
 }
 
@@ -123,7 +126,28 @@ function listenerDrift(listener: ObservedListener, endpoint: DesiredEndpoint, co
   return undefined;
 }
 
-function targetChanges(endpoint: DesiredEndpoint, ref: TargetGroupRef, group: ObservedTargetGroup | undefined, port: number): Action[] {
+/**
+ * Attributes every group the tool owns must have. Cross-zone load balancing: a per-broker group
+ * has one target in one AZ, so without it the NLB nodes of the other AZs reset that broker's
+ * clients (NLBs default to off, and groups inherit the load balancer's setting).
+ */
+export const TARGET_GROUP_ATTRIBUTES: Readonly<Record<string, string>> = {
+  'load_balancing.cross_zone.enabled': 'true',
+};
+
+function attributeChanges(endpoint: DesiredEndpoint, ref: TargetGroupRef, group: ObservedTargetGroup): Action[] {
+  const drift = Object.entries(TARGET_GROUP_ATTRIBUTES).filter(([key, value]) => group.attributes[key] !== value);
+  if (!drift.length) return [];
+  return [{
+    type: 'set-target-group-attributes',
+    resource: endpoint.key,
+    targetGroup: ref,
+    attributes: Object.fromEntries(drift),
+    reason: drift.map(([key]) => `${key} was ${group.attributes[key] ?? 'unset'}`).join(', '),
+  }];
+}
+
+function targetChanges(endpoint: DesiredEndpoint, ref: TargetGroupRef, group: ObservedTargetGroup | undefined, port: number, vpcCidrs: string[]): Action[] {
   // Draining targets are on their way out already: neither re-deregister nor count them as present.
   const current = new Set((group?.targets ?? []).filter((t) => t.state !== 'draining' && t.port === port).map((t) => t.ip));
   const wanted = new Set(endpoint.targetIps);
@@ -132,7 +156,10 @@ function targetChanges(endpoint: DesiredEndpoint, ref: TargetGroupRef, group: Ob
     .filter((t) => t.state !== 'draining' && (!wanted.has(t.ip) || t.port !== port))
     .map((t) => ({ ip: t.ip, port: t.port }));
   const actions: Action[] = [];
-  if (toRegister.length) actions.push({ type: 'register-targets', resource: endpoint.key, targetGroup: ref, ips: toRegister, port });
+  if (toRegister.length) {
+    const outsideVpc = toRegister.filter((ip) => !inAnyCidr(ip, vpcCidrs));
+    actions.push({ type: 'register-targets', resource: endpoint.key, targetGroup: ref, ips: toRegister, port, outsideVpc });
+  }
   if (toDeregister.length && group) {
     actions.push({ type: 'deregister-targets', resource: endpoint.key, targetGroupArn: group.arn, targets: toDeregister });
   }

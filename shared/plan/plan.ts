@@ -8,6 +8,7 @@ import { planAlarms } from './alarms';
 import { checkLimits } from './limits';
 import { planNetwork } from './network';
 import { planRecords } from './records';
+import { securityGroupWarnings } from './security-groups';
 import { fqdn, hostName, registryName, roleKey } from '../naming';
 import type { Action, Plan } from './types';
 
@@ -30,6 +31,7 @@ export function planCluster(config: ClusterConfig, observed: ObservedState): Pla
   const advertised = planAdvertised(config, desired, observed, network.blocked);
   const warnings = [
     ...certificateWarnings(observed, desired.endpoints.map((e) => e.host)),
+    ...securityGroupWarnings(desired, observed),
     ...alarms.warnings,
     ...advertised.warnings,
   ];

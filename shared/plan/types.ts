@@ -15,10 +15,13 @@ export interface RecordChange {
 }
 
 export type Action =
-  | { type: 'create-target-group'; resource: string; name: string; port: number; vpcId: string; tags: Record<string, string> }
+  /** Created, then given `attributes` (CreateTargetGroup takes none). */
+  | { type: 'create-target-group'; resource: string; name: string; port: number; vpcId: string; tags: Record<string, string>; attributes: Record<string, string> }
   | { type: 'create-listener'; resource: string; port: number; certificateArn: string; sslPolicy: string; targetGroup: TargetGroupRef; tags: Record<string, string> }
   | { type: 'modify-listener'; resource: string; listenerArn: string; port: number; certificateArn: string; sslPolicy: string; targetGroup: TargetGroupRef; reason: string }
-  | { type: 'register-targets'; resource: string; targetGroup: TargetGroupRef; ips: string[]; port: number }
+  | { type: 'set-target-group-attributes'; resource: string; targetGroup: TargetGroupRef; attributes: Record<string, string>; reason: string }
+  /** `outsideVpc`: those of `ips` outside the load balancer's VPC, registered with AvailabilityZone `all`. */
+  | { type: 'register-targets'; resource: string; targetGroup: TargetGroupRef; ips: string[]; port: number; outsideVpc: string[] }
   | { type: 'deregister-targets'; resource: string; targetGroupArn: string; targets: { ip: string; port: number }[] }
   | { type: 'change-records'; resource: string; changes: RecordChange[] }
   | { type: 'delete-listener'; resource: string; listenerArn: string; port: number }

@@ -12,10 +12,14 @@ const SIGN = { create: '+', change: '~', delete: '-' } as const;
 export function planRows(plan: Plan): Row[] {
   return plan.actions.flatMap((action): Row[] => {
     switch (action.type) {
-      case 'create-target-group': return [[SIGN.create, 'target group', action.resource, `${action.name} TLS:${action.port}`]];
+      case 'create-target-group':
+        return [[SIGN.create, 'target group', action.resource, `${action.name} TLS:${action.port}, ${Object.entries(action.attributes).map(([k, v]) => `${k}=${v}`).join(', ')}`]];
       case 'create-listener': return [[SIGN.create, 'listener', action.resource, `:${action.port} TLS -> ${action.targetGroup.name}`]];
       case 'modify-listener': return [[SIGN.change, 'listener', action.resource, `:${action.port} ${action.reason}`]];
-      case 'register-targets': return [[SIGN.create, 'targets', action.resource, action.ips.map((ip) => `${ip}:${action.port}`).join(', ')]];
+      case 'register-targets':
+        return [[SIGN.create, 'targets', action.resource, action.ips.map((ip) => `${ip}:${action.port}${action.outsideVpc.includes(ip) ? ' (AZ all)' : ''}`).join(', ')]];
+      case 'set-target-group-attributes':
+        return [[SIGN.change, 'target group', action.resource, `${Object.entries(action.attributes).map(([k, v]) => `${k}=${v}`).join(', ')} (${action.reason})`]];
       case 'deregister-targets': return [[SIGN.delete, 'targets', action.resource, action.targets.map((t) => `${t.ip}:${t.port}`).join(', ')]];
       case 'delete-listener': return [[SIGN.delete, 'listener', action.resource, `:${action.port}`]];
       case 'delete-target-group': return [[SIGN.delete, 'target group', action.resource, action.name]];

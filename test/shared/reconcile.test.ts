@@ -43,7 +43,9 @@ describe('a fresh cluster of 3 brokers', () => {
       'DescribeListenersCommand',
       'DescribeLoadBalancersCommand',
       'DescribeTagsCommand',
+      ...Array(4).fill('DescribeTargetGroupAttributesCommand'),
       'DescribeTargetGroupsCommand',
+      'DescribeVpcsCommand',
       'ListNodesCommand',
       'ListResourceRecordSetsCommand',
     ]);

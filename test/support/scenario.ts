@@ -3,7 +3,7 @@ import { parseConfig } from '../../shared/config/load';
 import type { ClusterConfig, ClusterConfigInput } from '../../shared/config/schema';
 import type { KafkaAccessOptions } from '../../shared/observe';
 import { reconcileCluster, type ReconcileOptions, type ReconcileOutcome } from '../../shared/reconcile';
-import { AwsWorld } from '../world';
+import { AwsWorld, type LoadBalancerSeed } from '../world';
 
 /** A broker's client IP in the embedded VPC: three subnets, like a 3-AZ cluster. */
 export function brokerIp(id: number, generation = 0): string {
@@ -53,6 +53,10 @@ export interface ScenarioOptions {
   concurrency?: number;
   /** Certificate names; default a wildcard for the domain plus the domain itself. */
   certificateNames?: string[];
+  /** Settings of the NLB beyond its name (security groups, attributes). */
+  loadBalancer?: Omit<LoadBalancerSeed, 'name'>;
+  /** Security groups of the NLB, created in the world with these ingress rules. */
+  loadBalancerIngress?: import('../world').IngressRule[];
 }
 
 /**
@@ -69,7 +73,8 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
     instanceType: 'kafka.m5.large',
     enhancedMonitoring: 'PER_BROKER',
   });
-  const lbArn = world.elbv2.addLoadBalancer({ name: 'msk-orders' });
+  const securityGroups = options.loadBalancerIngress ? [world.ec2.addSecurityGroup({ name: 'msk-orders-nlb', ingress: options.loadBalancerIngress })] : undefined;
+  const lbArn = world.elbv2.addLoadBalancer({ name: 'msk-orders', ...(securityGroups ? { securityGroups } : {}), ...options.loadBalancer });
   const zoneId = world.route53.addHostedZone({ name: 'example.com' });
   const [domainName, ...sans] = options.certificateNames ?? ['kafka.example.com', '*.kafka.example.com'];
   const certArn = world.acm.addCertificate({ domainName, subjectAlternativeNames: sans });

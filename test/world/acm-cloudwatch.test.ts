@@ -34,9 +34,9 @@ describe('ACM', () => {
 
   test('InUseBy lists the load balancers whose listeners use the certificate', async () => {
     const arn = world.acm.addCertificate({ domainName: '*.kafka.example.com' });
-    const lbArn = world.elbv2.addLoadBalancer({ name: 'nlb', vpcId: 'vpc-1' });
+    const lbArn = world.elbv2.addLoadBalancer({ name: 'nlb', vpcId: 'vpc-0abc1234def567890' });
     const elb = new ElasticLoadBalancingV2Client({ region: 'eu-west-1' });
-    const tg = await elb.send(new CreateTargetGroupCommand({ Name: 'b-1', Protocol: 'TCP', Port: 9098, VpcId: 'vpc-1', TargetType: 'ip' }));
+    const tg = await elb.send(new CreateTargetGroupCommand({ Name: 'b-1', Protocol: 'TCP', Port: 9098, VpcId: 'vpc-0abc1234def567890', TargetType: 'ip' }));
     await elb.send(new CreateListenerCommand({
       LoadBalancerArn: lbArn, Port: 9001, Protocol: 'TLS', Certificates: [{ CertificateArn: arn }],
       DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroups![0].TargetGroupArn }],

@@ -7,7 +7,7 @@ export type Out<T> = Omit<T, '$metadata'>;
 /** A model's command table: SDK command class name -> handler of the command's input. */
 export type Handlers = Record<string, (input: any) => object>;
 
-export type ServiceName = 'kafka' | 'elbv2' | 'route53' | 'acm' | 'cloudwatch';
+export type ServiceName = 'kafka' | 'elbv2' | 'route53' | 'acm' | 'cloudwatch' | 'ec2';
 
 /** What every model needs to know about the world it lives in. */
 export interface Env {

@@ -8,6 +8,10 @@ import {
   DeleteTargetGroupCommand,
   DeregisterTargetsCommand,
   DescribeListenersCommand,
+  DescribeLoadBalancerAttributesCommand,
+  DescribeTargetGroupAttributesCommand,
+  ModifyLoadBalancerAttributesCommand,
+  ModifyTargetGroupAttributesCommand,
   DescribeLoadBalancersCommand,
   DescribeTagsCommand,
   DescribeTargetGroupsCommand,
@@ -28,7 +32,7 @@ import {
   TooManyListenersException,
   type CreateTargetGroupCommandInput,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { AwsWorld } from './index';
+import { AwsWorld, VirtualClock } from './index';
 
 let world: AwsWorld;
 let elb: ElasticLoadBalancingV2Client;
@@ -38,13 +42,13 @@ let certArn: string;
 beforeEach(() => {
   world = AwsWorld.install();
   elb = new ElasticLoadBalancingV2Client({ region: 'eu-west-1' });
-  lbArn = world.elbv2.addLoadBalancer({ name: 'msk-nlb', vpcId: 'vpc-0abc' });
+  lbArn = world.elbv2.addLoadBalancer({ name: 'msk-nlb', vpcId: 'vpc-0abc1234def567890' });
   certArn = world.acm.addCertificate({ domainName: '*.kafka.example.com' });
 });
 afterEach(() => world.restore());
 
 const tgInput = (name: string, extra: Partial<CreateTargetGroupCommandInput> = {}): CreateTargetGroupCommandInput => ({
-  Name: name, Protocol: 'TCP', Port: 9098, VpcId: 'vpc-0abc', TargetType: 'ip', ...extra,
+  Name: name, Protocol: 'TCP', Port: 9098, VpcId: 'vpc-0abc1234def567890', TargetType: 'ip', ...extra,
 });
 
 async function targetGroup(name: string, extra: Partial<CreateTargetGroupCommandInput> = {}): Promise<string> {
@@ -68,7 +72,7 @@ describe('load balancers', () => {
       DNSName: expect.stringMatching(/^msk-nlb-[0-9a-f]{16}\.elb\.eu-west-1\.amazonaws\.com$/),
       CanonicalHostedZoneId: 'Z2IFOLAFXWLO4F',
       Type: 'network',
-      VpcId: 'vpc-0abc',
+      VpcId: 'vpc-0abc1234def567890',
       State: { Code: 'active' },
     });
   });
@@ -143,7 +147,7 @@ describe('listeners', () => {
     await expect(tlsListener(9001, udp)).rejects.toMatchObject({ name: 'IncompatibleProtocolsException' });
     const tg = await targetGroup('b-1');
     await tlsListener(9001, tg);
-    const otherLb = world.elbv2.addLoadBalancer({ name: 'other', vpcId: 'vpc-0abc' });
+    const otherLb = world.elbv2.addLoadBalancer({ name: 'other', vpcId: 'vpc-0abc1234def567890' });
     const error = await tlsListener(9001, tg, otherLb).catch((e) => e);
     expect(error).toBeInstanceOf(TargetGroupAssociationLimitException);
     expect(error.message).toBe(`The following target groups cannot be associated with more than one load balancer: ${tg}`);
@@ -228,7 +232,7 @@ describe('target groups', () => {
     await tlsListener(9001, used);
     const all = await elb.send(new DescribeTargetGroupsCommand({}));
     expect(all.TargetGroups!.map((t) => [t.TargetGroupName, t.LoadBalancerArns])).toEqual([['used', [lbArn]], ['spare', []]]);
-    expect(all.TargetGroups![0]).toMatchObject({ Protocol: 'TCP', Port: 9098, VpcId: 'vpc-0abc', TargetType: 'ip', HealthCheckProtocol: 'TCP', HealthCheckPort: 'traffic-port' });
+    expect(all.TargetGroups![0]).toMatchObject({ Protocol: 'TCP', Port: 9098, VpcId: 'vpc-0abc1234def567890', TargetType: 'ip', HealthCheckProtocol: 'TCP', HealthCheckPort: 'traffic-port' });
     const byLb = await elb.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: lbArn }));
     expect(byLb.TargetGroups!.map((t) => t.TargetGroupArn)).toEqual([used]);
     const byArn = await elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [spare] }));
@@ -254,20 +258,56 @@ describe('target groups', () => {
 });
 
 describe('targets and health', () => {
-  test('initial right after registration, healthy later; draining once after deregistration, then gone', async () => {
+  test('initial until the health checks pass (interval x healthy threshold); draining for the deregistration delay, then gone', async () => {
+    const clock = new VirtualClock();
+    world.restore();
+    world = AwsWorld.install({ now: () => clock.now() });
+    lbArn = world.elbv2.addLoadBalancer({ name: 'msk-nlb' });
+    certArn = world.acm.addCertificate({ domainName: '*.kafka.example.com' });
     const tg = await targetGroup('b-1');
     await tlsListener(9001, tg);
     await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: '10.0.1.11' }] }));
     const health = async () => (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }))).TargetHealthDescriptions!;
     expect(await health()).toEqual([{
-      Target: { Id: '10.0.1.11', Port: 9098 }, HealthCheckPort: '9098',
+      Target: { Id: '10.0.1.11', Port: 9098, AvailabilityZone: 'eu-west-1a' }, HealthCheckPort: '9098',
       TargetHealth: { State: 'initial', Reason: 'Elb.RegistrationInProgress', Description: 'Target registration is in progress' },
     }]);
+    await clock.sleep(149_000); // 30 s x 5 checks
+    expect((await health())[0].TargetHealth!.State).toBe('initial');
+    await clock.sleep(1_000);
     expect((await health())[0].TargetHealth).toEqual({ State: 'healthy' });
     await elb.send(new DeregisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: '10.0.1.11' }] }));
     expect(world.elbv2.targets(tg)).toEqual([expect.objectContaining({ id: '10.0.1.11', state: 'draining' })]);
+    await clock.sleep(299_000);
     expect((await health())[0].TargetHealth).toMatchObject({ State: 'draining', Reason: 'Target.DeregistrationInProgress' });
+    await clock.sleep(1_000);
     expect(await health()).toEqual([]);
+  });
+
+  test('a target nothing answers on turns unhealthy after the unhealthy threshold', async () => {
+    const clock = new VirtualClock();
+    world.restore();
+    world = AwsWorld.install({ now: () => clock.now() });
+    world.elbv2.reachable = (ip) => ip !== '10.0.2.12';
+    lbArn = world.elbv2.addLoadBalancer({ name: 'msk-nlb' });
+    certArn = world.acm.addCertificate({ domainName: '*.kafka.example.com' });
+    const tg = await targetGroup('boot');
+    await tlsListener(9000, tg);
+    await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: '10.0.1.11' }, { Id: '10.0.2.12' }] }));
+    await clock.sleep(60_000);
+    const states = async () => (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }))).TargetHealthDescriptions!.map((d) => [d.Target!.Id, d.TargetHealth!.State]);
+    expect(await states()).toEqual([['10.0.1.11', 'initial'], ['10.0.2.12', 'unhealthy']]);
+    await clock.sleep(90_000);
+    expect(await states()).toEqual([['10.0.1.11', 'healthy'], ['10.0.2.12', 'unhealthy']]);
+  });
+
+  test('an IP outside the VPC needs AvailabilityZone all; inside, the AZ comes from its subnet', async () => {
+    const tg = await targetGroup('b-1');
+    await expect(elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: '172.31.5.9' }] }))).rejects.toMatchObject({
+      name: 'ValidationError', message: expect.stringContaining("its Availability Zone must be 'all'"),
+    });
+    await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: '172.31.5.9', AvailabilityZone: 'all' }, { Id: '10.0.3.13' }] }));
+    expect(world.elbv2.targets(tg).map((t) => [t.id, t.availabilityZone])).toEqual([['172.31.5.9', 'all'], ['10.0.3.13', 'eu-west-1c']]);
   });
 
   test('targets of a group no listener uses are "unused"', async () => {
@@ -307,5 +347,52 @@ describe('tags', () => {
     expect(out.TagDescriptions).toEqual([{ ResourceArn: tg, Tags: [{ Key: 'b', Value: '2' }] }, { ResourceArn: lbArn, Tags: [] }]);
     await expect(elb.send(new DescribeTagsCommand({ ResourceArns: [`${tg}0`] }))).rejects.toBeInstanceOf(TargetGroupNotFoundException);
     await expect(elb.send(new AddTagsCommand({ ResourceArns: [tg], Tags: [{ Key: 'x', Value: '1' }, { Key: 'x', Value: '2' }] }))).rejects.toMatchObject({ name: 'DuplicateTagKeysException' });
+  });
+});
+
+describe('attributes and the data path', () => {
+  async function brokerGroup(name: string, port: number, ip: string): Promise<string> {
+    const tg = await targetGroup(name, { Protocol: 'TLS' });
+    await tlsListener(port, tg);
+    await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: ip }] }));
+    world.elbv2.setTargetHealth(tg, ip, { State: 'healthy' });
+    return tg;
+  }
+
+  test('NLB defaults: cross-zone off on the load balancer, target groups inherit it', async () => {
+    const tg = await targetGroup('b-1');
+    const lbAttrs = await elb.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lbArn }));
+    expect(lbAttrs.Attributes).toContainEqual({ Key: 'load_balancing.cross_zone.enabled', Value: 'false' });
+    const tgAttrs = await elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: tg }));
+    expect(tgAttrs.Attributes).toContainEqual({ Key: 'load_balancing.cross_zone.enabled', Value: 'use_load_balancer_configuration' });
+    expect(tgAttrs.Attributes).toContainEqual({ Key: 'deregistration_delay.timeout_seconds', Value: '300' });
+    await expect(elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg, Attributes: [{ Key: 'load_balancing.cross_zone.enabled', Value: 'yes' }] })))
+      .rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg, Attributes: [{ Key: 'no.such.attribute', Value: '1' }] })))
+      .rejects.toMatchObject({ name: 'ValidationError' });
+  });
+
+  test('with cross-zone off only the node in the target\'s AZ reaches it; on, every node does', async () => {
+    const tg = await brokerGroup('b-1', 9001, '10.0.1.11');
+    const zones = world.elbv2.nodeZones(lbArn);
+    expect(zones).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    expect(zones.map((z) => world.elbv2.route(lbArn, 9001, z).ok)).toEqual([true, false, false]);
+    await elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg, Attributes: [{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }] }));
+    expect(zones.map((z) => world.elbv2.route(lbArn, 9001, z))).toEqual(zones.map(() => ({ ok: true, targetGroupArn: tg, target: { ip: '10.0.1.11', port: 9098 } })));
+    expect(world.elbv2.route(lbArn, 9009, zones[0])).toEqual({ ok: false, reason: 'no listener' });
+  });
+
+  test('NLB DNS answers with the nodes of AZs where every target group has a reachable healthy target, or all of them', async () => {
+    const b1 = await brokerGroup('b-1', 9001, '10.0.1.11');
+    expect(world.elbv2.dnsZones(lbArn)).toEqual(['eu-west-1a']);
+    await brokerGroup('b-2', 9002, '10.0.2.12');
+    // No AZ has a healthy target for both groups: DNS fails open.
+    expect(world.elbv2.dnsZones(lbArn)).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    await elb.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: lbArn, Attributes: [{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }] }));
+    expect(world.elbv2.crossZoneEnabled(b1, lbArn)).toBe(true);
+    world.elbv2.setTargetHealth(b1, '10.0.1.11', { State: 'unhealthy', Reason: 'Target.Timeout' });
+    expect(world.elbv2.dnsZones(lbArn)).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    // Only unhealthy targets: the group fails open to them.
+    expect(world.elbv2.route(lbArn, 9001, 'eu-west-1b')).toMatchObject({ ok: true, target: { ip: '10.0.1.11' } });
   });
 });

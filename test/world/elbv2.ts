@@ -29,6 +29,14 @@ import {
   type DeleteTargetGroupCommandInput,
   type DeregisterTargetsCommandInput,
   type DescribeListenersCommandInput,
+  type DescribeLoadBalancerAttributesCommandInput,
+  type DescribeLoadBalancerAttributesCommandOutput,
+  type DescribeTargetGroupAttributesCommandInput,
+  type DescribeTargetGroupAttributesCommandOutput,
+  type ModifyLoadBalancerAttributesCommandInput,
+  type ModifyLoadBalancerAttributesCommandOutput,
+  type ModifyTargetGroupAttributesCommandInput,
+  type ModifyTargetGroupAttributesCommandOutput,
   type DescribeListenersCommandOutput,
   type DescribeLoadBalancersCommandInput,
   type DescribeLoadBalancersCommandOutput,
@@ -52,6 +60,7 @@ import {
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { awsError, clone, page, tagList, tagRecord, unmodelledError, validToken, type Env, type Handlers, type Out } from './common';
+import { DEFAULT_VPC_ID, type Ec2Model } from './ec2';
 
 /** Route 53 alias zone ids of NLBs per region (AWS "Elastic Load Balancing endpoints"). */
 const NLB_HOSTED_ZONES: Record<string, string> = {
@@ -76,7 +85,12 @@ const DEFAULT_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
 export interface LoadBalancerSeed {
   name: string;
+  /** Default: the world's default VPC, with one subnet (and so one NLB node) per AZ. */
   vpcId?: string;
+  /** An NLB created with security groups admits only what their ingress rules allow. */
+  securityGroups?: string[];
+  /** Load-balancer attributes that differ from the NLB defaults (cross-zone is off by default). */
+  attributes?: Record<string, string>;
   type?: 'network' | 'application';
   scheme?: 'internal' | 'internet-facing';
   tags?: Record<string, string>;
@@ -105,10 +119,11 @@ export interface TargetGroupSeed {
 export interface WorldTarget {
   id: string;
   port: number;
-  availabilityZone?: string;
+  /** The subnet's AZ for an IP inside the VPC, or `all` (required for IPs outside it). */
+  availabilityZone: string;
   state: 'registered' | 'draining';
-  /** DescribeTargetHealth reads seen while registered and in use (initial -> healthy). */
-  reads: number;
+  registeredAt: number;
+  deregisteredAt?: number;
   /** Set by setTargetHealth to force a state. */
   forced?: TargetHealth;
 }
@@ -117,7 +132,37 @@ interface TgState {
   tg: TargetGroup;
   tags: Record<string, string>;
   targets: Map<string, WorldTarget>;
+  attributes: Record<string, string>;
+  /** Since when a listener forwards to the group: health checks run only then. */
+  inUseSince?: number;
 }
+
+/** NLB target-group attributes and their defaults (ELBv2 documentation, "Target group attributes"). */
+const TG_ATTRIBUTE_DEFAULTS: Record<string, string> = {
+  'deregistration_delay.timeout_seconds': '300',
+  'deregistration_delay.connection_termination.enabled': 'false',
+  'load_balancing.cross_zone.enabled': 'use_load_balancer_configuration',
+  'preserve_client_ip.enabled': 'false',
+  'proxy_protocol_v2.enabled': 'false',
+  'stickiness.enabled': 'false',
+  'stickiness.type': 'source_ip',
+  'target_group_health.dns_failover.minimum_healthy_targets.count': '1',
+  'target_group_health.dns_failover.minimum_healthy_targets.percentage': 'off',
+  'target_health_state.unhealthy.connection_termination.enabled': 'true',
+};
+
+/** NLB load-balancer attributes and their defaults: cross-zone load balancing is off. */
+const LB_ATTRIBUTE_DEFAULTS: Record<string, string> = {
+  'load_balancing.cross_zone.enabled': 'false',
+  'deletion_protection.enabled': 'false',
+  'dns_record.client_routing_policy': 'any_availability_zone',
+  'access_logs.s3.enabled': 'false',
+};
+
+/** Where a new connection to a listener goes from one NLB node, or why it goes nowhere. */
+export type Route =
+  | { ok: true; targetGroupArn: string; target: { ip: string; port: number } }
+  | { ok: false; reason: 'no listener' | 'no target reachable from this AZ' };
 
 interface ListenerState {
   listener: Listener;
@@ -127,6 +172,7 @@ interface ListenerState {
 interface LbState {
   lb: LoadBalancer;
   tags: Record<string, string>;
+  attributes: Record<string, string>;
 }
 
 type ElbError = new (opts: any) => Error;
@@ -147,8 +193,12 @@ export class Elbv2Model {
   private readonly listenersByArn = new Map<string, ListenerState>();
   private readonly tgs = new Map<string, TgState>();
 
-  /** `certificateExists` asks ACM, so listeners cannot use unknown certificates. */
-  constructor(private readonly env: Env, private readonly certificateExists: (arn: string) => boolean) {}
+  /** Set by a data plane: whether something answers on ip:port (health checks). Unset: everything answers. */
+  reachable?: (ip: string, port: number) => boolean;
+  private readonly roundRobin = new Map<string, number>();
+
+  /** `certificateExists` asks ACM, so listeners cannot use unknown certificates; `ec2` knows VPCs and subnets. */
+  constructor(private readonly env: Env, private readonly certificateExists: (arn: string) => boolean, private readonly ec2: Ec2Model) {}
 
   readonly handlers: Handlers = {
     DescribeLoadBalancersCommand: (i) => this.describeLoadBalancers(i),
@@ -163,6 +213,10 @@ export class Elbv2Model {
     DeregisterTargetsCommand: (i) => this.deregisterTargets(i),
     DescribeTargetHealthCommand: (i) => this.describeTargetHealth(i),
     DescribeTagsCommand: (i) => this.describeTags(i),
+    DescribeLoadBalancerAttributesCommand: (i) => this.describeLoadBalancerAttributes(i),
+    ModifyLoadBalancerAttributesCommand: (i) => this.modifyLoadBalancerAttributes(i),
+    DescribeTargetGroupAttributesCommand: (i) => this.describeTargetGroupAttributes(i),
+    ModifyTargetGroupAttributesCommand: (i) => this.modifyTargetGroupAttributes(i),
     AddTagsCommand: (i) => this.addTags(i),
     RemoveTagsCommand: (i) => this.removeTags(i),
   };
@@ -178,6 +232,7 @@ export class Elbv2Model {
     const type = seed.type ?? 'network';
     const id = ids.hex(16);
     const arn = `arn:aws:elasticloadbalancing:${region}:${accountId}:loadbalancer/${type === 'network' ? 'net' : 'app'}/${seed.name}/${id}`;
+    const vpcId = seed.vpcId ?? DEFAULT_VPC_ID;
     this.lbs.set(arn, {
       lb: {
         LoadBalancerArn: arn,
@@ -186,13 +241,15 @@ export class Elbv2Model {
         CreatedTime: new Date(this.env.now()),
         LoadBalancerName: seed.name,
         Scheme: seed.scheme ?? 'internal',
-        VpcId: seed.vpcId ?? 'vpc-0abc1234def567890',
+        VpcId: vpcId,
         State: { Code: 'active' },
         Type: type,
-        AvailabilityZones: ['a', 'b', 'c'].map((z) => ({ ZoneName: `${region}${z}`, SubnetId: `subnet-0${ids.hex(16)}` })),
+        AvailabilityZones: this.ec2.subnets(vpcId).map((s) => ({ ZoneName: s.AvailabilityZone, SubnetId: s.SubnetId })),
         IpAddressType: 'ipv4',
+        ...(seed.securityGroups ? { SecurityGroups: [...seed.securityGroups] } : {}),
       },
       tags: { ...seed.tags },
+      attributes: { ...LB_ATTRIBUTE_DEFAULTS, ...seed.attributes },
     });
     return arn;
   }
@@ -211,6 +268,7 @@ export class Elbv2Model {
       DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }],
     });
     this.listenersByArn.set(listener.ListenerArn!, { listener, tags: { ...seed.tags } });
+    this.refreshUse();
     return listener.ListenerArn!;
   }
 
@@ -364,6 +422,7 @@ export class Elbv2Model {
     this.checkSingleLoadBalancer(tgArn, lbArn);
     const tags = this.validatedNewTags({}, input.Tags);
     this.listenersByArn.set(candidate.ListenerArn!, { listener: candidate, tags });
+    this.refreshUse();
     return { Listeners: [clone(candidate)] };
   }
 
@@ -474,16 +533,27 @@ export class Elbv2Model {
       AlpnPolicy: tls ? input.AlpnPolicy ?? current.AlpnPolicy ?? ['None'] : undefined,
       DefaultActions: actions!.map(normaliseAction),
     };
+    this.refreshUse();
     return { Listeners: [clone(state.listener)] };
   }
 
   private deleteListener(input: DeleteListenerCommandInput): object {
     this.requireListener(input.ListenerArn);
     this.listenersByArn.delete(input.ListenerArn!);
+    this.refreshUse();
     return {};
   }
 
   // ---------------------------------------------------------------- target groups
+
+  /** Health checks of a group start when a listener starts forwarding to it, and stop when none does. */
+  private refreshUse(): void {
+    for (const state of this.tgs.values()) {
+      const inUse = this.loadBalancersOf(state.tg.TargetGroupArn!).length > 0;
+      if (inUse && state.inUseSince === undefined) state.inUseSince = this.env.now();
+      if (!inUse) state.inUseSince = undefined;
+    }
+  }
 
   /** ARNs of load balancers whose listeners forward to the target group. */
   private loadBalancersOf(tgArn: string): string[] {
@@ -535,7 +605,7 @@ export class Elbv2Model {
     }
     const tags = this.validatedNewTags({}, input.Tags);
     const arn = `arn:aws:elasticloadbalancing:${this.env.region}:${this.env.accountId}:targetgroup/${input.Name}/${this.env.ids.hex(16)}`;
-    const state: TgState = { tg: { TargetGroupArn: arn, ...wanted }, tags, targets: new Map() };
+    const state: TgState = { tg: { TargetGroupArn: arn, ...wanted }, tags, targets: new Map(), attributes: { ...TG_ATTRIBUTE_DEFAULTS } };
     this.tgs.set(arn, state);
     return { TargetGroups: [this.tgView(state)] };
   }
@@ -583,12 +653,13 @@ export class Elbv2Model {
   private registerTargets(input: RegisterTargetsCommandInput): object {
     const state = this.requireTg(input.TargetGroupArn);
     const targets = this.validatedTargets(state, input.Targets);
-    for (const t of targets) {
+    const zones = targets.map((t) => this.targetZone(state, t));
+    targets.forEach((t, i) => {
       const key = targetKey(t.Id!, t.Port!);
       const current = state.targets.get(key);
-      if (current?.state === 'registered') continue;
-      state.targets.set(key, { id: t.Id!, port: t.Port!, availabilityZone: t.AvailabilityZone, state: 'registered', reads: 0 });
-    }
+      if (current?.state === 'registered') return;
+      state.targets.set(key, { id: t.Id!, port: t.Port!, availabilityZone: zones[i], state: 'registered', registeredAt: this.env.now() });
+    });
     return {};
   }
 
@@ -601,7 +672,9 @@ export class Elbv2Model {
     }
     for (const k of keys) {
       const target = state.targets.get(k)!;
+      if (target.state === 'draining') continue;
       target.state = 'draining';
+      target.deregisteredAt = this.env.now();
       target.forced = undefined;
     }
     return {};
@@ -624,40 +697,165 @@ export class Elbv2Model {
 
   private describeTargetHealth(input: DescribeTargetHealthCommandInput): Out<DescribeTargetHealthCommandOutput> {
     const state = this.requireTg(input.TargetGroupArn);
-    const inUse = this.loadBalancersOf(state.tg.TargetGroupArn!).length > 0;
+    this.sweepDrained(state);
     const wanted = input.Targets?.map((t) => ({ ...t, Port: t.Port ?? state.tg.Port! }));
     const keys = wanted ? wanted.map((t) => targetKey(t.Id!, t.Port!)) : [...state.targets.keys()];
-    const descriptions = keys.map((key) => this.healthOf(state, key, inUse));
-    this.forgetDrained(state, keys);
-    return { TargetHealthDescriptions: descriptions };
+    return { TargetHealthDescriptions: keys.map((key) => this.describeHealth(state, key)) };
   }
 
-  /** initial on the first read after registration, healthy later; draining once, then gone. */
-  private healthOf(state: TgState, key: string, inUse: boolean): TargetHealthDescription {
+  private describeHealth(state: TgState, key: string): TargetHealthDescription {
     const target = state.targets.get(key);
     const [id, port] = [key.slice(0, key.lastIndexOf(':')), Number(key.slice(key.lastIndexOf(':') + 1))];
     const healthCheckPort = state.tg.HealthCheckPort === 'traffic-port' ? String(port) : state.tg.HealthCheckPort;
-    const describe = (health: TargetHealth): TargetHealthDescription => ({
-      Target: { Id: id, Port: port, ...(target?.availabilityZone ? { AvailabilityZone: target.availabilityZone } : {}) },
+    return {
+      Target: { Id: id, Port: port, ...(target ? { AvailabilityZone: target.availabilityZone } : {}) },
       HealthCheckPort: healthCheckPort,
-      TargetHealth: health,
-    });
-    if (!target) return describe({ State: 'unused', Reason: 'Target.NotRegistered', Description: 'Target is not registered to the target group' });
-    if (target.state === 'draining') {
-      return describe({ State: 'draining', Reason: 'Target.DeregistrationInProgress', Description: 'Target deregistration is in progress' });
-    }
-    if (target.forced) return describe(clone(target.forced));
-    if (!inUse) {
-      return describe({ State: 'unused', Reason: 'Target.NotInUse', Description: 'Target group is not configured to receive traffic from the load balancer' });
-    }
-    const first = target.reads++ === 0;
-    return describe(first
-      ? { State: 'initial', Reason: 'Elb.RegistrationInProgress', Description: 'Target registration is in progress' }
-      : { State: 'healthy' });
+      TargetHealth: this.healthOf(state, target),
+    };
   }
 
-  private forgetDrained(state: TgState, keys: string[]): void {
-    for (const key of keys) if (state.targets.get(key)?.state === 'draining') state.targets.delete(key);
+  /**
+   * Health as the NLB's checks make it: `initial` until HealthyThresholdCount checks one
+   * interval apart have passed (from registration, or from when a listener started using the
+   * group), `unhealthy` once UnhealthyThresholdCount checks failed (nothing answers on the
+   * target), `draining` for the deregistration delay, `unused` while no listener forwards to it.
+   */
+  private healthOf(state: TgState, target: WorldTarget | undefined): TargetHealth {
+    if (!target) return { State: 'unused', Reason: 'Target.NotRegistered', Description: 'Target is not registered to the target group' };
+    if (target.state === 'draining') {
+      return { State: 'draining', Reason: 'Target.DeregistrationInProgress', Description: 'Target deregistration is in progress' };
+    }
+    if (target.forced) return clone(target.forced);
+    if (state.inUseSince === undefined) {
+      return { State: 'unused', Reason: 'Target.NotInUse', Description: 'Target group is not configured to receive traffic from the load balancer' };
+    }
+    const interval = (state.tg.HealthCheckIntervalSeconds ?? 30) * 1000;
+    const checked = this.env.now() - Math.max(target.registeredAt, state.inUseSince);
+    const answers = this.reachable?.(target.id, target.port) ?? true;
+    if (answers && checked >= interval * (state.tg.HealthyThresholdCount ?? 5)) return { State: 'healthy' };
+    if (!answers && checked >= interval * (state.tg.UnhealthyThresholdCount ?? 2)) {
+      return { State: 'unhealthy', Reason: 'Target.Timeout', Description: 'Request timed out' };
+    }
+    return { State: 'initial', Reason: 'Elb.RegistrationInProgress', Description: 'Target registration is in progress' };
+  }
+
+  /** Deregistered targets leave once the deregistration delay has passed. */
+  private sweepDrained(state: TgState): void {
+    const delay = Number(state.attributes['deregistration_delay.timeout_seconds']) * 1000;
+    for (const [key, t] of state.targets) {
+      if (t.state === 'draining' && this.env.now() - t.deregisteredAt! >= delay) state.targets.delete(key);
+    }
+  }
+
+  /** AZ of a new target: detected from its subnet inside the VPC; outside it, `all` must be given. */
+  private targetZone(state: TgState, t: TargetDescription): string {
+    const vpcId = state.tg.VpcId!;
+    const subnet = this.ec2.subnetFor(vpcId, t.Id!);
+    if (subnet) {
+      if (t.AvailabilityZone && t.AvailabilityZone !== 'all' && t.AvailabilityZone !== subnet.AvailabilityZone) {
+        throw validationError(`The Availability Zone '${t.AvailabilityZone}' does not match the subnet of IP address '${t.Id}'`); // approximated
+      }
+      return t.AvailabilityZone ?? subnet.AvailabilityZone!;
+    }
+    if (this.ec2.inVpc(vpcId, t.Id!)) throw elbError(InvalidTargetException, `The IP address '${t.Id}' is not in a subnet of VPC '${vpcId}'`); // approximated
+    if (t.AvailabilityZone !== 'all') {
+      // The console's wording for the same rule: "Availability Zones for IP address must be all when not within the VPC".
+      throw validationError(`The IP address '${t.Id}' is outside the VPC of the target group: its Availability Zone must be 'all'`); // approximated
+    }
+    return 'all';
+  }
+
+  // ---------------------------------------------------------------- attributes
+
+  private describeLoadBalancerAttributes(input: DescribeLoadBalancerAttributesCommandInput): Out<DescribeLoadBalancerAttributesCommandOutput> {
+    const state = this.requireLb(input.LoadBalancerArn);
+    return { Attributes: Object.entries(state.attributes).map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  private modifyLoadBalancerAttributes(input: ModifyLoadBalancerAttributesCommandInput): Out<ModifyLoadBalancerAttributesCommandOutput> {
+    const state = this.requireLb(input.LoadBalancerArn);
+    const changes = validatedAttributes(input.Attributes, LB_ATTRIBUTE_DEFAULTS, 'load balancer');
+    Object.assign(state.attributes, changes);
+    return { Attributes: Object.entries(state.attributes).map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  private describeTargetGroupAttributes(input: DescribeTargetGroupAttributesCommandInput): Out<DescribeTargetGroupAttributesCommandOutput> {
+    const state = this.requireTg(input.TargetGroupArn);
+    return { Attributes: Object.entries(state.attributes).map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  private modifyTargetGroupAttributes(input: ModifyTargetGroupAttributesCommandInput): Out<ModifyTargetGroupAttributesCommandOutput> {
+    const state = this.requireTg(input.TargetGroupArn);
+    const changes = validatedAttributes(input.Attributes, TG_ATTRIBUTE_DEFAULTS, 'target group');
+    const crossZone = changes['load_balancing.cross_zone.enabled'];
+    if (crossZone !== undefined && !['true', 'false', 'use_load_balancer_configuration'].includes(crossZone)) {
+      throw validationError(`Attribute 'load_balancing.cross_zone.enabled' must be one of 'true', 'false', 'use_load_balancer_configuration'`); // approximated
+    }
+    Object.assign(state.attributes, changes);
+    return { Attributes: Object.entries(state.attributes).map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  // ---------------------------------------------------------------- data path (for the data plane and DNS)
+
+  /** The NLB's nodes: one per enabled Availability Zone. */
+  nodeZones(lbArn: string): string[] {
+    return (this.requireLb(lbArn).lb.AvailabilityZones ?? []).map((z) => z.ZoneName!);
+  }
+
+  securityGroupsOf(lbArn: string): string[] {
+    return [...(this.requireLb(lbArn).lb.SecurityGroups ?? [])];
+  }
+
+  /** Effective cross-zone load balancing of a target group: its own attribute, or its load balancer's. */
+  crossZoneEnabled(tgArn: string, lbArn: string): boolean {
+    const own = this.requireTg(tgArn).attributes['load_balancing.cross_zone.enabled'];
+    if (own === 'true' || own === 'false') return own === 'true';
+    return this.requireLb(lbArn).attributes['load_balancing.cross_zone.enabled'] === 'true';
+  }
+
+  /**
+   * A new connection to `port` arriving at the node in `zone`: the node forwards to healthy
+   * targets it may reach (its own AZ, or every AZ with cross-zone on, or targets registered
+   * with AZ `all`); when the group has no healthy target at all it fails open to every
+   * registered target past its first checks. Draining targets get no new connections.
+   */
+  route(lbArn: string, port: number, zone: string): Route {
+    const listener = this.listenerOnPort(lbArn, port);
+    if (!listener) return { ok: false, reason: 'no listener' };
+    const tgArn = listener.listener.DefaultActions!.flatMap(forwardTargets)[0];
+    const state = this.requireTg(tgArn);
+    this.sweepDrained(state);
+    const crossZone = this.crossZoneEnabled(tgArn, lbArn);
+    const registered = [...state.targets.values()].filter((t) => t.state === 'registered');
+    const withHealth = registered.map((t) => ({ t, health: this.healthOf(state, t).State }));
+    const healthy = withHealth.filter((x) => x.health === 'healthy');
+    const candidates = healthy.length ? healthy : withHealth.filter((x) => x.health === 'unhealthy');
+    const reachable = candidates.filter(({ t }) => crossZone || t.availabilityZone === zone || t.availabilityZone === 'all');
+    if (!reachable.length) return { ok: false, reason: 'no target reachable from this AZ' };
+    const key = `${listener.listener.ListenerArn}|${zone}`;
+    const n = this.roundRobin.get(key) ?? 0;
+    this.roundRobin.set(key, n + 1);
+    const { t } = reachable[n % reachable.length];
+    return { ok: true, targetGroupArn: tgArn, target: { ip: t.id, port: t.port } };
+  }
+
+  /**
+   * AZs whose node NLB DNS answers with: those where every target group behind a listener has
+   * a healthy target the node may reach; all of them when no AZ qualifies (fail open).
+   */
+  dnsZones(lbArn: string): string[] {
+    const zones = this.nodeZones(lbArn);
+    const groups = [...new Set(this.listenersOf(lbArn).flatMap((l) => l.DefaultActions!.flatMap(forwardTargets)))];
+    const healthyIn = (zone: string) =>
+      groups.every((tgArn) => {
+        const state = this.requireTg(tgArn);
+        const crossZone = this.crossZoneEnabled(tgArn, lbArn);
+        return [...state.targets.values()].some(
+          (t) => t.state === 'registered' && (crossZone || t.availabilityZone === zone || t.availabilityZone === 'all') && this.healthOf(state, t).State === 'healthy',
+        );
+      });
+    const healthy = zones.filter(healthyIn);
+    return healthy.length ? healthy : zones;
   }
 
   // ---------------------------------------------------------------- tags
@@ -760,4 +958,15 @@ function validateTargetGroupName(name: string): void {
 function isIpv4(value: string): boolean {
   const parts = value.split('.');
   return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
+/** Attribute changes with known keys only (ELBv2 answers an unknown key with a ValidationError). */
+function validatedAttributes(attributes: { Key?: string; Value?: string }[] | undefined, known: Record<string, string>, what: string): Record<string, string> {
+  if (!attributes?.length) throw validationError('At least one attribute must be specified'); // approximated
+  const out: Record<string, string> = {};
+  for (const { Key, Value } of attributes) {
+    if (!Key || !(Key in known)) throw validationError(`'${Key}' is not a valid ${what} attribute`); // approximated
+    out[Key] = Value ?? '';
+  }
+  return out;
 }

@@ -7,6 +7,7 @@
 // exactly once per injected failure, instead of being retried by the SDK.
 import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { KafkaClient } from '@aws-sdk/client-kafka';
 import { Route53Client } from '@aws-sdk/client-route-53';
@@ -14,6 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { AcmModel } from './acm';
 import { CloudWatchModel } from './cloudwatch';
 import { clone, IdGen, metadata, sleep, type Env, type Handlers, type ServiceName } from './common';
+import { Ec2Model } from './ec2';
 import { Elbv2Model } from './elbv2';
 import { Faults, isWrite, type CallRecord } from './faults';
 import { MskModel } from './msk';
@@ -22,11 +24,13 @@ import { Route53Model } from './route53';
 export type { CertificateSeed } from './acm';
 export type { WorldAlarm } from './cloudwatch';
 export type { Env, ServiceName } from './common';
-export type { LoadBalancerSeed, ListenerSeed, TargetGroupSeed, WorldTarget } from './elbv2';
+export type { LoadBalancerSeed, ListenerSeed, Route, TargetGroupSeed, WorldTarget } from './elbv2';
+export type { IngressRule, SecurityGroupSeed } from './ec2';
+export { VirtualClock } from './clock';
 export { SimulatedInterruption, isWrite, type CallRecord, type FaultError, type FaultSpec } from './faults';
 export type { BrokerSeed, ClusterSeed, WorldBroker, WorldCluster, WorldOperation } from './msk';
 export type { HostedZoneSeed } from './route53';
-export { AcmModel, CloudWatchModel, Elbv2Model, Faults, MskModel, Route53Model };
+export { AcmModel, CloudWatchModel, Ec2Model, Elbv2Model, Faults, MskModel, Route53Model };
 
 export interface WorldOptions {
   region?: string;
@@ -37,7 +41,7 @@ export interface WorldOptions {
   insyncAfterMs?: number;
   /** Polls an MSK operation answers "in progress" before it completes (default 1). */
   operationPolls?: number;
-  /** Clock used for timestamps and INSYNC (default Date.now). */
+  /** Clock used for timestamps, INSYNC, target health and draining (default Date.now). */
   now?: () => number;
   /** Seed of the deterministic id generator. */
   seed?: string;
@@ -59,6 +63,7 @@ export class AwsWorld {
   readonly route53: Route53Model;
   readonly acm: AcmModel;
   readonly cloudwatch: CloudWatchModel;
+  readonly ec2: Ec2Model;
   readonly faults = new Faults();
   /** Every call in arrival order. Cleared in place by resetCalls(). */
   readonly calls: CallRecord[] = [];
@@ -72,15 +77,16 @@ export class AwsWorld {
     this.accountId = options.accountId ?? '123456789012';
     this.latencyMs = options.latencyMs ?? 0;
     const env: Env = { region: this.region, accountId: this.accountId, ids: new IdGen(options.seed), now: options.now ?? Date.now };
-    this.elbv2 = new Elbv2Model(env, (arn) => this.acm.exists(arn));
+    this.ec2 = new Ec2Model(env);
+    this.elbv2 = new Elbv2Model(env, (arn) => this.acm.exists(arn), this.ec2);
     this.acm = new AcmModel(env, (arn) => this.elbv2.certificateUsers(arn));
     this.route53 = new Route53Model(env, options.insyncAfterMs ?? 0, this.elbv2);
-    this.msk = new MskModel(env);
+    this.msk = new MskModel(env, this.ec2.subnets().map((s) => s.SubnetId!));
     this.msk.operationPolls = options.operationPolls ?? 1;
     this.cloudwatch = new CloudWatchModel(env);
   }
 
-  /** Creates a world and routes every instance of the five SDK clients into it. */
+  /** Creates a world and routes every instance of the six SDK clients into it. */
   static install(options: WorldOptions = {}): AwsWorld {
     const world = new AwsWorld(options);
     world.route(mockClient(KafkaClient), 'kafka', world.msk);
@@ -88,6 +94,7 @@ export class AwsWorld {
     world.route(mockClient(Route53Client), 'route53', world.route53);
     world.route(mockClient(ACMClient), 'acm', world.acm);
     world.route(mockClient(CloudWatchClient), 'cloudwatch', world.cloudwatch);
+    world.route(mockClient(EC2Client), 'ec2', world.ec2);
     return world;
   }
 

@@ -149,7 +149,8 @@ export class MskModel {
   /** Polls an operation answers "in progress" before completing. */
   operationPolls = 1;
 
-  constructor(private readonly env: Env) {}
+  /** `subnets`: the VPC subnets brokers are spread over (one per AZ). */
+  constructor(private readonly env: Env, private readonly subnets: string[]) {}
 
   readonly handlers: Handlers = {
     DescribeClusterV2Command: (i) => this.describeClusterV2(i),
@@ -185,7 +186,7 @@ export class MskModel {
       instanceType: seed.instanceType ?? 'kafka.m5.large',
       enhancedMonitoring: seed.enhancedMonitoring ?? 'DEFAULT',
       suffix: ids.hex(6),
-      subnets: [0, 1, 2].map(() => `subnet-0${ids.hex(16)}`),
+      subnets: [...this.subnets],
       brokers: [],
       authentication: { iam: true, scram: false, tls: false, unauthenticated: false, ...seed.authentication },
       createdAt: new Date(this.env.now()),
