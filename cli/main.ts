@@ -19,6 +19,8 @@ export interface CliDeps {
   /** How to reach brokers over Kafka (tests: the fake broker's CA and credentials). */
   kafkaAccess?: KafkaAccessOptions;
   follow?: ReconcileOptions['follow'];
+  /** Time for the health gate and other bounded waits (tests: the world's clock). */
+  clock?: ReconcileOptions['clock'];
 }
 
 type Mode = 'plan' | 'apply' | 'restore';
@@ -98,6 +100,7 @@ async function runCommand(mode: Mode, opts: CommandOptions, deps: CliDeps): Prom
       allowRollingRestart: opts.allowRollingRestart,
       kafkaAccess: deps.kafkaAccess,
       follow: deps.follow,
+      clock: deps.clock,
       dnsWait: deps.dnsPollSeconds ? { minDelaySeconds: deps.dnsPollSeconds, maxWaitSeconds: 300 } : undefined,
     };
     let outcome: ReconcileOutcome;
@@ -111,7 +114,7 @@ async function runCommand(mode: Mode, opts: CommandOptions, deps: CliDeps): Prom
     const { plan, applied } = outcome;
     const mismatches = (applied?.verification ?? []).filter((v) => !v.ok);
     const stillRunning = applied?.operation?.stillRunning;
-    if (plan.conflicts.length || plan.pending.length || plan.status !== 'ready' || mismatches.length || stillRunning) {
+    if (plan.conflicts.length || plan.pending.length || plan.status !== 'ready' || mismatches.length || stillRunning || applied?.waiting) {
       converged = false;
     }
     if (opts.json) {
@@ -121,6 +124,7 @@ async function runCommand(mode: Mode, opts: CommandOptions, deps: CliDeps): Prom
     deps.out(formatPlan(plan));
     if (!applied) continue;
     deps.out(`Applied ${applied.done.length} change(s):\n${applied.done.map((a) => `  - ${describeAction(a)}`).join('\n')}`);
+    if (applied.waiting) deps.out(`WAITING: ${applied.waiting}`);
     if (applied.operation) {
       const op = applied.operation;
       deps.out(op.stillRunning ? `MSK operation ${op.operationArn} is still ${op.state}; the next run reports its outcome.` : `MSK operation ${op.operationArn}: ${op.state}`);

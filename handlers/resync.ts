@@ -61,8 +61,8 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
       const report: ClusterReport = {
         clusterArn: cluster.clusterArn,
         // A converged cluster has nothing to apply (no `applied` result), yet the run was not a dry run.
-        status: plan.status === 'waiting' ? 'waiting' : trigger.dryRun ? 'planned' : 'applied',
-        summary: plan.status === 'waiting' ? plan.waitingReason! : planSummary(plan),
+        status: plan.status === 'waiting' || applied?.waiting ? 'waiting' : trigger.dryRun ? 'planned' : 'applied',
+        summary: plan.status === 'waiting' ? plan.waitingReason! : applied?.waiting ?? planSummary(plan),
         changes: applied ? applied.done.map(describeAction) : planRows(plan).map((r) => r.join(' ')),
         conflicts: plan.conflicts.map((c) => `${c.resource}: ${c.message}`),
         pending: plan.pending,

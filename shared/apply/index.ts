@@ -10,10 +10,16 @@ import type { FollowOptions, OperationOutcome } from '../advertised/msk-configur
 import type { KafkaAccessOptions } from '../observe';
 import type { KafkaAccess } from '../kafka/admin';
 import type { ObservedState } from '../state';
+import { realClock, type Clock } from '../clock';
+import { awaitTargetHealth, DEFAULT_HEALTH_WAIT } from './health';
 import { brokerPort, hostName } from '../naming';
 import { alterBrokerAdvertised, DEFAULT_FOLLOW, updateMskConfiguration, verifyAdvertised, type AdvertisedCheck } from './kafka';
 
 export interface ApplyOptions {
+  /** Time for the bounded waits of apply (default: real time). */
+  clock?: Clock;
+  /** How long the health gate waits for targets before brokers advertise custom names. */
+  healthWait?: FollowOptions;
   /** Parallel AWS writes within one phase; ELBv2 write quotas are low, the SDK retries throttles. */
   concurrency?: number;
   dnsWait?: DnsWaitOptions;
@@ -30,6 +36,8 @@ export interface ApplyResult {
   operation?: OperationOutcome;
   /** What brokers advertise after the change, per broker (dynamic mode, or a finished configuration update). */
   verification?: AdvertisedCheck[];
+  /** Set when the health gate held the rest back: why (targets not healthy yet). The next run continues. */
+  waiting?: string;
 }
 
 /**
@@ -42,6 +50,7 @@ const PHASES: ActionType[][] = [
   // Cross-zone is on before a name can send clients to the group.
   ['create-listener', 'modify-listener', 'set-target-group-attributes', 'register-targets', 'deregister-targets'],
   ['change-records'],
+  ['await-target-health'],
   // Only once every listener, target and name is in place (and DNS INSYNC) may brokers advertise the names.
   ['alter-broker-configs', 'update-msk-configuration'],
   ['put-alarm', 'delete-alarms', 'delete-listener'],
@@ -67,6 +76,11 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
       case 'change-records':
         result.changeId = await changeRecords(clients.route53, config.hostedZoneId, action.changes, options.dnsWait ?? DEFAULT_DNS_WAIT);
         return;
+      case 'await-target-health': {
+        const notHealthy = await awaitTargetHealth(clients.elbv2, action, created, options.healthWait ?? DEFAULT_HEALTH_WAIT, options.clock ?? realClock);
+        if (notHealthy.length) result.waiting = `waiting for target health: ${notHealthy.join(', ')}; brokers keep their current names until the next run`;
+        return;
+      }
       case 'put-alarm': return putAlarm(clients.cloudwatch, action);
       case 'delete-alarms': return deleteAlarms(clients.cloudwatch, action);
       case 'alter-broker-configs': return alterBrokerAdvertised(kafkaAccess, action);
@@ -96,6 +110,8 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
         { result },
       );
     }
+    // The gate held: nothing after it runs (the names stay as they are), and the next run tries again.
+    if (result.waiting) return result;
   }
   if (options.verify !== false) result.verification = await verifyAfterApply(config, plan, observed, result, kafkaAccess);
   return result;
@@ -124,6 +140,7 @@ export function describeAction(action: Action): string {
     case 'set-target-group-attributes': return `set ${Object.entries(action.attributes).map(([k, v]) => `${k}=${v}`).join(', ')} on ${action.targetGroup.name} (${action.reason})`;
     case 'deregister-targets': return `deregister ${action.targets.map((t) => t.ip).join(', ')} from ${action.resource}`;
     case 'change-records': return `change ${action.changes.length} DNS record(s)`;
+    case 'await-target-health': return `wait until ${action.targets.map((t) => `${t.resource} ${t.ip}`).join(', ')} ${action.targets.length === 1 ? 'is' : 'are'} healthy`;
     case 'delete-listener': return `delete listener :${action.port} of ${action.resource}`;
     case 'delete-target-group': return `delete target group ${action.name}`;
     case 'put-alarm': return `${action.reason} alarm ${action.alarm.AlarmName}`;

@@ -9,7 +9,7 @@ import { checkLimits } from './limits';
 import { planNetwork } from './network';
 import { planRecords } from './records';
 import { securityGroupWarnings } from './security-groups';
-import { fqdn, hostName, registryName, roleKey } from '../naming';
+import { ownedRole, roleKey } from '../naming';
 import type { Action, Plan } from './types';
 
 /**
@@ -46,13 +46,13 @@ export function planCluster(config: ClusterConfig, observed: ObservedState): Pla
 
   const actions: Action[] = [...network.actions];
   if (records.changes.length) actions.push({ type: 'change-records', resource: 'dns', changes: records.changes });
-  actions.push(...advertised.actions, ...alarms.actions);
+  actions.push(...healthGate(advertised.actions, network.actions, observed), ...advertised.actions, ...alarms.actions);
 
   const status = clusterStatus(observed);
   return {
     ...status,
-    // While MSK changes the cluster, only new brokers' listeners and names are prepared.
-    actions: status.status === 'waiting' ? prepareOnly(actions, config, observed) : actions,
+    // While MSK changes the cluster, only additions are made (new brokers' listeners, names, targets).
+    actions: status.status === 'waiting' ? additiveOnly(actions) : actions,
     conflicts: [...network.conflicts, ...records.conflicts, ...advertised.conflicts],
     warnings,
     pending: advertised.pending,
@@ -60,21 +60,54 @@ export function planCluster(config: ClusterConfig, observed: ObservedState): Pla
 }
 
 /**
- * The part of a plan that is safe while the cluster is not ACTIVE: creating the target group,
- * listener and DNS name of brokers a scale-out announces. Targets (no IPs yet), deletions,
- * advertised listeners and alarms wait for ACTIVE.
+ * The part of a plan that is safe while the cluster is not ACTIVE: additions only. MSK gives
+ * brokers joining a scale-out their custom.advertised.listeners as they join, so their target
+ * group, listener, name and target must exist as soon as ListNodes shows their IP; nothing is
+ * deleted, deregistered, retargeted or re-advertised until ACTIVE.
  */
-function prepareOnly(actions: Action[], config: ClusterConfig, { cluster }: ObservedState): Action[] {
-  const existing = new Set(cluster.brokers.map((b) => b.id));
-  const announced = (cluster.announcedBrokerIds ?? []).filter((id) => !existing.has(id));
-  const keys = new Set(announced.map((id) => roleKey({ brokerId: id })));
-  const names = new Set(announced.flatMap((id) => [fqdn(hostName(config, { brokerId: id })), registryName(hostName(config, { brokerId: id }))]));
+function additiveOnly(actions: Action[]): Action[] {
   return actions.flatMap((action): Action[] => {
-    if (action.type === 'create-target-group' || action.type === 'create-listener') return keys.has(action.resource) ? [action] : [];
-    if (action.type !== 'change-records') return [];
-    const changes = action.changes.filter((c) => c.action === 'CREATE' && names.has(c.record.name));
-    return changes.length ? [{ ...action, changes }] : [];
+    switch (action.type) {
+      case 'create-target-group':
+      case 'create-listener':
+      case 'set-target-group-attributes':
+      case 'register-targets':
+        return [action];
+      case 'change-records': {
+        // A CREATE that needs a DELETE beside it (a record type change) waits with the DELETE.
+        const replaced = new Set(action.changes.filter((c) => c.action !== 'CREATE').map((c) => c.record.name));
+        const changes = action.changes.filter((c) => c.action === 'CREATE' && !replaced.has(c.record.name));
+        return changes.length ? [{ ...action, changes }] : [];
+      }
+      default:
+        return [];
+    }
   });
+}
+
+/**
+ * Before brokers switch to custom names, the targets behind those names must be healthy (AWS's
+ * guidance for custom.advertised.listeners: networking in place and verified first). Pure: a
+ * wait is planned only for targets not already seen healthy.
+ */
+function healthGate(advertised: Action[], network: Action[], observed: ObservedState): Action[] {
+  const brokerIds = new Set<number>();
+  for (const a of advertised) {
+    if (a.type === 'alter-broker-configs' && a.purpose === 'advertise') brokerIds.add(a.endpoint.id);
+    if (a.type === 'update-msk-configuration' && a.after) observed.cluster.brokers.forEach((b) => brokerIds.add(b.id));
+  }
+  const targets = [...brokerIds]
+    .sort((a, b) => a - b)
+    .flatMap((id) => {
+      const ip = observed.cluster.brokers.find((b) => b.id === id)?.clientIp;
+      const key = roleKey({ brokerId: id });
+      const group = observed.targetGroups.find((g) => g.tags && ownedRole(g.tags, observed.cluster.arn) && roleKey(ownedRole(g.tags, observed.cluster.arn)!) === key);
+      const seenHealthy = group?.targets.some((t) => t.ip === ip && t.state === 'healthy');
+      const created = network.find((n) => n.type === 'create-target-group' && n.resource === key);
+      const name = group?.name ?? (created?.type === 'create-target-group' ? created.name : undefined);
+      return ip && !seenHealthy && name ? [{ resource: key, targetGroup: { name, arn: group?.arn }, ip }] : [];
+    });
+  return targets.length ? [{ type: 'await-target-health', resource: 'advertised names', targets }] : [];
 }
 
 /** Changes are applied only to an ACTIVE cluster; otherwise the plan says why it waits. */
@@ -85,8 +118,8 @@ function clusterStatus({ cluster }: ObservedState): Pick<Plan, 'clusterArn' | 'c
     clusterName: cluster.name,
     status: waiting ? 'waiting' : 'ready',
     waitingReason: waiting
-      ? `cluster is ${cluster.state}; changes are applied once it is ACTIVE again (the next event or scheduled run picks them up)` +
-        (cluster.announcedBrokerIds?.length ? `; meanwhile listeners and names are prepared for announced broker(s) ${cluster.announcedBrokerIds.join(', ')}` : '')
+      ? `cluster is ${cluster.state}; only additions are made until it is ACTIVE again (listeners, names and targets of new brokers), the rest follows on the next run after that` +
+        (cluster.announcedBrokerIds?.length ? `; announced broker(s): ${cluster.announcedBrokerIds.join(', ')}` : '')
       : undefined,
   };
 }

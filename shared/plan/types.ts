@@ -24,6 +24,8 @@ export type Action =
   | { type: 'register-targets'; resource: string; targetGroup: TargetGroupRef; ips: string[]; port: number; outsideVpc: string[] }
   | { type: 'deregister-targets'; resource: string; targetGroupArn: string; targets: { ip: string; port: number }[] }
   | { type: 'change-records'; resource: string; changes: RecordChange[] }
+  /** Waits (bounded) until each target is healthy; the advertised-name switch after it only runs then. */
+  | { type: 'await-target-health'; resource: string; targets: { resource: string; targetGroup: TargetGroupRef; ip: string }[] }
   | { type: 'delete-listener'; resource: string; listenerArn: string; port: number }
   | { type: 'delete-target-group'; resource: string; arn: string; name: string }
   | { type: 'put-alarm'; resource: string; alarm: PutMetricAlarmCommandInput; reason: 'create' | 'update' }

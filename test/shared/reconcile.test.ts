@@ -247,13 +247,20 @@ describe('failures', () => {
 });
 
 describe('waiting and refusing', () => {
-  test('a cluster that is not ACTIVE gets a plan that says it is waiting, and nothing is written', async () => {
+  test('a cluster that is not ACTIVE gets a waiting plan: additions only (a new IP is registered), nothing removed', async () => {
     s = createScenario();
-    s.world.msk.setState(s.clusterArn, 'UPDATING');
+    await s.reconcile();
+    s.world.msk.setState(s.clusterArn, 'HEALING');
+    s.world.msk.replaceBroker(s.clusterArn, 2, '10.0.2.112');
+    s.world.resetCalls();
     const { plan } = await s.reconcile();
     expect(plan.status).toBe('waiting');
-    expect(plan.waitingReason).toMatch(/cluster is UPDATING/);
-    expect(s.world.writes()).toHaveLength(0);
+    expect(plan.waitingReason).toMatch(/cluster is HEALING; only additions are made/);
+    expect(plan.actions.map((a) => `${a.type} ${a.resource}`).sort()).toEqual(['register-targets bootstrap', 'register-targets broker-2']);
+    expect(s.world.writes().map((c) => c.command)).toEqual(['RegisterTargetsCommand', 'RegisterTargetsCommand']);
+    // Once ACTIVE, the old IP goes.
+    s.world.msk.setState(s.clusterArn, 'ACTIVE');
+    expect((await s.reconcile()).plan.actions.map((a) => `${a.type} ${a.resource}`).sort()).toEqual(['deregister-targets bootstrap', 'deregister-targets broker-2']);
   });
 
   test('a serverless cluster is refused clearly', async () => {
@@ -303,7 +310,7 @@ describe('a scale-out in progress', () => {
     s.world.resetCalls();
     const { plan } = await s.reconcile();
     expect(plan.status).toBe('waiting');
-    expect(plan.waitingReason).toContain('meanwhile listeners and names are prepared for announced broker(s) 4, 5');
+    expect(plan.waitingReason).toContain('announced broker(s): 4, 5');
     expect(plan.actions.map((a) => `${a.type} ${a.resource}`).sort()).toEqual([
       'change-records dns',
       'create-listener broker-4',

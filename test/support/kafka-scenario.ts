@@ -3,15 +3,30 @@ import { CUSTOM_ADVERTISED_LISTENERS, getProperty } from '../../shared/advertise
 import { replaceListener } from '../../shared/kafka/advertised-listeners';
 import { startFakeCluster, type FakeCluster } from '../kafka/fake';
 import { CREDENTIALS, staticCredentials } from '../kafka/helpers';
-import { brokerIp, createScenario, type Scenario, type WorldBroker } from './scenario';
+import { brokerIp, createScenario, type Scenario, type ScenarioOptions, type WorldBroker } from './scenario';
+import { brokerTargetPort, hostName } from '../../shared/naming';
+import { VirtualClock } from '../world';
+import { ClientNetwork } from '../world/network';
+import { ContinuityProbe, type ProbeFigures } from './probe';
 
 /** Loopback address of fake broker `id` (each broker its own host, as MSK brokers are). */
 export const fakeHost = (id: number) => `127.0.20.${id}`;
 
 export interface KafkaScenario extends Scenario {
   kafka: FakeCluster;
-  /** Scale out or in, in MSK and in the fake Kafka cluster alike. */
+  /** World time: health checks, draining and the reconciler's waits. */
+  clock: VirtualClock;
+  /** The NLB as real sockets, and DNS as a client in the VPC resolves it. */
+  network: ClientNetwork;
+  probe: ContinuityProbe;
+  /** Probe every `ms` of world time from now on (default 10 s). */
+  startProbe(ms?: number): void;
+  /** Lets world time pass (the probe keeps ticking), then returns what the probe saw since the last take. */
+  pass(ms: number): Promise<ProbeFigures>;
+  /** Scale out or in, in MSK and in the fake Kafka cluster alike (new brokers join as MSK adds them). */
   setBrokers(ids: number[]): Promise<void>;
+  /** An UpdateBrokerCount as MSK runs it: the cluster goes UPDATING, announcing `ids`; complete it with `msk.completeOperations`. */
+  startScaleOut(ids: number[]): void;
   stop(): Promise<void>;
 }
 
@@ -26,6 +41,8 @@ export async function createKafkaScenario(options: {
   config?: Partial<ClusterConfigInput>;
   serverProperties?: string;
   latencyMs?: number;
+  /** Extra settings of the embedded world (NLB security groups, certificate names). */
+  world?: Pick<ScenarioOptions, 'loadBalancer' | 'loadBalancerIngress' | 'certificateNames'>;
 }): Promise<KafkaScenario> {
   const ids = options.brokerIds ?? [1, 2, 3];
   const mode = options.mode ?? 'zookeeper';
@@ -37,7 +54,10 @@ export async function createKafkaScenario(options: {
     advertise: 'aws-name',
   });
   const seeds = (): WorldBroker[] => kafka.brokers.map((b) => ({ id: b.id, ip: brokerIp(b.id), endpoint: b.awsHost, port: b.port }));
+  const clock = new VirtualClock();
   const scenario = createScenario({
+    ...options.world,
+    clock,
     brokers: seeds(),
     kafkaVersion: mode === 'kraft' ? '3.7.x.kraft' : '3.6.0',
     config: { advertisedListeners: 'dynamic-broker-config', ...options.config },
@@ -46,15 +66,55 @@ export async function createKafkaScenario(options: {
     kafkaAccess: { credentials: staticCredentials(), tls: { ca: [kafka.ca], lookup: kafka.lookup }, connectionTimeoutMs: 2000 },
   });
   scenario.world.msk.onConfigurationApplied = (_, properties) => applyCustomAdvertisedListeners(kafka, properties);
+  const targetPort = brokerTargetPort(scenario.config.authentication);
+  const network = new ClientNetwork({
+    world: scenario.world,
+    lbArn: scenario.lbArn,
+    // A VPC address answers when MSK lists a broker with that client IP and its fake broker runs.
+    backend: (ip, port) => {
+      const broker = scenario.world.msk.cluster(scenario.clusterArn).brokers.find((b) => b.ip === ip);
+      const fake = broker && port === targetPort ? kafka.brokers.find((b) => b.id === broker.id) : undefined;
+      return fake && { host: fake.host, port: fake.port };
+    },
+  });
+  const probe = new ContinuityProbe({
+    network,
+    clock,
+    bootstrap: { host: hostName(scenario.config, 'bootstrap'), port: scenario.config.bootstrapPort },
+    region: 'eu-west-1',
+    awsLookup: kafka.lookup,
+    extraCa: [kafka.ca],
+  });
+  let stopProbe: (() => void) | undefined;
   return {
     ...scenario,
     kafka,
+    clock,
+    network,
+    probe,
+    startProbe(ms = 10_000) {
+      stopProbe?.();
+      stopProbe = clock.every(ms, () => probe.tick());
+    },
+    async pass(ms: number) {
+      await clock.sleep(ms);
+      return probe.take();
+    },
     async setBrokers(next: number[]) {
       for (const b of kafka.brokers.filter((b) => !next.includes(b.id))) await kafka.removeBroker(b.id);
-      for (const id of next.filter((id) => !kafka.brokers.some((b) => b.id === id))) await kafka.addBroker({ id, host: fakeHost(id) });
+      const added = next.filter((id) => !kafka.brokers.some((b) => b.id === id));
+      for (const id of added) await kafka.addBroker({ id, host: fakeHost(id) });
+      // MSK applies custom.advertised.listeners of the cluster's configuration to brokers it adds.
+      const properties = scenario.world.msk.serverProperties(scenario.clusterArn);
+      if (properties) applyCustomAdvertisedListeners(kafka, properties, added);
       scenario.world.msk.setBrokers(scenario.clusterArn, seeds());
     },
+    startScaleOut(ids: number[]) {
+      scenario.world.msk.startOperation(scenario.clusterArn, { type: 'INCREASE_BROKER_COUNT', polls: 1_000_000, createdBrokerIds: ids });
+    },
     async stop() {
+      stopProbe?.();
+      await network.stop();
       scenario.world.restore();
       await kafka.stop();
     },
@@ -66,13 +126,13 @@ export async function createKafkaScenario(options: {
  * custom.advertised.listeners: each broker's listener entry takes the template, with
  * {broker_id} substituted and `<base>+{broker_id}` evaluated.
  */
-function applyCustomAdvertisedListeners(kafka: FakeCluster, properties: string): void {
+function applyCustomAdvertisedListeners(kafka: FakeCluster, properties: string, ids = kafka.brokers.map((b) => b.id)): void {
   const template = getProperty(properties, CUSTOM_ADVERTISED_LISTENERS);
   if (!template) return; // restore: a real restart would bring back the AWS names; the fake keeps its current statics
   const match = /^([A-Z_]+):\/\/([^:]+):(\d+)\+\{broker_id\}$/.exec(template);
   if (!match) throw new Error(`the embedded MSK cannot evaluate ${CUSTOM_ADVERTISED_LISTENERS}=${template}`);
   const [, listener, hostTemplate, base] = match;
-  for (const { id } of kafka.brokers) {
+  for (const id of ids) {
     const broker = kafka.broker(id);
     const current = broker.configs.static['advertised.listeners'];
     broker.setStaticConfig('advertised.listeners', replaceListener(current, listener, hostTemplate.replace('{broker_id}', String(id)), Number(base) + id));

@@ -3,7 +3,7 @@ import { parseConfig } from '../../shared/config/load';
 import type { ClusterConfig, ClusterConfigInput } from '../../shared/config/schema';
 import type { KafkaAccessOptions } from '../../shared/observe';
 import { reconcileCluster, type ReconcileOptions, type ReconcileOutcome } from '../../shared/reconcile';
-import { AwsWorld, type LoadBalancerSeed } from '../world';
+import { AwsWorld, type LoadBalancerSeed, type VirtualClock } from '../world';
 
 /** A broker's client IP in the embedded VPC: three subnets, like a 3-AZ cluster. */
 export function brokerIp(id: number, generation = 0): string {
@@ -53,6 +53,8 @@ export interface ScenarioOptions {
   concurrency?: number;
   /** Certificate names; default a wildcard for the domain plus the domain itself. */
   certificateNames?: string[];
+  /** World time (target health, draining, TTLs) and the reconciler's waits run on it. Default: real time. */
+  clock?: VirtualClock;
   /** Settings of the NLB beyond its name (security groups, attributes). */
   loadBalancer?: Omit<LoadBalancerSeed, 'name'>;
   /** Security groups of the NLB, created in the world with these ingress rules. */
@@ -64,7 +66,8 @@ export interface ScenarioOptions {
  * one hosted zone and one ACM certificate, driven through the real SDK clients.
  */
 export function createScenario(options: ScenarioOptions = {}): Scenario {
-  const world = AwsWorld.install({ latencyMs: options.latencyMs ?? 0 });
+  const clock = options.clock;
+  const world = AwsWorld.install({ latencyMs: options.latencyMs ?? 0, ...(clock ? { now: () => clock.now() } : {}) });
   const clusterArn = world.msk.addCluster({
     name: options.clusterName ?? 'orders',
     brokers: options.brokers ?? brokersFor(options.brokerIds ?? [1, 2, 3]),
@@ -84,6 +87,7 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
   const clients = createAwsClients(world.region);
   const reconcileOptions: Omit<ReconcileOptions, 'apply'> = {
     concurrency: options.concurrency,
+    clock,
     kafkaAccess: options.kafkaAccess,
     dnsWait: { minDelaySeconds: 0.01, maxWaitSeconds: 5 },
     follow: { pollSeconds: 0.01, maxSeconds: 5 },

@@ -195,6 +195,8 @@ export class Elbv2Model {
 
   /** Set by a data plane: whether something answers on ip:port (health checks). Unset: everything answers. */
   reachable?: (ip: string, port: number) => boolean;
+  /** Set by a data plane: called after any listener was created, changed or deleted. */
+  onListenersChanged?: () => void;
   private readonly roundRobin = new Map<string, number>();
 
   /** `certificateExists` asks ACM, so listeners cannot use unknown certificates; `ec2` knows VPCs and subnets. */
@@ -553,6 +555,7 @@ export class Elbv2Model {
       if (inUse && state.inUseSince === undefined) state.inUseSince = this.env.now();
       if (!inUse) state.inUseSince = undefined;
     }
+    this.onListenersChanged?.();
   }
 
   /** ARNs of load balancers whose listeners forward to the target group. */

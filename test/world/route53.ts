@@ -132,6 +132,10 @@ export class Route53Model {
   }
 
   /** All records in Route 53's order, names encoded as the API returns them. */
+  zoneIds(): string[] {
+    return [...this.zones.keys()];
+  }
+
   records(zoneId: string): ResourceRecordSet[] {
     return this.sortedRecords(this.requireZone(zoneId)).map(present);
   }

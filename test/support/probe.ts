@@ -1,0 +1,172 @@
+// The client-continuity probe: what a Kafka client in the VPC experiences, measured on every
+// tick. It bootstraps through bootstrap.<domain> with kafkajs and the real MSK IAM signer (TLS
+// verified against the embedded ACM CA), reads Metadata, then opens a TLS connection to every
+// broker Metadata advertises, by its advertised name, at every address that name resolves to
+// (one NLB node per AZ that DNS answers with), and sends ApiVersions there.
+import { connect as tlsConnect } from 'node:tls';
+import { Kafka, logLevel, type ISocketFactory } from 'kafkajs';
+import { generateAuthTokenFromCredentialsProvider } from 'aws-msk-iam-sasl-signer-js';
+import type { LookupFunction } from 'node:net';
+import type { Clock } from '../../shared/clock';
+import { probeApiVersions } from '../../shared/probe/api-versions';
+import type { ClientNetwork } from '../world/network';
+import { staticCredentials } from '../kafka/helpers';
+
+export interface ProbeFigures {
+  rounds: number;
+  connections: number;
+  failed: number;
+  /** Longest time (world clock) an advertised broker stayed unreachable, and which. */
+  longestOutageMs: number;
+  longestOutageBroker?: string;
+  /** The first few failures, for a readable assertion message. */
+  samples: string[];
+}
+
+export interface ProbeOptions {
+  network: ClientNetwork;
+  clock: Clock;
+  bootstrap: { host: string; port: number };
+  region: string;
+  /** Resolves the brokers' AWS names (clients inside the VPC can use them). */
+  awsLookup: LookupFunction;
+  /** CAs a client trusts besides the embedded ACM's: the brokers' own, for their AWS names. */
+  extraCa?: string[];
+  connectTimeoutMs?: number;
+}
+
+export class ContinuityProbe {
+  private figures = blank();
+  /** Broker -> world time it became unreachable, while it is. */
+  private readonly down = new Map<string, number>();
+  private bootstrapTurn = 0;
+
+  constructor(private readonly options: ProbeOptions) {}
+
+  /** Figures since the last take, and a fresh count (outages still open are measured up to now). */
+  take(): ProbeFigures {
+    const now = this.options.clock.now();
+    for (const [broker, since] of this.down) this.noteOutage(broker, now - since);
+    const out = this.figures;
+    this.figures = blank();
+    for (const broker of this.down.keys()) this.down.set(broker, now);
+    return out;
+  }
+
+  async tick(): Promise<void> {
+    this.figures.rounds++;
+    const brokers = await this.metadata();
+    if (!brokers) return;
+    // A broker Metadata no longer advertises is no longer anyone's to reach.
+    const advertised = new Set(brokers.map((b) => `${b.host}:${b.port}`));
+    for (const [label, since] of this.down) {
+      if (advertised.has(label)) continue;
+      this.noteOutage(label, this.options.clock.now() - since);
+      this.down.delete(label);
+    }
+    for (const broker of brokers) {
+      const label = `${broker.host}:${broker.port}`;
+      const results = await this.connectEveryAddress(broker.host, broker.port);
+      const failures = results.filter((r) => !r.ok);
+      if (failures.length) {
+        this.fail(`${label}: ${failures.map((f) => f.error).join('; ')}`);
+        if (!this.down.has(label)) this.down.set(label, this.options.clock.now());
+      } else if (this.down.has(label)) {
+        this.noteOutage(label, this.options.clock.now() - this.down.get(label)!);
+        this.down.delete(label);
+      }
+    }
+  }
+
+  /** Metadata through bootstrap.<domain>, as an application's first request. */
+  private async metadata(): Promise<{ nodeId: number; host: string; port: number }[] | undefined> {
+    this.figures.connections++;
+    const admin = this.kafka().admin();
+    try {
+      await admin.connect();
+      return (await admin.describeCluster()).brokers;
+    } catch (e) {
+      this.fail(`bootstrap ${this.options.bootstrap.host}:${this.options.bootstrap.port}: ${(e as Error).message}`);
+      return undefined;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  private async connectEveryAddress(host: string, port: number): Promise<{ ok: boolean; error?: string }[]> {
+    const addresses = await this.addressesOf(host);
+    if (!addresses.ok) {
+      this.figures.connections++;
+      return [{ ok: false, error: addresses.error }];
+    }
+    return Promise.all(
+      addresses.list.map(async (address) => {
+        this.figures.connections++;
+        const zone = this.options.network.zoneOf(address);
+        const result = await probeApiVersions({ host: address, port, servername: host, ca: this.trust(), timeoutMs: this.options.connectTimeoutMs ?? 400 });
+        return result.ok ? { ok: true } : { ok: false, error: `${zone ?? address}: ${result.error}` };
+      }),
+    );
+  }
+
+  /** Custom names through the world's DNS; AWS names through the fake cluster's lookup. */
+  private addressesOf(host: string): Promise<{ ok: true; list: string[] } | { ok: false; error: string }> {
+    const resolved = this.options.network.resolve(host);
+    if (resolved.ok) return Promise.resolve({ ok: true, list: resolved.addresses });
+    return new Promise((resolve) => {
+      this.options.awsLookup(host, {}, (error, address) => resolve(error ? { ok: false, error: resolved.error } : { ok: true, list: [address as string] }));
+    });
+  }
+
+  /** A plain kafkajs client whose sockets resolve names the way a client in the VPC would. */
+  private kafka(): Kafka {
+    const { network, bootstrap, region } = this.options;
+    const socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
+      const resolved = network.resolve(host);
+      const addresses = resolved.ok ? resolved.addresses : [host];
+      // Clients pick one of the addresses DNS returns: rotate, so every node is used over time.
+      const address = addresses[this.bootstrapTurn++ % addresses.length];
+      return tlsConnect({ host: address, port, servername: host, ca: this.trust(), lookup: this.options.awsLookup }, onConnect);
+    };
+    return new Kafka({
+      clientId: 'continuity-probe',
+      brokers: [`${bootstrap.host}:${bootstrap.port}`],
+      ssl: true,
+      sasl: {
+        mechanism: 'oauthbearer',
+        oauthBearerProvider: async () => ({ value: (await generateAuthTokenFromCredentialsProvider({ region, awsCredentialsProvider: staticCredentials() })).token }),
+      },
+      socketFactory,
+      connectionTimeout: this.options.connectTimeoutMs ?? 400,
+      authenticationTimeout: 2000,
+      requestTimeout: 2000,
+      retry: { retries: 0 },
+      logLevel: logLevel.NOTHING,
+    });
+  }
+
+  private trust(): string[] {
+    return [this.options.network.ca.pem, ...(this.options.extraCa ?? [])];
+  }
+
+  private fail(sample: string): void {
+    this.figures.failed++;
+    if (this.figures.samples.length < 5) this.figures.samples.push(sample);
+  }
+
+  private noteOutage(broker: string, ms: number): void {
+    if (ms >= this.figures.longestOutageMs && ms > 0) {
+      this.figures.longestOutageMs = ms;
+      this.figures.longestOutageBroker = broker;
+    }
+  }
+}
+
+function blank(): ProbeFigures {
+  return { rounds: 0, connections: 0, failed: 0, longestOutageMs: 0, samples: [] };
+}
+
+export function formatProbe(f: ProbeFigures): string {
+  const outage = f.longestOutageMs ? `; longest outage ${Math.round(f.longestOutageMs / 1000)} s (${f.longestOutageBroker})` : '';
+  return `client probe: ${f.rounds} rounds, ${f.connections} connections, ${f.failed} failed${outage}`;
+}

@@ -1,0 +1,174 @@
+// The data path a Kafka client takes, made of real sockets on loopback: each NLB node (one per
+// AZ) is a loopback address with a real TCP server per listener port. A connection is admitted
+// or silently dropped by the load balancer's security groups, TLS is terminated with a
+// certificate for the names the listener's ACM certificate covers (issued by a test CA), and
+// the plaintext is forwarded, re-encrypted, to the target the ELBv2 model picks for that node
+// (cross-zone, health, draining), which a backend lookup maps to a real socket (a fake broker).
+// Names resolve through the world's Route 53 records and NLB DNS rules; nothing touches the
+// machine's resolver.
+import { createServer, type Server, type Socket } from 'node:net';
+import { connect as tlsConnect, createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
+import type { AwsWorld } from './index';
+import { decodeName } from './route53';
+import { TestCa } from './test-ca';
+
+export interface Backend {
+  host: string;
+  port: number;
+}
+
+export interface ClientNetworkOptions {
+  world: AwsWorld;
+  lbArn: string;
+  /** Where a VPC address really answers (a fake broker), or undefined when nothing does. */
+  backend: (ip: string, port: number) => Backend | undefined;
+  /** The client's address as the security groups see it (default: inside the VPC). */
+  clientIp?: string;
+}
+
+export type Resolution = { ok: true; addresses: string[]; ttl: number } | { ok: false; error: string };
+
+let blocks = 0;
+
+/** A fresh 127.x.y.0/24-style block per network, so parallel test files never share a port. */
+function nodeBlock(): string {
+  const worker = Number(process.env.JEST_WORKER_ID ?? 0);
+  const n = blocks++;
+  return `127.${100 + (worker % 100)}.${(process.pid + n) % 250}`;
+}
+
+let sharedCa: TestCa | undefined;
+/** One CA per process: issuing is the slow part (RSA keys), and its trust is all a client needs. */
+export function testCa(): TestCa {
+  return (sharedCa ??= new TestCa());
+}
+
+export class ClientNetwork {
+  readonly ca = testCa();
+  readonly clientIp: string;
+  private readonly block = nodeBlock();
+  private readonly servers = new Map<string, Server>();
+  private readonly sockets = new Set<Socket>();
+  private readonly contexts = new Map<string, SecureContext>();
+
+  constructor(private readonly options: ClientNetworkOptions) {
+    this.clientIp = options.clientIp ?? '10.0.200.10';
+    const { elbv2 } = options.world;
+    elbv2.reachable = (ip, port) => options.backend(ip, port) !== undefined;
+    elbv2.onListenersChanged = () => this.sync();
+    this.sync();
+  }
+
+  get zones(): string[] {
+    return this.options.world.elbv2.nodeZones(this.options.lbArn);
+  }
+
+  /** The loopback address standing for the NLB node in `zone`. */
+  nodeAddress(zone: string): string {
+    return `${this.block}.${this.zones.indexOf(zone) + 1}`;
+  }
+
+  zoneOf(address: string): string | undefined {
+    return this.zones.find((z) => this.nodeAddress(z) === address);
+  }
+
+  /** A name as a client inside the VPC resolves it: Route 53 records, alias A records to the NLB as NLB DNS answers. */
+  resolve(name: string): Resolution {
+    const wanted = decodeName(name);
+    const { route53, elbv2 } = this.options.world;
+    for (const zoneId of route53.zoneIds()) {
+      const records = route53.records(zoneId).filter((r) => decodeName(r.Name!) === wanted);
+      const a = records.find((r) => r.Type === 'A');
+      const cname = records.find((r) => r.Type === 'CNAME');
+      const target = a?.AliasTarget?.DNSName ?? cname?.ResourceRecords?.[0]?.Value;
+      if (!target) continue;
+      const lb = elbv2.findByDnsName(target);
+      if (!lb) return { ok: false, error: `${name} points at ${target}, which is not a load balancer of this world` };
+      const ttl = a?.AliasTarget ? 60 : cname?.TTL ?? 60;
+      return { ok: true, addresses: elbv2.dnsZones(lb.LoadBalancerArn!).map((z) => this.nodeAddress(z)), ttl };
+    }
+    return { ok: false, error: `getaddrinfo ENOTFOUND ${name}` };
+  }
+
+  async stop(): Promise<void> {
+    const { elbv2 } = this.options.world;
+    elbv2.onListenersChanged = undefined;
+    elbv2.reachable = undefined;
+    for (const s of this.sockets) s.destroy();
+    await Promise.all([...this.servers.values()].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    this.servers.clear();
+  }
+
+  /** One server per (node, listener port): listening synchronously, so a listener is usable as soon as the API says so. */
+  private sync(): void {
+    const ports = new Set(this.options.world.elbv2.listeners(this.options.lbArn).map((l) => l.Port!));
+    const wanted = new Set(this.zones.flatMap((zone) => [...ports].map((port) => `${zone}|${port}`)));
+    for (const [key, server] of this.servers) {
+      if (!wanted.has(key)) {
+        server.close();
+        this.servers.delete(key);
+      }
+    }
+    for (const key of wanted) {
+      if (this.servers.has(key)) continue;
+      const [zone, port] = key.split('|');
+      const server = createServer((socket) => this.accept(zone, Number(port), socket));
+      server.on('error', (e) => console.error(`embedded NLB node ${zone} :${port}: ${e.message}`));
+      server.listen({ host: this.nodeAddress(zone), port: Number(port) });
+      this.servers.set(key, server);
+    }
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => undefined);
+  }
+
+  private accept(zone: string, port: number, socket: Socket): void {
+    this.track(socket);
+    // A forwarding hop: small Kafka frames must not wait for Nagle and delayed ACKs.
+    socket.setNoDelay(true);
+    const { world, lbArn } = this.options;
+    const groups = world.elbv2.securityGroupsOf(lbArn);
+    // Not admitted: packets are dropped, so the client sees nothing at all until it gives up.
+    if (groups.length && !world.ec2.admits(groups, { ip: this.clientIp }, port)) return;
+    const route = world.elbv2.route(lbArn, port, zone);
+    if (!route.ok) return void socket.resetAndDestroy();
+    const context = this.contextFor(port);
+    if (!context) return void socket.resetAndDestroy();
+    const tls = new TLSSocket(socket, { isServer: true, secureContext: context });
+    this.track(tls);
+    tls.once('secure', () => {
+      const backend = this.options.backend(route.target.ip, route.target.port);
+      if (!backend) return void socket.resetAndDestroy();
+      // NLB TLS target groups re-encrypt to the target and do not verify its certificate.
+      const upstream = tlsConnect({ host: backend.host, port: backend.port, rejectUnauthorized: false });
+      upstream.setNoDelay(true);
+      this.track(upstream);
+      upstream.on('error', () => tls.destroy());
+      tls.on('error', () => upstream.destroy());
+      tls.on('close', () => upstream.destroy());
+      upstream.on('close', () => tls.destroy());
+      tls.pipe(upstream).pipe(tls);
+    });
+  }
+
+  /** The listener's certificate as the test CA issues it for the names of its ACM certificate. */
+  private contextFor(port: number): SecureContext | undefined {
+    const { world, lbArn } = this.options;
+    const listener = world.elbv2.listeners(lbArn).find((l) => l.Port === port);
+    const arn = listener?.Certificates?.[0]?.CertificateArn;
+    const acm = arn ? world.acm.certificate(arn) : undefined;
+    if (!arn || !acm) return undefined;
+    const names = [acm.DomainName!, ...(acm.SubjectAlternativeNames ?? []).filter((n) => n !== acm.DomainName)];
+    const id = names.join(',');
+    let context = this.contexts.get(id);
+    if (!context) {
+      const { key, cert } = this.ca.issue(names);
+      context = createSecureContext({ key, cert, minVersion: 'TLSv1.2' });
+      this.contexts.set(id, context);
+    }
+    return context;
+  }
+}
