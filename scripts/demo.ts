@@ -7,6 +7,8 @@ import { parseAlarmMessage } from '../shared/notify/parse';
 import { formatPlan } from '../shared/report/plan';
 import { formatState } from '../shared/report/state';
 import { createKafkaScenario, type KafkaScenario } from '../test/support/kafka-scenario';
+import { formatProbe } from '../test/support/probe';
+import { STEP_MS } from '../test/support/stories';
 import { brokerIp } from '../test/support/scenario';
 
 async function step(s: KafkaScenario, title: string, change?: () => Promise<void> | void): Promise<void> {
@@ -21,9 +23,13 @@ async function step(s: KafkaScenario, title: string, change?: () => Promise<void
       console.log(`  Kafka metadata: broker ${v.brokerId} advertises ${v.actual}${v.ok ? '' : ` (MISMATCH: expected ${v.expected})`}`);
     }
   }
+  if (applied?.waiting) console.log(`  ${applied.waiting}`);
   const after = await s.reconcile({ apply: false });
   console.log('  Resulting mapping:');
   console.log(formatState(s.config, after.observed));
+  // Five minutes of world time (the schedule's interval) pass, a client probing every 10 s: bootstrap, then
+  // each advertised broker by name from every AZ node DNS returns. The figures include the reconcile's own waits.
+  console.log(`  ${formatProbe(await s.pass(STEP_MS))} (since the step began, then 5 min)`);
 }
 
 /** The SNS message CloudWatch publishes when an alarm fires (same fields and spelling). */
@@ -67,7 +73,8 @@ async function main(): Promise<void> {
     config: { advertisedListeners: 'dynamic-broker-config', alarms: { snsTopicArn: 'arn:aws:sns:eu-west-1:123456789012:msk-custom-domain-sync-alarms' } },
   });
   try {
-    await step(s, '1. A 3-broker cluster gets listeners, names and alarms; then brokers advertise the names');
+    s.startProbe();
+    await step(s, '1. A 3-broker cluster gets listeners, names and alarms; brokers advertise the names once their targets are healthy (the probe fails until then: nothing existed)');
     await step(s, '2. Nothing changed: a second run is a no-op');
     await step(s, '3. Scale out to 6 brokers', () => s.setBrokers([1, 2, 3, 4, 5, 6]));
     await step(s, `4. Broker 2 is replaced: its IP changes to ${brokerIp(2, 1)}`, () => s.world.msk.replaceBroker(s.clusterArn, 2, brokerIp(2, 1)));

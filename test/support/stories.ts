@@ -18,7 +18,7 @@ export interface StepFigures {
 export const STEP_MS = 5 * 60_000;
 
 /** 3 brokers -> scale out to 6 (with the MSK operation in progress) -> broker 2 replaced -> scale in to 3. */
-export async function lifecycleStory(mode: Mode, options: { allowRollingRestart?: boolean } = {}): Promise<StepFigures[]> {
+export async function lifecycleStory(mode: Mode, options: { allowRollingRestart?: boolean; probeEveryMs?: number } = {}): Promise<StepFigures[]> {
   const s = await createKafkaScenario({
     brokerIds: [1, 2, 3],
     config: { advertisedListeners: mode, allowRollingRestart: options.allowRollingRestart ?? mode === 'msk-configuration' },
@@ -32,7 +32,7 @@ export async function lifecycleStory(mode: Mode, options: { allowRollingRestart?
     figures.push({ step: name, probe, status: plan.status === 'waiting' ? `waiting: ${plan.waitingReason}` : `${plan.actions.length} change(s)` });
   };
   try {
-    s.startProbe();
+    s.startProbe(options.probeEveryMs);
     await step('set-up (names are new: failures expected until targets are healthy)');
     await step('no change');
     await step('scale-out requested: MSK announces brokers 4-6', () => s.startScaleOut([4, 5, 6]));
