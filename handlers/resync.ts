@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { parseClusterArn } from '../shared/arn';
 import { createAwsClients, type AwsClients } from '../shared/aws/clients';
-import { parseConfig } from '../shared/config/load';
+import { parseConfig } from '../shared/config/parse';
 import type { Config } from '../shared/config/schema';
 import { ConfigError, errorMessage } from '../shared/errors';
 import { parseTrigger } from '../shared/events';
@@ -10,7 +10,7 @@ import { logger as defaultLogger, type Logger } from '../shared/log';
 import { describeAction } from '../shared/apply';
 import { reconcileCluster } from '../shared/reconcile';
 import { waitUntilActive, type FollowOptions } from '../shared/follow';
-import { planRows, planSummary } from '../shared/report/plan';
+import { planRows, planSummary } from '../shared/report/rows';
 
 export interface ResyncDeps {
   config: Config;
