@@ -1,6 +1,7 @@
 // Resolves ${file(./scripts/serverless-config.js):configJson} in serverless.yml: reads the
-// config file named by `--param config=<file>` (default config.example.json), validates it
-// with the same schema as the CLI, and hands it to the Lambdas as one JSON string.
+// config file named by `--param config=<file>` (default config.example.json) and validates it
+// with the CLI's own loader and schema; the JSON is written into the resync package
+// (scripts/serverless-build.js).
 const path = require('node:path');
 const { loadConfigModule } = require('./load-config');
 

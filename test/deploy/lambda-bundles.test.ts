@@ -47,7 +47,10 @@ describe('Lambda bundles', () => {
         },
       ],
     });
-    const out = invoke('resync', { clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/typo/6f1c2a9e-1' }, { MSK_CUSTOM_DOMAIN_CONFIG: config });
+    const dir = mkdtempSync(path.join(tmpdir(), 'mcd-bundle-'));
+    writeFileSync(path.join(dir, 'config.json'), config);
+    const out = invoke('resync', { clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/typo/6f1c2a9e-1' }, { MSK_CUSTOM_DOMAIN_CONFIG_FILE: 'config.json', LAMBDA_TASK_ROOT: dir });
+    rmSync(dir, { recursive: true, force: true });
     expect(out.error).toMatch(/^cluster arn:aws:kafka:eu-west-1:123456789012:cluster\/typo\/6f1c2a9e-1 is not in this deployment's config/);
   });
 
