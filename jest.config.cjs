@@ -13,6 +13,9 @@ module.exports = {
     }],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  // shared/zod.ts imports the one English locale file by path (the 'zod/locales' index would
+  // bundle every language); its .js is ESM, so CommonJS jest gets the .cjs twin.
+  moduleNameMapper: { '^zod/v4/locales/en\\.js$': '<rootDir>/node_modules/zod/v4/locales/en.cjs' },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 30000,
 };

@@ -1,4 +1,11 @@
 #!/usr/bin/env node
-// Launcher: runs the TypeScript CLI through tsx, so `npx msk-custom-domain` needs no build step.
-require('tsx/cjs');
-require('../cli/main.ts').main();
+// Launcher for the CLI bundle that `npm run build` writes (npm ci / npm install run it via `prepare`).
+let cli;
+try {
+  cli = require('../dist/cli.cjs');
+} catch (error) {
+  if (error.code !== 'MODULE_NOT_FOUND') throw error;
+  console.error('msk-custom-domain: dist/cli.cjs is missing; run `npm run build` first');
+  process.exit(1);
+}
+cli.main();

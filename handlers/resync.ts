@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { parseClusterArn } from '../shared/arn';
 import { createAwsClients, type AwsClients } from '../shared/aws/clients';
-import { parseConfig } from '../shared/config/load';
+import { readDeployedConfig } from '../shared/config/deployed';
 import type { Config } from '../shared/config/schema';
 import { ConfigError, errorMessage } from '../shared/errors';
 import { parseTrigger } from '../shared/events';
@@ -10,7 +10,7 @@ import { logger as defaultLogger, type Logger } from '../shared/log';
 import { describeAction } from '../shared/apply';
 import { reconcileCluster } from '../shared/reconcile';
 import { waitUntilActive, type FollowOptions } from '../shared/follow';
-import { planRows, planSummary } from '../shared/report/plan';
+import { planRows, planSummary } from '../shared/report/rows';
 
 export interface ResyncDeps {
   config: Config;
@@ -85,24 +85,6 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
   return { reason: trigger.reason, clusters: reports };
 }
 
-/** The deployed config arrives as JSON in an environment variable (serverless.yml fills it from the config file). */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
-  const text = env.MSK_CUSTOM_DOMAIN_CONFIG;
-  if (!text) throw new ConfigError('MSK_CUSTOM_DOMAIN_CONFIG is not set: deploy with --param config=<file>');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`MSK_CUSTOM_DOMAIN_CONFIG is not JSON: ${errorMessage(error)}`, { cause: error });
-  }
-  const config = parseConfig(raw, 'MSK_CUSTOM_DOMAIN_CONFIG');
-  // The stack's own alarm topic is the default destination; a cluster may name another.
-  const topic = env.ALARM_TOPIC_ARN;
-  if (topic && !/^arn:aws[a-z-]*:sns:/.test(topic)) throw new ConfigError(`ALARM_TOPIC_ARN must be an SNS topic ARN, got ${topic}`);
-  if (topic) for (const cluster of config.clusters) cluster.alarms.snsTopicArn ??= topic;
-  return config;
-}
-
 /** Clients are reused across warm invocations: they hold connection pools and credential caches. */
 const clientsByRegion = new Map<string, AwsClients>();
 function cachedClients(region: string): AwsClients {
@@ -116,7 +98,8 @@ const RECONCILE_RESERVE_MS = 240_000;
 
 export const handler = middy(async (event: unknown, context: Context) =>
   resync(event, {
-    config: configFromEnv(),
+    // Read per invocation (a few milliseconds): a bad file fails the invocation, not the cold start.
+    config: readDeployedConfig(),
     clientsFor: cachedClients,
     logger: defaultLogger,
     // Scale-outs often outlast one invocation; the schedule picks up what this one cannot wait for.

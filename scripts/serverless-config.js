@@ -1,16 +1,13 @@
 // Resolves ${file(./scripts/serverless-config.js):configJson} in serverless.yml: reads the
-// config file named by `--param config=<file>` (default config.example.json), validates it
-// with the same schema as the CLI, and hands it to the Lambdas as one JSON string.
-const { readFileSync } = require('node:fs');
+// config file named by `--param config=<file>` (default config.example.json) and validates it
+// with the CLI's own loader and schema; the JSON is written into the resync package
+// (scripts/serverless-build.js).
 const path = require('node:path');
+const { loadConfigModule } = require('./load-config');
 
 module.exports = async ({ resolveVariable }) => {
   const file = (await resolveVariable('param:config, "config.example.json"')) || 'config.example.json';
-  require('tsx/cjs');
-  const { parseConfig } = require('../shared/config/load.ts');
-  const { parse } = require('yaml');
-  const raw = parse(readFileSync(path.resolve(__dirname, '..', file), 'utf8'));
-  const config = parseConfig(raw, `config file ${file}`);
+  const config = await loadConfigModule().loadConfig(path.resolve(__dirname, '..', file));
   return { configJson: JSON.stringify(config), vpc: await vpcConfig(resolveVariable, config) };
 };
 

@@ -1,27 +1,20 @@
-import { z } from 'zod';
+import * as z from './zod';
 
 /**
  * What can start a reconcile. Events are only triggers: each one leads to a full
  * reconcile of the cluster(s) it names, never to a change computed from the event itself.
  */
-const manualInvoke = z.object({ clusterArn: z.string().optional(), dryRun: z.boolean().optional() }).strict();
+const manualInvoke = z.strictObject({ clusterArn: z.optional(z.string()), dryRun: z.optional(z.boolean()) });
 
-const scheduled = z.object({ source: z.literal('aws.events'), 'detail-type': z.literal('Scheduled Event') }).passthrough();
+const scheduled = z.looseObject({ source: z.literal('aws.events'), 'detail-type': z.literal('Scheduled Event') });
 
 /** CloudTrail "AWS API Call via CloudTrail" from MSK: the change was requested, not done. */
-const cloudTrail = z
-  .object({
-    source: z.literal('aws.kafka'),
-    'detail-type': z.literal('AWS API Call via CloudTrail'),
-    detail: z
-      .object({
-        eventName: z.string(),
-        requestParameters: z.object({ clusterArn: z.string().optional() }).passthrough().nullish(),
-        responseElements: z.object({ clusterArn: z.string().optional() }).passthrough().nullish(),
-      })
-      .passthrough(),
-  })
-  .passthrough();
+const withClusterArn = z.nullish(z.looseObject({ clusterArn: z.optional(z.string()) }));
+const cloudTrail = z.looseObject({
+  source: z.literal('aws.kafka'),
+  'detail-type': z.literal('AWS API Call via CloudTrail'),
+  detail: z.looseObject({ eventName: z.string(), requestParameters: withClusterArn, responseElements: withClusterArn }),
+});
 
 export interface Trigger {
   reason: string;

@@ -1,79 +1,82 @@
-import { z } from 'zod';
+import * as z from '../zod';
 
 // The config file format is a user-facing contract: keep field names stable.
 
-const clusterArn = z
-  .string()
-  .regex(
+const clusterArn = z.string().check(
+  z.regex(
     /^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+$/,
     'must be an MSK cluster ARN like arn:aws:kafka:us-east-1:123456789012:cluster/my-cluster/abcd1234-...',
-  );
+  ),
+);
 
-const port = z.number().int().min(1).max(65535);
+const port = z.int().check(z.minimum(1), z.maximum(65535));
 
-const domain = z
-  .string()
-  .transform((d) => d.toLowerCase().replace(/\.$/, ''))
-  .pipe(z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a DNS domain like kafka.example.com'));
+const domain = z.pipe(
+  z.pipe(z.string(), z.transform((d: string) => d.toLowerCase().replace(/\.$/, ''))),
+  z.string().check(z.regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a DNS domain like kafka.example.com')),
+);
 
-export const alarmsSchema = z
-  .object({
-    enabled: z.boolean().default(true),
-    /** Alarm at this share of each quota. */
-    thresholdPercent: z.number().gt(0).lte(100).default(80),
-    /** Per-broker TCP connection quota for IAM auth. */
-    connectionQuota: z.number().int().positive().default(3000),
-    /** Overrides of the new-connection-per-second quota, by instance type ("default" applies to unknown types). */
-    connectionCreationRateQuotas: z.record(z.string(), z.number().positive()).default({}),
-    /** Skip the ConnectionCreationRate alarm when enhanced monitoring is below PER_BROKER. */
-    skipCreationRateWithoutPerBrokerMonitoring: z.boolean().default(false),
-    /** Also alarm as soon as IAMTooManyConnections > 0. */
-    tooManyConnectsAlarm: z.boolean().default(true),
-    /** SNS topic for ALARM and OK notifications; the deployed stack passes its own. */
-    snsTopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN').optional(),
-  })
-  .strict();
+/** A string that must match `pattern`; `message` names the expected shape. */
+const matching = (pattern: RegExp, message: string) => z.string().check(z.regex(pattern, message));
 
-export const clusterConfigSchema = z
-  .object({
-    clusterArn,
-    domain,
-    hostedZoneId: z.string().regex(/^(\/hostedzone\/)?Z[A-Z0-9]+$/, 'must be a Route 53 hosted zone id like Z0123456789ABC').transform((id) => id.replace(/^\/hostedzone\//, '')),
-    loadBalancerArn: z.string().regex(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/net\//, 'must be a Network Load Balancer ARN (…:loadbalancer/net/…)'),
-    /** TLS policy of the listeners: TLS 1.2 and 1.3 only by default (ELBv2's own default still allows TLS 1.0). */
-    sslPolicy: z.string().regex(/^ELBSecurityPolicy-/, 'must be an ELBv2 security policy name like ELBSecurityPolicy-TLS13-1-2-2021-06').default('ELBSecurityPolicy-TLS13-1-2-2021-06'),
-    certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\//, 'must be an ACM certificate ARN'),
-    authentication: z.enum(['iam', 'scram', 'tls']).default('iam'),
-    bootstrapPort: port.default(9000),
-    brokerPortBase: port.default(9000),
-    scaleIn: z.enum(['delete', 'keep']).default('delete'),
-    recordType: z.enum(['alias', 'cname']).default('alias'),
-    /** TTL of CNAME and registry TXT records (alias records have none). */
-    recordTtl: z.number().int().min(0).max(2147483647).default(60),
-    advertisedListeners: z.enum(['msk-configuration', 'dynamic-broker-config', 'none']).default('none'),
-    /** Changing the MSK configuration restarts every broker: only with this set (or --allow-rolling-restart). */
-    allowRollingRestart: z.boolean().default(false),
-    /** Host label of each broker, `{id}` replaced by the broker id. */
-    brokerHostTemplate: z.string().regex(/^[a-z0-9-]*\{id\}[a-z0-9-]*$/, 'must be a DNS label containing {id}, like b-{id}').default('b-{id}'),
-    bootstrapHost: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be a single DNS label, like bootstrap').default('bootstrap'),
-    alarms: alarmsSchema.default(() => alarmsSchema.parse({})),
-  })
-  .strict();
+export const alarmsSchema = z.strictObject({
+  enabled: z._default(z.boolean(), true),
+  /** Alarm at this share of each quota. */
+  thresholdPercent: z._default(z.number().check(z.gt(0), z.lte(100)), 80),
+  /** Per-broker TCP connection quota for IAM auth. */
+  connectionQuota: z._default(z.int().check(z.positive()), 3000),
+  /** Overrides of the new-connection-per-second quota, by instance type ("default" applies to unknown types). */
+  connectionCreationRateQuotas: z._default(z.record(z.string(), z.number().check(z.positive())), {}),
+  /** Skip the ConnectionCreationRate alarm when enhanced monitoring is below PER_BROKER. */
+  skipCreationRateWithoutPerBrokerMonitoring: z._default(z.boolean(), false),
+  /** Also alarm as soon as IAMTooManyConnections > 0. */
+  tooManyConnectsAlarm: z._default(z.boolean(), true),
+  /** SNS topic for ALARM and OK notifications; the deployed stack passes its own. */
+  snsTopicArn: z.optional(matching(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN')),
+});
+
+export const clusterConfigSchema = z.strictObject({
+  clusterArn,
+  domain,
+  hostedZoneId: z.pipe(
+    matching(/^(\/hostedzone\/)?Z[A-Z0-9]+$/, 'must be a Route 53 hosted zone id like Z0123456789ABC'),
+    z.transform((id: string) => id.replace(/^\/hostedzone\//, '')),
+  ),
+  loadBalancerArn: matching(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/net\//, 'must be a Network Load Balancer ARN (…:loadbalancer/net/…)'),
+  /** TLS policy of the listeners: TLS 1.2 and 1.3 only by default (ELBv2's own default still allows TLS 1.0). */
+  sslPolicy: z._default(matching(/^ELBSecurityPolicy-/, 'must be an ELBv2 security policy name like ELBSecurityPolicy-TLS13-1-2-2021-06'), 'ELBSecurityPolicy-TLS13-1-2-2021-06'),
+  certificateArn: matching(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\//, 'must be an ACM certificate ARN'),
+  authentication: z._default(z.enum(['iam', 'scram', 'tls']), 'iam'),
+  bootstrapPort: z._default(port, 9000),
+  brokerPortBase: z._default(port, 9000),
+  scaleIn: z._default(z.enum(['delete', 'keep']), 'delete'),
+  recordType: z._default(z.enum(['alias', 'cname']), 'alias'),
+  /** TTL of CNAME and registry TXT records (alias records have none). */
+  recordTtl: z._default(z.int().check(z.minimum(0), z.maximum(2147483647)), 60),
+  advertisedListeners: z._default(z.enum(['msk-configuration', 'dynamic-broker-config', 'none']), 'none'),
+  /** Changing the MSK configuration restarts every broker: only with this set (or --allow-rolling-restart). */
+  allowRollingRestart: z._default(z.boolean(), false),
+  /** Host label of each broker, `{id}` replaced by the broker id. */
+  brokerHostTemplate: z._default(matching(/^[a-z0-9-]*\{id\}[a-z0-9-]*$/, 'must be a DNS label containing {id}, like b-{id}'), 'b-{id}'),
+  bootstrapHost: z._default(matching(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be a single DNS label, like bootstrap'), 'bootstrap'),
+  alarms: z._default(alarmsSchema, () => alarmsSchema.parse({})),
+});
 
 export const configSchema = z
-  .object({
-    clusters: z.array(clusterConfigSchema).min(1, 'list at least one cluster'),
+  .strictObject({
+    clusters: z.array(clusterConfigSchema).check(z.minLength(1, 'list at least one cluster')),
   })
-  .strict()
-  .superRefine((config, ctx) => {
-    const seen = new Set<string>();
-    config.clusters.forEach((c, i) => {
-      if (seen.has(c.clusterArn)) {
-        ctx.addIssue({ code: 'custom', path: ['clusters', i, 'clusterArn'], message: 'this cluster is listed twice' });
-      }
-      seen.add(c.clusterArn);
-    });
-  });
+  .check(
+    z.superRefine((config, ctx) => {
+      const seen = new Set<string>();
+      config.clusters.forEach((c, i) => {
+        if (seen.has(c.clusterArn)) {
+          ctx.addIssue({ code: 'custom', path: ['clusters', i, 'clusterArn'], message: 'this cluster is listed twice' });
+        }
+        seen.add(c.clusterArn);
+      });
+    }),
+  );
 
 export type ClusterConfig = z.output<typeof clusterConfigSchema>;
 export type AlarmsConfig = z.output<typeof alarmsSchema>;

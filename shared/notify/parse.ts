@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import { type DescriptionTag, parseDescriptionTag } from '../alarms/description';
 
 // The JSON CloudWatch publishes to SNS on an alarm state change. Real messages carry
@@ -41,32 +41,35 @@ export type ParseResult = { ok: true; alarm: CloudWatchAlarm } | { ok: false; re
 const state = z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']);
 const dimension = z.union(
   [
-    z.object({ name: z.string(), value: z.string() }).transform((d) => [d.name, d.value] as const),
-    z.object({ Name: z.string(), Value: z.string() }).transform((d) => [d.Name, d.Value] as const),
+    z.pipe(z.object({ name: z.string(), value: z.string() }), z.transform((d: { name: string; value: string }) => [d.name, d.value] as const)),
+    z.pipe(z.object({ Name: z.string(), Value: z.string() }), z.transform((d: { Name: string; Value: string }) => [d.Name, d.Value] as const)),
   ],
   { error: 'expected { name, value } or { Name, Value }' },
 );
+const text = z.nullish(z.string());
+const count = z.nullish(z.number());
+const nonEmpty = z.string().check(z.minLength(1));
 
 const alarmMessage = z.object({
-  AlarmName: z.string().min(1),
-  AlarmDescription: z.string().nullish(),
-  AlarmArn: z.string().nullish(),
-  AWSAccountId: z.string().nullish(),
-  Region: z.string().nullish(),
+  AlarmName: nonEmpty,
+  AlarmDescription: text,
+  AlarmArn: text,
+  AWSAccountId: text,
+  Region: text,
   NewStateValue: state,
-  OldStateValue: state.nullish(),
+  OldStateValue: z.nullish(state),
   NewStateReason: z.string(),
-  StateChangeTime: z.string().nullish(),
+  StateChangeTime: text,
   Trigger: z.object({
-    MetricName: z.string().min(1),
-    Namespace: z.string().nullish(),
-    Statistic: z.string().nullish(),
-    Unit: z.string().nullish(),
-    Dimensions: z.array(dimension).nullish(),
-    Period: z.number().nullish(),
-    EvaluationPeriods: z.number().nullish(),
-    DatapointsToAlarm: z.number().nullish(),
-    ComparisonOperator: z.string().nullish(),
+    MetricName: nonEmpty,
+    Namespace: text,
+    Statistic: text,
+    Unit: text,
+    Dimensions: z.nullish(z.array(dimension)),
+    Period: count,
+    EvaluationPeriods: count,
+    DatapointsToAlarm: count,
+    ComparisonOperator: text,
     Threshold: z.number(),
   }),
 });

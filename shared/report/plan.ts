@@ -1,56 +1,11 @@
 import Table from 'cli-table3';
-import type { Plan, RecordChange } from '../plan/types';
+import type { Plan } from '../plan/types';
+import { planRows, planSummary } from './rows';
 
-type Row = [sign: string, what: string, resource: string, detail: string];
+export { planRows, planSummary } from './rows';
 
 /** Table borders without a rule between rows: plans get long. */
 export const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-
-const SIGN = { create: '+', change: '~', delete: '-' } as const;
-
-/** One row per visible change, Terraform-style signs: + create, ~ change, - delete. */
-export function planRows(plan: Plan): Row[] {
-  return plan.actions.flatMap((action): Row[] => {
-    switch (action.type) {
-      case 'create-target-group':
-        return [[SIGN.create, 'target group', action.resource, `${action.name} TLS:${action.port}, ${Object.entries(action.attributes).map(([k, v]) => `${k}=${v}`).join(', ')}`]];
-      case 'create-listener': return [[SIGN.create, 'listener', action.resource, `:${action.port} TLS -> ${action.targetGroup.name}`]];
-      case 'modify-listener': return [[SIGN.change, 'listener', action.resource, `:${action.port} ${action.reason}`]];
-      case 'register-targets':
-        return [[SIGN.create, 'targets', action.resource, action.ips.map((ip) => `${ip}:${action.port}${action.outsideVpc.includes(ip) ? ' (AZ all)' : ''}`).join(', ')]];
-      case 'set-target-group-attributes':
-        return [[SIGN.change, 'target group', action.resource, `${Object.entries(action.attributes).map(([k, v]) => `${k}=${v}`).join(', ')} (${action.reason})`]];
-      case 'deregister-targets': return [[SIGN.delete, 'targets', action.resource, action.targets.map((t) => `${t.ip}:${t.port}`).join(', ')]];
-      case 'delete-listener': return [[SIGN.delete, 'listener', action.resource, `:${action.port}`]];
-      case 'delete-target-group': return [[SIGN.delete, 'target group', action.resource, action.name]];
-      case 'change-records': return action.changes.map(recordRow);
-      case 'await-target-health': return [['', 'health gate', action.resource, `wait until healthy: ${action.targets.map((t) => t.ip).join(', ')}`]];
-      case 'put-alarm': return [[action.reason === 'create' ? SIGN.create : SIGN.change, 'alarm', action.resource, `${action.alarm.MetricName} ${action.alarm.ComparisonOperator === 'GreaterThanThreshold' ? '>' : '>='} ${action.alarm.Threshold}`]];
-      case 'delete-alarms': return action.names.map((name): Row => [SIGN.delete, 'alarm', action.resource, name]);
-      case 'alter-broker-configs':
-        return [[SIGN.change, 'advertised.listeners', action.resource, action.purpose === 'advertise' ? listenerChange(action.before, action.after) : 'remove override (back to the static value)']];
-      case 'update-msk-configuration':
-        return [[SIGN.change, 'MSK configuration', action.resource, `ROLLING RESTART: custom.advertised.listeners ${action.before ?? '(unset)'} -> ${action.after ?? '(unset)'}`]];
-    }
-  });
-}
-
-function recordRow(change: RecordChange): Row {
-  const sign = change.action === 'CREATE' ? SIGN.create : change.action === 'UPSERT' ? SIGN.change : SIGN.delete;
-  const { record } = change;
-  const target = record.alias
-    ? `alias ${record.alias.dnsName}`
-    : record.type === 'TXT' && record.name.startsWith('_msk-custom-domain.')
-      ? 'ownership registry'
-      : (record.values ?? []).join(' ');
-  return [sign, `${record.type} record`, record.name, target];
-}
-
-export function planSummary(plan: Plan): string {
-  const rows = planRows(plan);
-  const count = (sign: string) => rows.filter((r) => r[0] === sign).length;
-  return `${count(SIGN.create)} to add, ${count(SIGN.change)} to change, ${count(SIGN.delete)} to remove`;
-}
 
 export function formatPlan(plan: Plan): string {
   const lines = [`Cluster ${plan.clusterName} (${plan.clusterArn})`];
@@ -67,14 +22,4 @@ export function formatPlan(plan: Plan): string {
   for (const p of plan.pending) lines.push(`  PENDING ${p}`);
   for (const w of plan.warnings) lines.push(`  WARNING: ${w}`);
   return lines.join('\n');
-}
-
-/** Only the entries that change; the others (REPLICATION, …) are kept and just counted. */
-function listenerChange(before: string, after: string): string {
-  const old = before.split(',');
-  const next = after.split(',');
-  const added = next.filter((e) => !old.includes(e));
-  const removed = old.filter((e) => !next.includes(e));
-  const kept = next.length - added.length;
-  return `${removed.join(',') || '(none)'} -> ${added.join(',')}${kept ? ` (${kept} other listener${kept > 1 ? 's' : ''} kept)` : ''}`;
 }

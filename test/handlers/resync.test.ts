@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Context } from 'aws-lambda';
 import pino from 'pino';
-import { configFromEnv, handler, resync, type ResyncDeps } from '../../handlers/resync';
+import { handler, resync, type ResyncDeps } from '../../handlers/resync';
 import type { ClusterConfig, Config } from '../../shared/config/schema';
-import { ConfigError } from '../../shared/errors';
 import { logger as defaultLogger } from '../../shared/log';
 import { brokersFor, createScenario, range, type Scenario } from '../support/scenario';
 import { mapping, names } from '../support/inspect';
@@ -25,7 +27,7 @@ afterEach(() => {
   s?.world.restore();
   s = undefined;
   defaultLogger.level = savedLevel;
-  for (const key of ['MSK_CUSTOM_DOMAIN_CONFIG', 'ALARM_TOPIC_ARN']) {
+  for (const key of ['MSK_CUSTOM_DOMAIN_CONFIG_FILE', 'ALARM_TOPIC_ARN']) {
     if (savedEnv[key] === undefined) delete process.env[key];
     else process.env[key] = savedEnv[key];
   }
@@ -222,59 +224,26 @@ describe('resync', () => {
   });
 });
 
-describe('configFromEnv', () => {
-  test('a missing variable says how to deploy', () => {
-    expect(() => configFromEnv({})).toThrow(ConfigError);
-    expect(() => configFromEnv({})).toThrow('MSK_CUSTOM_DOMAIN_CONFIG is not set: deploy with --param config=<file>');
+describe('the deployed handler (middy, config from the packaged file, real SDK clients)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'mcd-resync-'));
   });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('text that is not JSON is named as such', () => {
-    expect(() => configFromEnv({ MSK_CUSTOM_DOMAIN_CONFIG: 'clusters: []' })).toThrow(ConfigError);
-    expect(() => configFromEnv({ MSK_CUSTOM_DOMAIN_CONFIG: 'clusters: []' })).toThrow(/^MSK_CUSTOM_DOMAIN_CONFIG is not JSON: /);
-  });
+  /** Writes the config as packaging does and points the handler at it. */
+  function deploy(config: unknown) {
+    const file = path.join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify(config));
+    process.env.MSK_CUSTOM_DOMAIN_CONFIG_FILE = file;
+  }
 
-  test('an invalid config names the variable and the field', () => {
-    s = createScenario();
-    const text = JSON.stringify({ clusters: [{ ...s.config, domain: 'not a domain' }] });
-
-    const error = (() => {
-      try {
-        configFromEnv({ MSK_CUSTOM_DOMAIN_CONFIG: text });
-      } catch (e) {
-        return e;
-      }
-    })();
-
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/^MSK_CUSTOM_DOMAIN_CONFIG is not valid:\n {2}- clusters\[0\]\.domain: must be a DNS domain/);
-  });
-
-  test("ALARM_TOPIC_ARN is the default alarm destination; a cluster's own topic wins", () => {
-    s = createScenario();
-    const stackTopic = 'arn:aws:sns:eu-west-1:123456789012:msk-custom-domain-alarms';
-    const ownTopic = 'arn:aws:sns:eu-west-1:123456789012:payments-oncall';
-    const { alarms, ...orders } = s.config;
-    const payments = { ...orders, clusterArn: s.clusterArn.replace('/orders/', '/payments/'), alarms: { snsTopicArn: ownTopic } };
-
-    const config = configFromEnv({ MSK_CUSTOM_DOMAIN_CONFIG: JSON.stringify({ clusters: [orders, payments] }), ALARM_TOPIC_ARN: stackTopic });
-    const withoutTopic = configFromEnv({ MSK_CUSTOM_DOMAIN_CONFIG: JSON.stringify({ clusters: [orders] }) });
-
-    expect(alarms.snsTopicArn).toBeUndefined();
-    expect(config.clusters.map((c) => c.alarms.snsTopicArn)).toEqual([stackTopic, ownTopic]);
-    expect(withoutTopic.clusters[0].alarms.snsTopicArn).toBeUndefined();
-    expect(() => configFromEnv({ MSK_CUSTOM_DOMAIN_CONFIG: JSON.stringify({ clusters: [orders] }), ALARM_TOPIC_ARN: 'msk-alarms' })).toThrow(
-      'ALARM_TOPIC_ARN must be an SNS topic ARN, got msk-alarms',
-    );
-  });
-});
-
-describe('the deployed handler (middy, config from the environment, real SDK clients)', () => {
   const context = { functionName: 'resync', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 240_000 } as Context;
 
   test('reconciles end to end; alarms notify the stack topic', async () => {
     s = createScenario();
     const topic = 'arn:aws:sns:eu-west-1:123456789012:msk-custom-domain-alarms';
-    process.env.MSK_CUSTOM_DOMAIN_CONFIG = JSON.stringify({ clusters: [s.config] });
+    deploy({ clusters: [s.config] });
     process.env.ALARM_TOPIC_ARN = topic;
 
     const result = (await handler({}, context)) as Awaited<ReturnType<typeof resync>>;
@@ -291,18 +260,18 @@ describe('the deployed handler (middy, config from the environment, real SDK cli
     }
   });
 
-  test('without MSK_CUSTOM_DOMAIN_CONFIG the invocation fails before any AWS call', async () => {
+  test('without MSK_CUSTOM_DOMAIN_CONFIG_FILE the invocation fails before any AWS call', async () => {
     s = createScenario();
-    delete process.env.MSK_CUSTOM_DOMAIN_CONFIG;
+    delete process.env.MSK_CUSTOM_DOMAIN_CONFIG_FILE;
 
-    await expect(handler({}, context)).rejects.toThrow(/MSK_CUSTOM_DOMAIN_CONFIG is not set/);
+    await expect(handler({}, context)).rejects.toThrow(/MSK_CUSTOM_DOMAIN_CONFIG_FILE is not set/);
     expect(s.world.calls).toEqual([]);
   });
 
   test('a reconcile error makes the invocation fail with the cluster ARN, so EventBridge retries', async () => {
     s = createScenario();
     s.world.faults.add({ command: 'CreateListenerCommand', error: 'throttle' });
-    process.env.MSK_CUSTOM_DOMAIN_CONFIG = JSON.stringify({ clusters: [s.config] });
+    deploy({ clusters: [s.config] });
 
     await expect(handler(cloudTrail('UpdateBrokerCount', s.clusterArn), context)).rejects.toThrow(new RegExp(`reconcile failed: ${s.clusterArn.replace(/[/.]/g, '\\$&')}: .*create listener`, 's'));
 
