@@ -64,7 +64,11 @@ describe('packaging a config with 50 clusters', () => {
       .then(() => console.log('RESOLVED'), (e) => console.log('ERROR ' + e.message))`;
     const run = spawnSync(process.execPath, ['-e', script], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', LAMBDA_TASK_ROOT: taskRoot, MSK_CUSTOM_DOMAIN_CONFIG_FILE: fn.Environment.Variables.MSK_CUSTOM_DOMAIN_CONFIG_FILE },
+      env: {
+        PATH: process.env.PATH, LOG_LEVEL: 'silent', LAMBDA_TASK_ROOT: taskRoot, MSK_CUSTOM_DOMAIN_CONFIG_FILE: fn.Environment.Variables.MSK_CUSTOM_DOMAIN_CONFIG_FILE,
+        // The runtime's own AWS SDK, as Lambda puts it on NODE_PATH: the bundle takes only its build's `external` from there.
+        NODE_PATH: path.resolve(__dirname, '../../node_modules'),
+      },
     });
     const line = run.stdout.split('\n').find((l) => l.startsWith('ERROR '));
     expect(line).toMatch(/is not in this deployment's config/);
