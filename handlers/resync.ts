@@ -5,7 +5,7 @@ import { createAwsClients, type AwsClients } from '../shared/aws/clients';
 import { readDeployedConfig } from '../shared/config/deployed';
 import type { Config } from '../shared/config/schema';
 import { ConfigError, errorMessage } from '../shared/errors';
-import { parseTrigger } from '../shared/events';
+import { parseTrigger, queuedTriggers } from '../shared/events';
 import { logger as defaultLogger, type Logger } from '../shared/log';
 import { describeAction } from '../shared/apply';
 import { reconcileCluster } from '../shared/reconcile';
@@ -96,13 +96,20 @@ function cachedClients(region: string): AwsClients {
 /** Time kept back from the Lambda timeout for the reconcile that follows a finished change. */
 const RECONCILE_RESERVE_MS = 240_000;
 
-export const handler = middy(async (event: unknown, context: Context) =>
-  resync(event, {
+export const handler = middy(async (event: unknown, context: Context) => {
+  const deps: ResyncDeps = {
     // Read per invocation (a few milliseconds): a bad file fails the invocation, not the cold start.
     config: readDeployedConfig(),
     clientsFor: cachedClients,
     logger: defaultLogger,
     // Scale-outs often outlast one invocation; the schedule picks up what this one cannot wait for.
     follow: { pollSeconds: 30, maxSeconds: Math.max(0, Math.floor(((context.getRemainingTimeInMillis?.() ?? 0) - RECONCILE_RESERVE_MS) / 1000)) },
-  }),
-);
+  };
+  const queued = queuedTriggers(event);
+  if (!queued) return resync(event, deps);
+  // From the FIFO queue (batch size 1): a failure throws, so the message returns to its cluster's
+  // group and, after its retries, goes to the dead-letter queue.
+  const results = [];
+  for (const trigger of queued) results.push(await resync(trigger, deps));
+  return results.length === 1 ? results[0] : results;
+});

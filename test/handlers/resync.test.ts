@@ -260,6 +260,30 @@ describe('the deployed handler (middy, config from the packaged file, real SDK c
     }
   });
 
+  test('from the FIFO queue: a per-cluster schedule message reconciles that cluster only', async () => {
+    s = createScenario();
+    // payments is not in the embedded world: reconciling it would fail the invocation.
+    const payments = { ...s.config, clusterArn: s.clusterArn.replace('/orders/', '/payments/') };
+    deploy({ clusters: [s.config, payments] });
+    const message = { source: 'msk-custom-domain-sync.schedule', clusterArn: s.clusterArn, time: '2026-12-01T10:00:00Z' };
+    const sqs = { Records: [{ eventSource: 'aws:sqs', messageId: 'm-1', body: JSON.stringify(message), attributes: { MessageGroupId: s.clusterArn } }] };
+
+    const result = (await handler(sqs, context)) as Awaited<ReturnType<typeof resync>>;
+
+    expect(result.reason).toBe('schedule');
+    expect(result.clusters.map((c) => [c.clusterArn, c.status])).toEqual([[s.clusterArn, 'applied']]);
+    expect(listenerPorts(s, s.lbArn)).toEqual([9000, 9001, 9002, 9003]);
+  });
+
+  test('from the FIFO queue: a failed reconcile fails the invocation, so the message is retried', async () => {
+    s = createScenario();
+    s.world.faults.add({ command: 'CreateListenerCommand', error: 'throttle' });
+    deploy({ clusters: [s.config] });
+    const sqs = { Records: [{ eventSource: 'aws:sqs', messageId: 'm-2', body: JSON.stringify(cloudTrail('UpdateBrokerCount', s.clusterArn)) }] };
+
+    await expect(handler(sqs, context)).rejects.toThrow(/reconcile failed/);
+  });
+
   test('without MSK_CUSTOM_DOMAIN_CONFIG_FILE the invocation fails before any AWS call', async () => {
     s = createScenario();
     delete process.env.MSK_CUSTOM_DOMAIN_CONFIG_FILE;
