@@ -3,7 +3,8 @@
 // CLI's own loader and schema:
 // - configJson: the validated config, written into the resync package (scripts/serverless-build.js);
 // - vpc: the resync function's VPC settings, when it must reach brokers over Kafka;
-// - iam: the two function roles, scoped to the resources the config names (shared/iam/).
+// - iam: the two function roles, scoped to the resources the config names (shared/iam/);
+// - events: per-cluster rules -> SQS FIFO queue -> resync, its dead-letter queue and alarms (shared/stack/).
 const path = require('node:path');
 const { requireTs } = require('./load-ts');
 
@@ -25,7 +26,12 @@ module.exports = async ({ resolveVariable }) => {
     webhookKeyArn: (await param('webhookKeyArn')) || undefined,
     maxPoliciesPerRole: maxPolicies ? Number(maxPolicies) : undefined,
   });
-  return { configJson: JSON.stringify(config), vpc, iam: { Resources: iam } };
+  const events = requireTs('shared/stack/events.ts').eventFlowResources(config, {
+    functionPrefix: `${service}-${stage}`,
+    scheduleRate: (await param('scheduleRate')) || 'rate(5 minutes)',
+    alarmTopic: { 'Fn::If': ['CreateAlarmTopic', { Ref: 'AlarmTopic' }, await param('alarmTopicArn')] },
+  });
+  return { configJson: JSON.stringify(config), vpc, iam: { Resources: iam }, events: { Resources: events } };
 };
 
 /**

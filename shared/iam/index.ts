@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema';
 import { MAX_POLICIES_PER_ROLE, packStatements, type PolicyDocument } from './pack';
-import { notifyStatements, resyncStatements, type PolicyValue } from './policy';
+import { notifyStatements, resyncStatements } from './policy';
 
 // The CloudFormation resources of the two function roles: one role per function, its statements
 // packed into managed policies. serverless.yml gets them from scripts/serverless-config.js.
@@ -14,7 +14,7 @@ export interface StackIamOptions {
   maxPoliciesPerRole?: number;
 }
 
-const logGroupOf = (functionName: string): PolicyValue => ({
+const logGroupOf = (functionName: string): { 'Fn::Sub': string } => ({
   'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${functionName}`,
 });
 
@@ -45,7 +45,11 @@ function role(logicalId: string, description: string, documents: PolicyDocument[
 
 export function stackIamResources(config: Config, options: StackIamOptions): Record<string, unknown> {
   const max = options.maxPoliciesPerRole ?? MAX_POLICIES_PER_ROLE;
-  const resync = resyncStatements(config, { logGroupArn: logGroupOf(`${options.functionPrefix}-resync`), vpc: options.vpc });
+  const resync = resyncStatements(config, {
+    logGroupArn: logGroupOf(`${options.functionPrefix}-resync`),
+    vpc: options.vpc,
+    queueArn: { 'Fn::GetAtt': ['ResyncQueue', 'Arn'] },
+  });
   const notify = notifyStatements({
     logGroupArn: logGroupOf(`${options.functionPrefix}-notify`),
     webhookParameter: options.webhookParameter,

@@ -15,6 +15,8 @@ export interface PolicyDocument {
 
 /** An Fn::Sub grows when CloudFormation fills in partition, region and account: count it generously. */
 const SUB_ALLOWANCE = 40;
+/** An Fn::GetAtt of an ARN (a queue's, say) resolves to at most about this many characters. */
+const GETATT_ALLOWANCE = 120;
 
 /** Characters IAM counts for a document once CloudFormation has resolved it (an upper bound). */
 export function policySize(document: PolicyDocument): number {
@@ -23,6 +25,10 @@ export function policySize(document: PolicyDocument): number {
     if (value && typeof value === 'object' && 'Fn::Sub' in value) {
       size += SUB_ALLOWANCE;
       return (value as { 'Fn::Sub': string })['Fn::Sub'];
+    }
+    if (value && typeof value === 'object' && 'Fn::GetAtt' in value) {
+      size += GETATT_ALLOWANCE;
+      return '';
     }
     return value;
   };

@@ -8,8 +8,8 @@ import { MANAGED_BY, TAG_MANAGED_BY, targetGroupPrefix } from '../naming';
 // A `*` resource is used only where the Service Authorization Reference lists no resource type
 // for the action; each such statement says so in its Sid and in the comment above it.
 
-/** A value CloudFormation resolves: a literal ARN or an Fn::Sub with the stack's pseudo parameters. */
-export type PolicyValue = string | { 'Fn::Sub': string };
+/** A value CloudFormation resolves: a literal ARN, an Fn::Sub with the stack's pseudo parameters, or another resource's ARN. */
+export type PolicyValue = string | { 'Fn::Sub': string } | { 'Fn::GetAtt': [string, string] };
 
 export interface Statement {
   Sid: string;
@@ -21,13 +21,15 @@ export interface Statement {
 
 export interface ResyncRoleOptions {
   /** ARN of the function's log group (serverless creates it), without the `:*` suffix. */
-  logGroupArn: PolicyValue;
+  logGroupArn: string | { 'Fn::Sub': string };
   /** Set when the function runs in a VPC (--param subnetIds / securityGroupIds). */
   vpc?: { subnetIds: string[]; securityGroupIds: string[] };
+  /** The FIFO queue the function consumes (its SQS event source). */
+  queueArn?: PolicyValue;
 }
 
 export interface NotifyRoleOptions {
-  logGroupArn: PolicyValue;
+  logGroupArn: string | { 'Fn::Sub': string };
   /** SSM parameter holding the webhook URL (a SecureString), if any. */
   webhookParameter?: string;
   /** Customer managed KMS key of that parameter; the AWS managed aws/ssm key needs no grant. */
@@ -53,7 +55,7 @@ function targetGroupsOf(cluster: ClusterConfig): string {
   return `${base}:targetgroup/${targetGroupPrefix(cluster.clusterArn, clusterName)}*`;
 }
 
-function logStatement(logGroupArn: PolicyValue): Statement {
+function logStatement(logGroupArn: string | { 'Fn::Sub': string }): Statement {
   const streams = typeof logGroupArn === 'string' ? `${logGroupArn}:*` : { 'Fn::Sub': `${logGroupArn['Fn::Sub']}:*` };
   return { Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [streams] };
 }
@@ -72,6 +74,10 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
 
   const statements: Statement[] = [
     logStatement(options.logGroupArn),
+    // What Lambda's SQS event source does with the function's role (AWSLambdaSQSQueueExecutionRole, on one queue).
+    ...(options.queueArn
+      ? [{ Sid: 'ResyncQueue', Effect: 'Allow' as const, Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: [options.queueArn] }]
+      : []),
     { Sid: 'MskClusters', Effect: 'Allow', Action: ['kafka:DescribeClusterV2', 'kafka:ListNodes'], Resource: clusters.map((c) => c.clusterArn) },
     // DescribeClusterOperationV2 (and GetBootstrapBrokers, below) have no resource type in the
     // Service Authorization Reference: they can only be granted on "*". Both are reads.

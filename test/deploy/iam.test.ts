@@ -115,6 +115,8 @@ describe('the resync role', () => {
       'elasticloadbalancing:AddTags', 'cloudwatch:TagResource',
       // kafkajs over IAM auth (payments reaches its brokers).
       'kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration', 'kafka-cluster:AlterClusterDynamicConfiguration',
+      // Lambda's SQS event source polling the FIFO queue with the function's role.
+      'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes',
       // Lambda attaching the function to the VPC (--param subnetIds).
       'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
     ];
@@ -184,6 +186,10 @@ describe('the resync role', () => {
       expect([action, resourcesFor(statements, `cloudwatch:${action}`)]).toEqual([action, prefixes]);
     }
     expect(resourcesFor(statements, 'acm:DescribeCertificate')).toEqual([orders.certificateArn, payments.certificateArn]);
+  });
+
+  test('the queue it consumes, and no other', () => {
+    expect(resourcesFor(statementsOf('ResyncRole'), 'sqs:ReceiveMessage')).toEqual([{ 'Fn::GetAtt': ['ResyncQueue', 'Arn'] }]);
   });
 
   test('VPC network interfaces only in the given subnets and security groups', () => {
