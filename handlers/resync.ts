@@ -1,4 +1,6 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
+import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { parseClusterArn } from '../shared/arn';
 import { createAwsClients, type AwsClients } from '../shared/aws/clients';
@@ -11,6 +13,7 @@ import { describeAction } from '../shared/apply';
 import { reconcileCluster } from '../shared/reconcile';
 import { waitUntilActive, type FollowOptions } from '../shared/follow';
 import { planRows, planSummary } from '../shared/report/rows';
+import { METRICS_NAMESPACE, METRICS_SERVICE, publishReconcileMetrics, type MetricsSink } from '../shared/report/metrics';
 
 export interface ResyncDeps {
   config: Config;
@@ -18,10 +21,16 @@ export interface ResyncDeps {
   logger: Logger;
   /** After a CloudTrail event finds the cluster busy: how long to follow the change before reconciling again. */
   follow?: FollowOptions;
+  /** Where each (non dry-run) reconcile's metrics go; the deployed handler uses Powertools Metrics (EMF). */
+  metrics?: MetricsSink;
 }
 
 export interface ClusterReport {
   clusterArn: string;
+  /** On every log line of this cluster's reconcile, to find them together. */
+  reconcileId: string;
+  /** Nothing left to do: what the stack's "not converged" alarm watches. */
+  converged: boolean;
   status: 'applied' | 'planned' | 'waiting' | 'failed';
   summary: string;
   changes: string[];
@@ -47,7 +56,10 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
   }
   const reports: ClusterReport[] = [];
   for (const cluster of clusters) {
-    const log = deps.logger.child({ clusterArn: cluster.clusterArn, trigger: trigger.reason });
+    const reconcileId = randomUUID();
+    const log = deps.logger.child({ reconcileId, clusterArn: cluster.clusterArn, trigger: trigger.reason });
+    const started = performance.now();
+    let changesByKind: Record<string, number> = {};
     try {
       const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region);
       const run = () => reconcileCluster(clients, cluster, { apply: !trigger.dryRun });
@@ -58,8 +70,13 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
         log.info({ state }, 'followed the requested change');
         if (state === 'ACTIVE') ({ plan, applied } = await run());
       }
+      const mismatches = (applied?.verification ?? []).filter((v) => !v.ok);
+      for (const action of applied?.done ?? []) changesByKind[action.type] = (changesByKind[action.type] ?? 0) + 1;
       const report: ClusterReport = {
         clusterArn: cluster.clusterArn,
+        reconcileId,
+        converged:
+          plan.status === 'ready' && !plan.conflicts.length && !plan.pending.length && !mismatches.length && !applied?.operation?.stillRunning,
         // A converged cluster has nothing to apply (no `applied` result), yet the run was not a dry run.
         status: plan.status === 'waiting' ? 'waiting' : trigger.dryRun ? 'planned' : 'applied',
         summary: plan.status === 'waiting' ? plan.waitingReason! : planSummary(plan),
@@ -68,14 +85,27 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
         pending: plan.pending,
         warnings: [
           ...plan.warnings,
-          ...(applied?.verification ?? []).filter((v) => !v.ok).map((v) => `broker ${v.brokerId} advertises ${v.actual ?? 'nothing'}, expected ${v.expected}`),
+          ...mismatches.map((v) => `broker ${v.brokerId} advertises ${v.actual ?? 'nothing'}, expected ${v.expected}`),
         ],
       };
       log.info(report, 'reconciled');
       reports.push(report);
     } catch (error) {
       log.error({ err: error }, 'reconcile failed');
-      reports.push({ clusterArn: cluster.clusterArn, status: 'failed', summary: 'failed', changes: [], conflicts: [], pending: [], warnings: [], error: errorMessage(error) });
+      changesByKind = {};
+      reports.push({ clusterArn: cluster.clusterArn, reconcileId, converged: false, status: 'failed', summary: 'failed', changes: [], conflicts: [], pending: [], warnings: [], error: errorMessage(error) });
+    }
+    const report = reports[reports.length - 1]!;
+    // A dry run changes nothing and proves nothing about convergence: only real runs count.
+    if (deps.metrics && !trigger.dryRun) {
+      publishReconcileMetrics(deps.metrics, {
+        clusterArn: cluster.clusterArn,
+        converged: report.converged,
+        failed: report.status === 'failed',
+        conflicts: report.conflicts.length,
+        changesByKind,
+        durationMs: performance.now() - started,
+      });
     }
   }
   if (reports.some((r) => r.status === 'failed')) {
@@ -93,6 +123,9 @@ function cachedClients(region: string): AwsClients {
   return clients;
 }
 
+/** EMF to stdout; CloudWatch Logs turns it into metrics in the MskCustomDomainSync namespace. */
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
+
 /** Time kept back from the Lambda timeout for the reconcile that follows a finished change. */
 const RECONCILE_RESERVE_MS = 240_000;
 
@@ -102,6 +135,7 @@ export const handler = middy(async (event: unknown, context: Context) => {
     config: readDeployedConfig(),
     clientsFor: cachedClients,
     logger: defaultLogger,
+    metrics,
     // Scale-outs often outlast one invocation; the schedule picks up what this one cannot wait for.
     follow: { pollSeconds: 30, maxSeconds: Math.max(0, Math.floor(((context.getRemainingTimeInMillis?.() ?? 0) - RECONCILE_RESERVE_MS) / 1000)) },
   };

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema';
 import { CLUSTER_SCHEDULE_SOURCE } from '../events';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '../report/metrics';
 
 // The event flow of the deployed stack, as CloudFormation resources generated from the config:
 //
@@ -25,6 +26,8 @@ export const MAPPING_EVENTS = [
 /** Longer than the resync timeout (900 s): Lambda refuses an SQS source whose visibility timeout is shorter. */
 export const QUEUE_VISIBILITY_SECONDS = 960;
 export const MAX_RECEIVES = 3;
+/** "Not converged": no converged reconcile of a cluster in 3 consecutive 15-minute periods (45 minutes). */
+export const NOT_CONVERGED = { periodSeconds: 900, periods: 3 };
 
 type CfnValue = string | Record<string, unknown>;
 
@@ -54,7 +57,8 @@ export function cloudTrailPattern(clusterArn: string) {
   };
 }
 
-function alarm(description: string, metric: Record<string, unknown>, topic: CfnValue) {
+/** At least one datapoint >= 1 in 5 minutes, unless `overrides` say otherwise. */
+function alarm(description: string, metric: Record<string, unknown>, topic: CfnValue, overrides: Record<string, unknown> = {}) {
   return {
     Type: 'AWS::CloudWatch::Alarm',
     Properties: {
@@ -67,6 +71,7 @@ function alarm(description: string, metric: Record<string, unknown>, topic: CfnV
       TreatMissingData: 'notBreaching',
       AlarmActions: [topic],
       OKActions: [topic],
+      ...overrides,
     },
   };
 }
@@ -101,6 +106,18 @@ export function eventFlowResources(config: Config, options: EventFlowOptions): R
       Type: 'AWS::Events::Rule',
       Properties: { Description: `MSK changes requested on ${cluster.clusterArn}`.slice(0, 512), State: 'ENABLED', EventPattern: cloudTrailPattern(cluster.clusterArn), Targets: [target] },
     };
+    // Conflicted, waiting, held back or failing for 45 minutes; silence counts too (the schedule runs every few minutes).
+    resources[`ResyncClusterNotConverged${i + 1}`] = alarm(
+      `msk-custom-domain-sync: ${cluster.clusterArn} has not converged for ${(NOT_CONVERGED.periodSeconds * NOT_CONVERGED.periods) / 60} minutes (conflicts, a held-back change, or failures: see the resync logs for this cluster)`.slice(0, 1024),
+      {
+        Namespace: METRICS_NAMESPACE,
+        MetricName: 'Converged',
+        Statistic: 'Maximum',
+        Dimensions: [{ Name: 'service', Value: METRICS_SERVICE }, { Name: 'ClusterArn', Value: cluster.clusterArn }],
+      },
+      options.alarmTopic,
+      { Period: NOT_CONVERGED.periodSeconds, EvaluationPeriods: NOT_CONVERGED.periods, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' },
+    );
     resources[schedule] = {
       Type: 'AWS::Events::Rule',
       Properties: {

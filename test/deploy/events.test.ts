@@ -87,7 +87,7 @@ describe('queue', () => {
 describe('alarms on the controller itself', () => {
   test('errors of either function and anything in the dead-letter queue notify the stack topic', () => {
     const alarms = Object.fromEntries(ofType('AWS::CloudWatch::Alarm').map(([id, r]) => [id, r.Properties]));
-    expect(Object.keys(alarms).sort()).toEqual(['NotifyErrorsAlarm', 'ResyncDeadLetterAlarm', 'ResyncErrorsAlarm']);
+    expect(Object.keys(alarms).sort()).toEqual(['NotifyErrorsAlarm', 'ResyncClusterNotConverged1', 'ResyncClusterNotConverged2', 'ResyncDeadLetterAlarm', 'ResyncErrorsAlarm']);
     expect(alarms.ResyncErrorsAlarm).toMatchObject({
       Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: 'msk-custom-domain-sync-dev-resync' }],
       Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [topic], OKActions: [topic],
@@ -96,6 +96,12 @@ describe('alarms on the controller itself', () => {
     expect(alarms.ResyncDeadLetterAlarm).toMatchObject({
       Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ResyncDeadLetterQueue', 'QueueName'] } }],
       AlarmActions: [topic],
+    });
+    // Per cluster: the Converged metric resync emits (EMF, dimensions service + ClusterArn) stayed below 1.
+    expect(alarms.ResyncClusterNotConverged2).toMatchObject({
+      Namespace: 'MskCustomDomainSync', MetricName: 'Converged', Statistic: 'Maximum',
+      Dimensions: [{ Name: 'service', Value: 'msk-custom-domain-sync' }, { Name: 'ClusterArn', Value: payments.clusterArn }],
+      Threshold: 1, ComparisonOperator: 'LessThanThreshold', Period: 900, EvaluationPeriods: 3, TreatMissingData: 'breaching', AlarmActions: [topic],
     });
     // The function names the alarms watch are the functions the stack defines.
     expect(template.Resources.ResyncLambdaFunction!.Properties.FunctionName).toBe('msk-custom-domain-sync-dev-resync');

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -221,6 +222,71 @@ describe('resync', () => {
     await expect(failure).rejects.not.toThrow(payments.clusterArn);
     expect(listenerPorts(s, payments.loadBalancerArn)).toEqual([9000, 9001, 9002]);
     expect(d.lines().find((l) => l.msg === 'reconcile failed')).toMatchObject({ level: 50, clusterArn: s.clusterArn });
+  });
+});
+
+describe('metrics and log correlation', () => {
+  /** Powertools Metrics as deployed, its EMF documents read back from stdout. */
+  function emf() {
+    const metrics = new Metrics({ namespace: 'MskCustomDomainSync', serviceName: 'msk-custom-domain-sync' });
+    const docs: Record<string, any>[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const text = chunk.toString();
+      if (text.includes('"_aws"')) docs.push(JSON.parse(text));
+      else return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+      return true;
+    }) as typeof process.stdout.write);
+    return { metrics, docs, restore: () => spy.mockRestore() };
+  }
+
+  test('each real reconcile emits one EMF document per cluster: converged, changes by kind, conflicts, duration', async () => {
+    s = createScenario();
+    const d = deps(s, { clusters: [s.config] });
+    const sink = emf();
+    try {
+      await resync({}, { ...d, metrics: sink.metrics });
+      await resync({}, { ...d, metrics: sink.metrics });
+    } finally {
+      sink.restore();
+    }
+
+    expect(sink.docs).toHaveLength(2);
+    const [first, second] = sink.docs;
+    expect(first!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'MskCustomDomainSync', Dimensions: [['service', 'ClusterArn']] });
+    expect(first).toMatchObject({ service: 'msk-custom-domain-sync', ClusterArn: s.clusterArn, Converged: 1, Failed: 0, Conflicts: 0, 'ChangesApplied.create-listener': 4 });
+    expect(first!.ChangesApplied).toBeGreaterThan(4);
+    expect(typeof first!.DurationMs).toBe('number');
+    // The second run finds nothing to do.
+    expect(second).toMatchObject({ Converged: 1, ChangesApplied: 0 });
+    // Every log line of a reconcile carries its id and the cluster.
+    const reconciled = d.lines().filter((l) => l.msg === 'reconciled');
+    expect(reconciled).toHaveLength(2);
+    for (const line of reconciled) expect(line).toMatchObject({ clusterArn: s.clusterArn, reconcileId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(reconciled[0]!.reconcileId).not.toBe(reconciled[1]!.reconcileId);
+  });
+
+  test('a failed reconcile counts as not converged, and its metrics are out before the invocation fails', async () => {
+    s = createScenario();
+    s.world.faults.add({ command: 'CreateListenerCommand', error: 'throttle' });
+    const sink = emf();
+    try {
+      await expect(resync({}, { ...deps(s, { clusters: [s.config] }), metrics: sink.metrics })).rejects.toThrow(/reconcile failed/);
+    } finally {
+      sink.restore();
+    }
+    expect(sink.docs).toEqual([expect.objectContaining({ ClusterArn: s.clusterArn, Converged: 0, Failed: 1 })]);
+  });
+
+  test('a dry run emits no metrics: it proves nothing about convergence', async () => {
+    s = createScenario();
+    const sink = emf();
+    try {
+      await resync({ dryRun: true }, { ...deps(s, { clusters: [s.config] }), metrics: sink.metrics });
+    } finally {
+      sink.restore();
+    }
+    expect(sink.docs).toEqual([]);
   });
 });
 
