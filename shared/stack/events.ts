@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema';
 import { CLUSTER_SCHEDULE_SOURCE } from '../events';
+import { CONTROLLER_ALARM_PREFIX } from '../notify/controller';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../report/metrics';
 
 // The event flow of the deployed stack, as CloudFormation resources generated from the config:
@@ -108,7 +109,7 @@ export function eventFlowResources(config: Config, options: EventFlowOptions): R
     };
     // Conflicted, waiting, held back or failing for 45 minutes; silence counts too (the schedule runs every few minutes).
     resources[`ResyncClusterNotConverged${i + 1}`] = alarm(
-      `msk-custom-domain-sync: ${cluster.clusterArn} has not converged for ${(NOT_CONVERGED.periodSeconds * NOT_CONVERGED.periods) / 60} minutes (conflicts, a held-back change, or failures: see the resync logs for this cluster)`.slice(0, 1024),
+      `${CONTROLLER_ALARM_PREFIX}${cluster.clusterArn} has not converged for ${(NOT_CONVERGED.periodSeconds * NOT_CONVERGED.periods) / 60} minutes (conflicts, a held-back change, or failures: see the resync logs for this cluster)`.slice(0, 1024),
       {
         Namespace: METRICS_NAMESPACE,
         MetricName: 'Converged',
@@ -158,10 +159,10 @@ export function eventFlowResources(config: Config, options: EventFlowOptions): R
   };
   // The controller tells you when it is not working.
   const lambdaErrors = (fn: string) => ({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Dimensions: [{ Name: 'FunctionName', Value: `${options.functionPrefix}-${fn}` }] });
-  resources.ResyncErrorsAlarm = alarm('msk-custom-domain-sync: the resync function failed (a reconcile error, or a trigger it could not read)', lambdaErrors('resync'), options.alarmTopic);
-  resources.NotifyErrorsAlarm = alarm('msk-custom-domain-sync: the notify function failed (webhook down, or its parameter unreadable)', lambdaErrors('notify'), options.alarmTopic);
+  resources.ResyncErrorsAlarm = alarm(`${CONTROLLER_ALARM_PREFIX}the resync function failed (a reconcile error, or a trigger it could not read)`, lambdaErrors('resync'), options.alarmTopic);
+  resources.NotifyErrorsAlarm = alarm(`${CONTROLLER_ALARM_PREFIX}the notify function failed (webhook down, or its parameter unreadable)`, lambdaErrors('notify'), options.alarmTopic);
   resources.ResyncDeadLetterAlarm = alarm(
-    `msk-custom-domain-sync: a trigger failed ${MAX_RECEIVES} times and sits in the dead-letter queue`,
+    `${CONTROLLER_ALARM_PREFIX}a trigger failed ${MAX_RECEIVES} times and sits in the dead-letter queue`,
     { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Maximum', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ResyncDeadLetterQueue', 'QueueName'] } }] },
     options.alarmTopic,
   );
