@@ -90,6 +90,10 @@ function actionsTheCodeCalls(): Set<string> {
   return actions;
 }
 
+test('packaging says that a cluster outside the stack region is reconciled by the schedule only', () => {
+  expect(packaged.output).toContain(`1 cluster(s) outside eu-west-1 (${payments.clusterArn}): their CloudTrail events stay in their own region`);
+});
+
 describe('one role per function', () => {
   test('resync and notify each run with their own role, and the stack has no other', () => {
     expect(fn('ResyncLambdaFunction').Role).toEqual({ 'Fn::GetAtt': ['ResyncRole', 'Arn'] });
