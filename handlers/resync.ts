@@ -7,7 +7,9 @@ import { createAwsClients, type AwsClients } from '../shared/aws/clients';
 import { readDeployedConfig } from '../shared/config/deployed';
 import type { Config } from '../shared/config/schema';
 import { ConfigError, errorMessage } from '../shared/errors';
-import { parseTrigger, queuedTriggers } from '../shared/events';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { parseTrigger, queuedTriggers, type FollowUp } from '../shared/events';
+import { FOLLOW_UP_DEFAULTS, scheduleFollowUp } from '../shared/follow-up';
 import { logger as defaultLogger, type Logger } from '../shared/log';
 import { describeAction } from '../shared/apply';
 import { reconcileCluster } from '../shared/reconcile';
@@ -23,6 +25,11 @@ export interface ResyncDeps {
   follow?: FollowOptions;
   /** Where each (non dry-run) reconcile's metrics go; the deployed handler uses Powertools Metrics (EMF). */
   metrics?: MetricsSink;
+  /**
+   * Deployed: a requested change still in progress is checked again later through a follow-up
+   * message (EventBridge Scheduler -> queue) instead of `follow`'s polling; bounded by maxAttempts.
+   */
+  followUp?: { maxAttempts: number; schedule(followUp: FollowUp & { clusterArn: string }): Promise<string> };
 }
 
 export interface ClusterReport {
@@ -64,8 +71,19 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
       const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region);
       const run = () => reconcileCluster(clients, cluster, { apply: !trigger.dryRun });
       let { plan, applied } = await run();
-      if (plan.status === 'waiting' && trigger.reason.startsWith('CloudTrail') && deps.follow && deps.follow.maxSeconds > 0) {
-        // The event announced a change in progress: follow it, then reconcile its result at once.
+      const followWarnings: string[] = [];
+      if (plan.status === 'waiting' && trigger.followUp && deps.followUp) {
+        // A requested change in progress: check again later, without waiting here; give up loudly at the limit.
+        const { attempt, requested } = trigger.followUp;
+        if (attempt + 1 > deps.followUp.maxAttempts) {
+          log.error({ attempts: attempt, requested }, 'gave up following the requested change');
+          followWarnings.push(`gave up following ${requested} after ${attempt} follow-ups; the schedule keeps reconciling`);
+        } else {
+          const schedule = await deps.followUp.schedule({ clusterArn: cluster.clusterArn, attempt: attempt + 1, requested });
+          log.info({ schedule, attempt: attempt + 1, requested }, 'follow-up scheduled');
+        }
+      } else if (plan.status === 'waiting' && trigger.followUp && deps.follow && deps.follow.maxSeconds > 0) {
+        // Without follow-ups (CLI-like use): follow the change here, then reconcile its result at once.
         const state = await waitUntilActive(clients.kafka, cluster.clusterArn, deps.follow);
         log.info({ state }, 'followed the requested change');
         if (state === 'ACTIVE') ({ plan, applied } = await run());
@@ -85,6 +103,7 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
         pending: plan.pending,
         warnings: [
           ...plan.warnings,
+          ...followWarnings,
           ...mismatches.map((v) => `broker ${v.brokerId} advertises ${v.actual ?? 'nothing'}, expected ${v.expected}`),
         ],
       };
@@ -126,6 +145,19 @@ function cachedClients(region: string): AwsClients {
 /** EMF to stdout; CloudWatch Logs turns it into metrics in the MskCustomDomainSync namespace. */
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
 
+/** Follow-ups go to the stack's queue through EventBridge Scheduler (FOLLOW_UP_* are set by serverless.yml). */
+let scheduler: SchedulerClient | undefined;
+function followUpFromEnv(env: NodeJS.ProcessEnv = process.env): ResyncDeps['followUp'] {
+  const { FOLLOW_UP_QUEUE_ARN: queueArn, FOLLOW_UP_ROLE_ARN: roleArn } = env;
+  if (!queueArn || !roleArn) return undefined;
+  scheduler ??= new SchedulerClient({ region: env.AWS_REGION, maxAttempts: 8 });
+  const client = scheduler;
+  return {
+    maxAttempts: FOLLOW_UP_DEFAULTS.maxAttempts,
+    schedule: (followUp) => scheduleFollowUp(client, { queueArn, roleArn }, followUp, new Date(Date.now() + FOLLOW_UP_DEFAULTS.delaySeconds * 1000)),
+  };
+}
+
 /** Time kept back from the Lambda timeout for the reconcile that follows a finished change. */
 const RECONCILE_RESERVE_MS = 240_000;
 
@@ -136,6 +168,7 @@ export const handler = middy(async (event: unknown, context: Context) => {
     clientsFor: cachedClients,
     logger: defaultLogger,
     metrics,
+    followUp: followUpFromEnv(),
     // Scale-outs often outlast one invocation; the schedule picks up what this one cannot wait for.
     follow: { pollSeconds: 30, maxSeconds: Math.max(0, Math.floor(((context.getRemainingTimeInMillis?.() ?? 0) - RECONCILE_RESERVE_MS) / 1000)) },
   };

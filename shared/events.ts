@@ -11,6 +11,18 @@ const scheduled = z.looseObject({ source: z.literal('aws.events'), 'detail-type'
 /** The source of the per-cluster schedule messages the stack's schedule rules put on the queue. */
 export const CLUSTER_SCHEDULE_SOURCE = 'msk-custom-domain-sync.schedule';
 
+/** The source of follow-up messages (shared/follow-up.ts): a requested change is checked again later. */
+export const FOLLOW_UP_SOURCE = 'msk-custom-domain-sync.follow-up';
+
+export interface FollowUp {
+  /** 1 for the first follow-up of a CloudTrail event. */
+  attempt: number;
+  /** What was requested, e.g. "CloudTrail UpdateBrokerCount". */
+  requested: string;
+}
+
+const followUp = z.strictObject({ source: z.literal(FOLLOW_UP_SOURCE), clusterArn: z.string(), attempt: z.int().check(z.positive()), requested: z.string() });
+
 /** One cluster's scheduled resync; `time` keeps successive messages distinct for FIFO deduplication. */
 const clusterSchedule = z.strictObject({ source: z.literal(CLUSTER_SCHEDULE_SOURCE), clusterArn: z.string(), time: z.string() });
 
@@ -27,6 +39,8 @@ export interface Trigger {
   /** Undefined: every configured cluster. */
   clusterArn?: string;
   dryRun: boolean;
+  /** Set when the trigger is a requested change in progress: a CloudTrail event (attempt 0) or one of its follow-ups. */
+  followUp?: FollowUp;
 }
 
 export function parseTrigger(event: unknown): Trigger {
@@ -34,7 +48,13 @@ export function parseTrigger(event: unknown): Trigger {
   if (trail.success) {
     const { detail } = trail.data;
     const clusterArn = detail.requestParameters?.clusterArn ?? detail.responseElements?.clusterArn;
-    return { reason: `CloudTrail ${detail.eventName}`, clusterArn: clusterArn ? decodeURIComponent(clusterArn) : undefined, dryRun: false };
+    const reason = `CloudTrail ${detail.eventName}`;
+    return { reason, clusterArn: clusterArn ? decodeURIComponent(clusterArn) : undefined, dryRun: false, followUp: { attempt: 0, requested: reason } };
+  }
+  const later = followUp.safeParse(event);
+  if (later.success) {
+    const { clusterArn, attempt, requested } = later.data;
+    return { reason: `follow-up ${attempt} of ${requested}`, clusterArn, dryRun: false, followUp: { attempt, requested } };
   }
   const perCluster = clusterSchedule.safeParse(event);
   if (perCluster.success) return { reason: 'schedule', clusterArn: perCluster.data.clusterArn, dryRun: false };

@@ -1,6 +1,7 @@
 import { alarmPrefix } from '../alarms/desired';
 import { parseClusterArn } from '../arn';
 import type { ClusterConfig, Config } from '../config/schema';
+import { FOLLOW_UP_SCHEDULE_PREFIX } from '../follow-up';
 import { MANAGED_BY, TAG_MANAGED_BY, targetGroupPrefix } from '../naming';
 
 // The IAM statements of the two Lambda roles, derived from the config at package time. Every
@@ -26,6 +27,8 @@ export interface ResyncRoleOptions {
   vpc?: { subnetIds: string[]; securityGroupIds: string[] };
   /** The FIFO queue the function consumes (its SQS event source). */
   queueArn?: PolicyValue;
+  /** The role EventBridge Scheduler uses for follow-up messages (shared/follow-up.ts). */
+  followUpRoleArn?: PolicyValue;
 }
 
 export interface NotifyRoleOptions {
@@ -188,8 +191,31 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       })),
     },
   );
+  if (options.followUpRoleArn) {
+    statements.push(
+      {
+        // One-time schedules under the tool's prefix, in the stack's account and region.
+        Sid: 'FollowUpSchedules',
+        Effect: 'Allow',
+        Action: ['scheduler:CreateSchedule'],
+        Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/default/${FOLLOW_UP_SCHEDULE_PREFIX}*` }],
+      },
+      {
+        Sid: 'FollowUpRoleToSchedulerOnly',
+        Effect: 'Allow',
+        Action: ['iam:PassRole'],
+        Resource: [options.followUpRoleArn],
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
+    );
+  }
   if (options.vpc) statements.push(...vpcStatements(options.vpc));
   return statements;
+}
+
+/** EventBridge Scheduler's role for follow-ups: it may only put messages into the resync queue. */
+export function followUpStatements(queueArn: PolicyValue): Statement[] {
+  return [{ Sid: 'SendToResyncQueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] }];
 }
 
 /**

@@ -70,6 +70,7 @@ function actionsTheCodeCalls(): Set<string> {
     'client-route-53': 'route53',
     'client-acm': 'acm',
     'client-cloudwatch': 'cloudwatch',
+    'client-scheduler': 'scheduler',
   };
   const waiters: Record<string, string> = { waitUntilResourceRecordSetsChanged: 'GetChange' };
   const files = (dir: string): string[] =>
@@ -99,7 +100,8 @@ describe('one role per function', () => {
     expect(fn('ResyncLambdaFunction').Role).toEqual({ 'Fn::GetAtt': ['ResyncRole', 'Arn'] });
     expect(fn('NotifyLambdaFunction').Role).toEqual({ 'Fn::GetAtt': ['NotifyRole', 'Arn'] });
     const roles = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role').map(([id]) => id);
-    expect(roles.sort()).toEqual(['NotifyRole', 'ResyncRole']);
+    // The third role is EventBridge Scheduler's, for follow-up messages (below), not a function's.
+    expect(roles.sort()).toEqual(['NotifyRole', 'ResyncFollowUpRole', 'ResyncRole']);
   });
 
   test('no statement anywhere has a wildcard inside an action name', () => {
@@ -119,6 +121,8 @@ describe('the resync role', () => {
       'elasticloadbalancing:AddTags', 'cloudwatch:TagResource',
       // kafkajs over IAM auth (payments reaches its brokers).
       'kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration', 'kafka-cluster:AlterClusterDynamicConfiguration',
+      // Handing the follow-up role to EventBridge Scheduler with each schedule.
+      'iam:PassRole',
       // Lambda's SQS event source polling the FIFO queue with the function's role.
       'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes',
       // Lambda attaching the function to the VPC (--param subnetIds).
@@ -199,6 +203,27 @@ describe('the resync role', () => {
   test('VPC network interfaces only in the given subnets and security groups', () => {
     const resources = resourcesFor(statementsOf('ResyncRole'), 'ec2:CreateNetworkInterface').map((r) => (r as { 'Fn::Sub': string })['Fn::Sub']);
     expect(resources.map((r) => r.split(':').pop())).toEqual(['network-interface/*', 'subnet/subnet-0aaa', 'subnet/subnet-0bbb', 'security-group/sg-0ccc']);
+  });
+});
+
+describe('follow-ups (EventBridge Scheduler -> queue)', () => {
+  test("the resync role creates schedules under the tool's prefix only, and passes the follow-up role to Scheduler only", () => {
+    const statements = statementsOf('ResyncRole');
+    expect(resourcesFor(statements, 'scheduler:CreateSchedule')).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/default/mcd-follow-up-*' },
+    ]);
+    const [pass] = statementsFor(statements, 'iam:PassRole');
+    expect(pass).toMatchObject({ Resource: [{ 'Fn::GetAtt': ['ResyncFollowUpRole', 'Arn'] }], Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } } });
+  });
+
+  test("Scheduler's role: assumed for this account only, may only send to the resync queue", () => {
+    const trust = template.Resources.ResyncFollowUpRole!.Properties.AssumeRolePolicyDocument.Statement;
+    expect(trust).toEqual([{ Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Action: ['sts:AssumeRole'], Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }]);
+    expect(statementsOf('ResyncFollowUpRole')).toEqual([{ Sid: 'SendToResyncQueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': ['ResyncQueue', 'Arn'] }] }]);
+    expect(fn('ResyncLambdaFunction').Environment.Variables).toMatchObject({
+      FOLLOW_UP_QUEUE_ARN: { 'Fn::GetAtt': ['ResyncQueue', 'Arn'] },
+      FOLLOW_UP_ROLE_ARN: { 'Fn::GetAtt': ['ResyncFollowUpRole', 'Arn'] },
+    });
   });
 });
 

@@ -176,6 +176,43 @@ describe('resync', () => {
     expect(s.world.writes()).toEqual([]);
   });
 
+  test('deployed, a busy cluster is not waited for: a follow-up is scheduled, and it reconciles once MSK is done', async () => {
+    s = createScenario();
+    const scheduled: unknown[] = [];
+    const d = { ...deps(s, { clusters: [s.config] }), followUp: { maxAttempts: 5, schedule: async (f: unknown) => (scheduled.push(f), `schedule-${scheduled.length}`) } };
+    const scenario = s;
+    scenario.world.msk.startOperation(scenario.clusterArn, { type: 'INCREASE_BROKER_COUNT', polls: 50, onComplete: () => scenario.world.msk.setBrokers(scenario.clusterArn, brokersFor(range(1, 6))) });
+
+    const first = await resync(cloudTrail('UpdateBrokerCount', s.clusterArn), d);
+
+    expect(first.clusters.map((c) => c.status)).toEqual(['waiting']);
+    expect(scheduled).toEqual([{ clusterArn: s.clusterArn, attempt: 1, requested: 'CloudTrail UpdateBrokerCount' }]);
+    // No polling loop: one DescribeClusterV2 for the reconcile, none to follow.
+    expect(s.world.calls.filter((c) => c.command === 'DescribeClusterV2Command')).toHaveLength(1);
+    expect(d.lines().find((l) => l.msg === 'follow-up scheduled')).toMatchObject({ schedule: 'schedule-1', attempt: 1 });
+
+    // The follow-up arrives once MSK is done and reconciles the result.
+    scenario.world.msk.setState(scenario.clusterArn, 'ACTIVE');
+    scenario.world.msk.setBrokers(scenario.clusterArn, brokersFor(range(1, 6)));
+    const later = await resync({ source: 'msk-custom-domain-sync.follow-up', clusterArn: s.clusterArn, attempt: 1, requested: 'CloudTrail UpdateBrokerCount' }, d);
+    expect(later.clusters.map((c) => [c.status, c.converged])).toEqual([['applied', true]]);
+    expect(listenerPorts(s, s.lbArn)).toEqual([9000, 9001, 9002, 9003, 9004, 9005, 9006]);
+    expect(scheduled).toHaveLength(1);
+  });
+
+  test('the last allowed follow-up gives up loudly and schedules nothing more', async () => {
+    s = createScenario();
+    s.world.msk.setState(s.clusterArn, 'UPDATING');
+    const scheduled: unknown[] = [];
+    const d = { ...deps(s, { clusters: [s.config] }), followUp: { maxAttempts: 3, schedule: async (f: unknown) => (scheduled.push(f), 'x') } };
+
+    const result = await resync({ source: 'msk-custom-domain-sync.follow-up', clusterArn: s.clusterArn, attempt: 3, requested: 'CloudTrail UpdateBrokerType' }, d);
+
+    expect(scheduled).toEqual([]);
+    expect(result.clusters[0]).toMatchObject({ status: 'waiting', converged: false, warnings: expect.arrayContaining(['gave up following CloudTrail UpdateBrokerType after 3 follow-ups; the schedule keeps reconciling']) });
+    expect(d.lines().find((l) => l.msg === 'gave up following the requested change')).toMatchObject({ level: 50, clusterArn: s.clusterArn, attempts: 3 });
+  });
+
   test('a CloudTrail event for a configured cluster reconciles that cluster only', async () => {
     s = createScenario();
     const payments = addSecondCluster(s);

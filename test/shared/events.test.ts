@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { CLUSTER_SCHEDULE_SOURCE, parseTrigger, queuedTriggers } from '../../shared/events';
+import { CLUSTER_SCHEDULE_SOURCE, FOLLOW_UP_SOURCE, parseTrigger, queuedTriggers } from '../../shared/events';
 
 const arn = 'arn:aws:kafka:eu-west-1:123456789012:cluster/orders/6f1c2a9e-2';
 
@@ -15,7 +15,15 @@ describe('triggers', () => {
       'detail-type': 'AWS API Call via CloudTrail',
       detail: { eventSource: 'kafka.amazonaws.com', eventName: 'UpdateBrokerCount', requestParameters: { clusterArn: encodeURIComponent(arn), targetNumberOfBrokerNodes: 6 } },
     };
-    expect(parseTrigger(event)).toEqual({ reason: 'CloudTrail UpdateBrokerCount', clusterArn: arn, dryRun: false });
+    // A requested change: the trigger can be followed up (attempt 0 is the event itself).
+    expect(parseTrigger(event)).toEqual({ reason: 'CloudTrail UpdateBrokerCount', clusterArn: arn, dryRun: false, followUp: { attempt: 0, requested: 'CloudTrail UpdateBrokerCount' } });
+  });
+
+  test('a follow-up message carries its attempt and what was requested', () => {
+    expect(parseTrigger({ source: FOLLOW_UP_SOURCE, clusterArn: arn, attempt: 3, requested: 'CloudTrail UpdateBrokerCount' })).toEqual({
+      reason: 'follow-up 3 of CloudTrail UpdateBrokerCount', clusterArn: arn, dryRun: false, followUp: { attempt: 3, requested: 'CloudTrail UpdateBrokerCount' },
+    });
+    expect(() => parseTrigger({ source: FOLLOW_UP_SOURCE, clusterArn: arn, attempt: 0, requested: 'x' })).toThrow(/unrecognised event/);
   });
 
   test('the schedule reconciles every cluster', () => {
@@ -38,7 +46,7 @@ describe('queued triggers (SQS FIFO, one message group per cluster)', () => {
     const trail = { source: 'aws.kafka', 'detail-type': 'AWS API Call via CloudTrail', detail: { eventName: 'UpdateBrokerCount', requestParameters: { clusterArn: arn } } };
     const bodies = queuedTriggers({ Records: [record(JSON.stringify(trail))] });
     expect(bodies).toEqual([trail]);
-    expect(parseTrigger(bodies![0])).toEqual({ reason: 'CloudTrail UpdateBrokerCount', clusterArn: arn, dryRun: false });
+    expect(parseTrigger(bodies![0])).toMatchObject({ reason: 'CloudTrail UpdateBrokerCount', clusterArn: arn, dryRun: false });
   });
 
   test('other events are not SQS events', () => {
