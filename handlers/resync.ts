@@ -15,6 +15,7 @@ import { describeAction } from '../shared/apply';
 import { reconcileCluster } from '../shared/reconcile';
 import { waitUntilActive, type FollowOptions } from '../shared/follow';
 import { planRows, planSummary } from '../shared/report/rows';
+import { waitBudget } from '../shared/wait-budget';
 import { METRICS_NAMESPACE, METRICS_SERVICE, publishReconcileMetrics, type MetricsSink } from '../shared/report/metrics';
 
 export interface ResyncDeps {
@@ -30,6 +31,8 @@ export interface ResyncDeps {
    * message (EventBridge Scheduler -> queue) instead of `follow`'s polling; bounded by maxAttempts.
    */
   followUp?: { maxAttempts: number; schedule(followUp: FollowUp & { clusterArn: string }): Promise<string> };
+  /** Milliseconds the invocation has left: bounds the waits inside each apply (shared/wait-budget.ts). */
+  remainingMs?: () => number;
 }
 
 export interface ClusterReport {
@@ -69,7 +72,8 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
     let changesByKind: Record<string, number> = {};
     try {
       const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region);
-      const run = () => reconcileCluster(clients, cluster, { apply: !trigger.dryRun });
+      // Budgeted when each reconcile starts: earlier clusters of the same invocation used some of the time.
+      const run = () => reconcileCluster(clients, cluster, { apply: !trigger.dryRun, ...(deps.remainingMs ? waitBudget(deps.remainingMs()) : {}) });
       let { plan, applied } = await run();
       const followWarnings: string[] = [];
       if (plan.status === 'waiting' && trigger.followUp && deps.followUp) {
@@ -169,6 +173,7 @@ export const handler = middy(async (event: unknown, context: Context) => {
     logger: defaultLogger,
     metrics,
     followUp: followUpFromEnv(),
+    remainingMs: () => context.getRemainingTimeInMillis?.() ?? 0,
     // Scale-outs often outlast one invocation; the schedule picks up what this one cannot wait for.
     follow: { pollSeconds: 30, maxSeconds: Math.max(0, Math.floor(((context.getRemainingTimeInMillis?.() ?? 0) - RECONCILE_RESERVE_MS) / 1000)) },
   };
