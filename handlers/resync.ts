@@ -126,6 +126,7 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
         converged: report.converged,
         failed: report.status === 'failed',
         conflicts: report.conflicts.length,
+        heldBack: report.pending.length,
         changesByKind,
         durationMs: performance.now() - started,
       });

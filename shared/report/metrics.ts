@@ -19,6 +19,8 @@ export interface ReconcileOutcomeMetrics {
   converged: boolean;
   failed: boolean;
   conflicts: number;
+  /** Changes held back by a guard (a rolling restart not allowed). */
+  heldBack: number;
   /** Applied actions by plan action type, e.g. { 'create-listener': 2 }. */
   changesByKind: Record<string, number>;
   durationMs: number;
@@ -30,6 +32,7 @@ export function publishReconcileMetrics(sink: MetricsSink, outcome: ReconcileOut
   sink.addMetric('Converged', MetricUnit.Count, outcome.converged ? 1 : 0);
   sink.addMetric('Failed', MetricUnit.Count, outcome.failed ? 1 : 0);
   sink.addMetric('Conflicts', MetricUnit.Count, outcome.conflicts);
+  sink.addMetric('HeldBack', MetricUnit.Count, outcome.heldBack);
   sink.addMetric('ChangesApplied', MetricUnit.Count, Object.values(outcome.changesByKind).reduce((a, b) => a + b, 0));
   for (const [kind, count] of Object.entries(outcome.changesByKind)) sink.addMetric(`ChangesApplied.${kind}`, MetricUnit.Count, count);
   sink.addMetric('DurationMs', MetricUnit.Milliseconds, Math.round(outcome.durationMs));

@@ -291,7 +291,7 @@ describe('metrics and log correlation', () => {
     expect(sink.docs).toHaveLength(2);
     const [first, second] = sink.docs;
     expect(first!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'MskCustomDomainSync', Dimensions: [['service', 'ClusterArn']] });
-    expect(first).toMatchObject({ service: 'msk-custom-domain-sync', ClusterArn: s.clusterArn, Converged: 1, Failed: 0, Conflicts: 0, 'ChangesApplied.create-listener': 4 });
+    expect(first).toMatchObject({ service: 'msk-custom-domain-sync', ClusterArn: s.clusterArn, Converged: 1, Failed: 0, Conflicts: 0, HeldBack: 0, 'ChangesApplied.create-listener': 4 });
     expect(first!.ChangesApplied).toBeGreaterThan(4);
     expect(typeof first!.DurationMs).toBe('number');
     // The second run finds nothing to do.
