@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import ssm from '@middy/ssm';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { logger as defaultLogger } from '../shared/log';
 import { formatAlarmNotification } from '../shared/notify/format';
@@ -6,7 +7,7 @@ import { parseAlarmMessage } from '../shared/notify/parse';
 import { deliveryFor } from '../shared/notify/policy';
 
 // Alarm notifications: SNS (CloudWatch alarm topic) -> readable message -> log line and,
-// when WEBHOOK_URL is set, a Slack-compatible webhook.
+// when WEBHOOK_PARAMETER names an SSM SecureString holding a webhook URL, a Slack-compatible webhook.
 //
 // Failure policy. SNS invokes Lambda asynchronously with one record per event; when the
 // function throws, Lambda retries the event twice (then its on-failure destination / DLQ if
@@ -137,15 +138,29 @@ function safeHost(url: string): string {
   }
 }
 
-/** The Lambda handler, with the logger injectable; WEBHOOK_URL is read per invocation. */
-export function createHandler(deps: { logger?: NotifyLogger; post?: PostFn } = {}) {
-  return middy<SNSEvent, NotifyResult, Error, Context>().handler((event) =>
-    notify(event, {
+/** How long a fetched webhook URL is reused: a rotated secret is picked up within this time. */
+const WEBHOOK_CACHE_MS = 5 * 60_000;
+
+/**
+ * The Lambda handler, with the logger injectable. The webhook URL is a secret (for Slack the path
+ * is the credential), so it lives in SSM Parameter Store: @middy/ssm reads the parameter named by
+ * WEBHOOK_PARAMETER (decrypted) before the first invocation and caches it.
+ */
+export function createHandler(deps: { logger?: NotifyLogger; post?: PostFn; webhookParameter?: string } = {}) {
+  const parameter = deps.webhookParameter ?? process.env.WEBHOOK_PARAMETER;
+  const handler = middy<SNSEvent, NotifyResult, Error, Context & { webhookUrl?: unknown }>();
+  if (parameter) {
+    handler.use(ssm({ fetchData: { webhookUrl: parameter }, setToContext: true, cacheKey: `ssm-webhook:${parameter}`, cacheExpiry: WEBHOOK_CACHE_MS }));
+  }
+  return handler.handler((event, context) => {
+    const webhookUrl = parameter ? context.webhookUrl : undefined;
+    if (parameter && (typeof webhookUrl !== 'string' || !webhookUrl)) throw new TypeError(`SSM parameter ${parameter} holds no webhook URL`);
+    return notify(event, {
       logger: deps.logger ?? defaultLogger,
-      ...(process.env.WEBHOOK_URL ? { webhookUrl: process.env.WEBHOOK_URL } : {}),
+      ...(typeof webhookUrl === 'string' ? { webhookUrl } : {}),
       ...(deps.post ? { post: deps.post } : {}),
-    }),
-  );
+    });
+  });
 }
 
 export const handler = createHandler();

@@ -1,16 +1,22 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
+import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { parseClusterArn } from '../shared/arn';
 import { createAwsClients, type AwsClients } from '../shared/aws/clients';
 import { readDeployedConfig } from '../shared/config/deployed';
 import type { Config } from '../shared/config/schema';
 import { ConfigError, errorMessage } from '../shared/errors';
-import { parseTrigger } from '../shared/events';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { parseTrigger, queuedTriggers, type FollowUp } from '../shared/events';
+import { FOLLOW_UP_DEFAULTS, scheduleFollowUp } from '../shared/follow-up';
 import { logger as defaultLogger, type Logger } from '../shared/log';
 import { describeAction } from '../shared/apply';
 import { reconcileCluster } from '../shared/reconcile';
 import { waitUntilActive, type FollowOptions } from '../shared/follow';
 import { planRows, planSummary } from '../shared/report/rows';
+import { waitBudget } from '../shared/wait-budget';
+import { METRICS_NAMESPACE, METRICS_SERVICE, publishReconcileMetrics, type MetricsSink } from '../shared/report/metrics';
 
 export interface ResyncDeps {
   config: Config;
@@ -18,10 +24,23 @@ export interface ResyncDeps {
   logger: Logger;
   /** After a CloudTrail event finds the cluster busy: how long to follow the change before reconciling again. */
   follow?: FollowOptions;
+  /** Where each (non dry-run) reconcile's metrics go; the deployed handler uses Powertools Metrics (EMF). */
+  metrics?: MetricsSink;
+  /**
+   * Deployed: a requested change still in progress is checked again later through a follow-up
+   * message (EventBridge Scheduler -> queue) instead of `follow`'s polling; bounded by maxAttempts.
+   */
+  followUp?: { maxAttempts: number; schedule(followUp: FollowUp & { clusterArn: string }): Promise<string> };
+  /** Milliseconds the invocation has left: bounds the waits inside each apply (shared/wait-budget.ts). */
+  remainingMs?: () => number;
 }
 
 export interface ClusterReport {
   clusterArn: string;
+  /** On every log line of this cluster's reconcile, to find them together. */
+  reconcileId: string;
+  /** Nothing left to do: what the stack's "not converged" alarm watches. */
+  converged: boolean;
   status: 'applied' | 'planned' | 'waiting' | 'failed';
   summary: string;
   changes: string[];
@@ -47,19 +66,39 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
   }
   const reports: ClusterReport[] = [];
   for (const cluster of clusters) {
-    const log = deps.logger.child({ clusterArn: cluster.clusterArn, trigger: trigger.reason });
+    const reconcileId = randomUUID();
+    const log = deps.logger.child({ reconcileId, clusterArn: cluster.clusterArn, trigger: trigger.reason });
+    const started = performance.now();
+    let changesByKind: Record<string, number> = {};
     try {
       const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region);
-      const run = () => reconcileCluster(clients, cluster, { apply: !trigger.dryRun });
+      // Budgeted when each reconcile starts: earlier clusters of the same invocation used some of the time.
+      const run = () => reconcileCluster(clients, cluster, { apply: !trigger.dryRun, ...(deps.remainingMs ? waitBudget(deps.remainingMs()) : {}) });
       let { plan, applied } = await run();
-      if (plan.status === 'waiting' && trigger.reason.startsWith('CloudTrail') && deps.follow && deps.follow.maxSeconds > 0) {
-        // The event announced a change in progress: follow it, then reconcile its result at once.
+      const followWarnings: string[] = [];
+      if (plan.status === 'waiting' && trigger.followUp && deps.followUp) {
+        // A requested change in progress: check again later, without waiting here; give up loudly at the limit.
+        const { attempt, requested } = trigger.followUp;
+        if (attempt + 1 > deps.followUp.maxAttempts) {
+          log.error({ attempts: attempt, requested }, 'gave up following the requested change');
+          followWarnings.push(`gave up following ${requested} after ${attempt} follow-ups; the schedule keeps reconciling`);
+        } else {
+          const schedule = await deps.followUp.schedule({ clusterArn: cluster.clusterArn, attempt: attempt + 1, requested });
+          log.info({ schedule, attempt: attempt + 1, requested }, 'follow-up scheduled');
+        }
+      } else if (plan.status === 'waiting' && trigger.followUp && deps.follow && deps.follow.maxSeconds > 0) {
+        // Without follow-ups (CLI-like use): follow the change here, then reconcile its result at once.
         const state = await waitUntilActive(clients.kafka, cluster.clusterArn, deps.follow);
         log.info({ state }, 'followed the requested change');
         if (state === 'ACTIVE') ({ plan, applied } = await run());
       }
+      const mismatches = (applied?.verification ?? []).filter((v) => !v.ok);
+      for (const action of applied?.done ?? []) changesByKind[action.type] = (changesByKind[action.type] ?? 0) + 1;
       const report: ClusterReport = {
         clusterArn: cluster.clusterArn,
+        reconcileId,
+        converged:
+          plan.status === 'ready' && !plan.conflicts.length && !plan.pending.length && !mismatches.length && !applied?.operation?.stillRunning,
         // A converged cluster has nothing to apply (no `applied` result), yet the run was not a dry run.
         status: plan.status === 'waiting' || applied?.waiting ? 'waiting' : trigger.dryRun ? 'planned' : 'applied',
         summary: plan.status === 'waiting' ? plan.waitingReason! : applied?.waiting ?? planSummary(plan),
@@ -68,14 +107,29 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
         pending: plan.pending,
         warnings: [
           ...plan.warnings,
-          ...(applied?.verification ?? []).filter((v) => !v.ok).map((v) => `broker ${v.brokerId} advertises ${v.actual ?? 'nothing'}, expected ${v.expected}`),
+          ...followWarnings,
+          ...mismatches.map((v) => `broker ${v.brokerId} advertises ${v.actual ?? 'nothing'}, expected ${v.expected}`),
         ],
       };
       log.info(report, 'reconciled');
       reports.push(report);
     } catch (error) {
       log.error({ err: error }, 'reconcile failed');
-      reports.push({ clusterArn: cluster.clusterArn, status: 'failed', summary: 'failed', changes: [], conflicts: [], pending: [], warnings: [], error: errorMessage(error) });
+      changesByKind = {};
+      reports.push({ clusterArn: cluster.clusterArn, reconcileId, converged: false, status: 'failed', summary: 'failed', changes: [], conflicts: [], pending: [], warnings: [], error: errorMessage(error) });
+    }
+    const report = reports[reports.length - 1]!;
+    // A dry run changes nothing and proves nothing about convergence: only real runs count.
+    if (deps.metrics && !trigger.dryRun) {
+      publishReconcileMetrics(deps.metrics, {
+        clusterArn: cluster.clusterArn,
+        converged: report.converged,
+        failed: report.status === 'failed',
+        conflicts: report.conflicts.length,
+        heldBack: report.pending.length,
+        changesByKind,
+        durationMs: performance.now() - started,
+      });
     }
   }
   if (reports.some((r) => r.status === 'failed')) {
@@ -93,16 +147,42 @@ function cachedClients(region: string): AwsClients {
   return clients;
 }
 
+/** EMF to stdout; CloudWatch Logs turns it into metrics in the MskCustomDomainSync namespace. */
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
+
+/** Follow-ups go to the stack's queue through EventBridge Scheduler (FOLLOW_UP_* are set by serverless.yml). */
+let scheduler: SchedulerClient | undefined;
+function followUpFromEnv(env: NodeJS.ProcessEnv = process.env): ResyncDeps['followUp'] {
+  const { FOLLOW_UP_QUEUE_ARN: queueArn, FOLLOW_UP_ROLE_ARN: roleArn } = env;
+  if (!queueArn || !roleArn) return undefined;
+  scheduler ??= new SchedulerClient({ region: env.AWS_REGION, maxAttempts: 8 });
+  const client = scheduler;
+  return {
+    maxAttempts: FOLLOW_UP_DEFAULTS.maxAttempts,
+    schedule: (followUp) => scheduleFollowUp(client, { queueArn, roleArn }, followUp, new Date(Date.now() + FOLLOW_UP_DEFAULTS.delaySeconds * 1000)),
+  };
+}
+
 /** Time kept back from the Lambda timeout for the reconcile that follows a finished change. */
 const RECONCILE_RESERVE_MS = 240_000;
 
-export const handler = middy(async (event: unknown, context: Context) =>
-  resync(event, {
+export const handler = middy(async (event: unknown, context: Context) => {
+  const deps: ResyncDeps = {
     // Read per invocation (a few milliseconds): a bad file fails the invocation, not the cold start.
     config: readDeployedConfig(),
     clientsFor: cachedClients,
     logger: defaultLogger,
+    metrics,
+    followUp: followUpFromEnv(),
+    remainingMs: () => context.getRemainingTimeInMillis?.() ?? 0,
     // Scale-outs often outlast one invocation; the schedule picks up what this one cannot wait for.
     follow: { pollSeconds: 30, maxSeconds: Math.max(0, Math.floor(((context.getRemainingTimeInMillis?.() ?? 0) - RECONCILE_RESERVE_MS) / 1000)) },
-  }),
-);
+  };
+  const queued = queuedTriggers(event);
+  if (!queued) return resync(event, deps);
+  // From the FIFO queue (batch size 1): a failure throws, so the message returns to its cluster's
+  // group and, after its retries, goes to the dead-letter queue.
+  const results = [];
+  for (const trigger of queued) results.push(await resync(trigger, deps));
+  return results.length === 1 ? results[0] : results;
+});

@@ -32,14 +32,16 @@ async function buildCli() {
 
 /**
  * Lambda functions: entry point, and what the function must not carry. `external`: taken from
- * the AWS SDK v3 that the nodejs22.x runtime ships instead of bundled. Only the EC2 client: its
- * serialisation model alone is ~600 KB minified (it knows every EC2 API), and resync only makes
- * two long-stable read calls with it (DescribeVpcs, DescribeSecurityGroups), so the runtime's
- * SDK version, whichever it is, serves them. The clients that write stay pinned by the lockfile.
+ * the AWS SDK v3 that the nodejs22.x runtime ships instead of bundled, for clients that only make
+ * long-stable calls. resync's EC2 client: its serialisation model alone is ~600 KB minified (it
+ * knows every EC2 API) for two read calls (DescribeVpcs, DescribeSecurityGroups). The clients
+ * that write stay pinned by the lockfile.
  */
 const LAMBDAS = {
   resync: { entry: 'handlers/resync.ts', external: ['@aws-sdk/client-ec2'] },
-  notify: { entry: 'handlers/notify.ts' },
+  // The SSM client (for the webhook parameter) comes from the nodejs22.x runtime, which ships
+  // AWS SDK v3: bundled it would triple the function (about 300 KB of SDK core for one call).
+  notify: { entry: 'handlers/notify.ts', external: ['@aws-sdk/client-ssm'] },
 };
 
 /** CLI-only modules: a Lambda bundle that pulls one in has an import that leaks from cli/ or report/. */

@@ -15,7 +15,17 @@ class BuildLambdas {
       if (typeof config !== 'string' || !config) throw new Error('custom.deployedConfig is empty: serverless.yml must resolve it from scripts/serverless-config.js');
       fs.writeFileSync(CONFIG_FILE, config);
       const text = Object.entries(sizes).map(([fn, bytes]) => `${fn} ${(bytes / 1024).toFixed(0)} KB`).join(', ');
-      if (log) log.notice(`Built Lambda bundles: ${text}; config: ${JSON.parse(config).clusters.length} cluster(s), ${(config.length / 1024).toFixed(1)} KB`);
+      const clusters = JSON.parse(config).clusters;
+      if (log) log.notice(`Built Lambda bundles: ${text}; config: ${clusters.length} cluster(s), ${(config.length / 1024).toFixed(1)} KB`);
+      // CloudTrail events reach EventBridge only in their own region: say so at packaging time.
+      const region = serverless.service.provider.region;
+      const elsewhere = clusters.map((c) => c.clusterArn).filter((arn) => arn.split(':')[3] !== region);
+      if (elsewhere.length && log) {
+        log.warning(
+          `${elsewhere.length} cluster(s) outside ${region} (${elsewhere.join(', ')}): their CloudTrail events stay in their own region, ` +
+            'so only the schedule reconciles them. Deploy a stack per region, or forward aws.kafka events to this region.',
+        );
+      }
     };
     this.hooks = {
       'before:package:createDeploymentArtifacts': build,

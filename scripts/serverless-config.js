@@ -1,22 +1,45 @@
-// Resolves ${file(./scripts/serverless-config.js):configJson} in serverless.yml: reads the
-// config file named by `--param config=<file>` (default config.example.json) and validates it
-// with the CLI's own loader and schema; the JSON is written into the resync package
-// (scripts/serverless-build.js).
+// Resolves ${file(./scripts/serverless-config.js):<key>} in serverless.yml from the config file
+// named by `--param config=<file>` (default config.example.json), loaded and validated with the
+// CLI's own loader and schema:
+// - configJson: the validated config, written into the resync package (scripts/serverless-build.js);
+// - vpc: the resync function's VPC settings, when it must reach brokers over Kafka;
+// - iam: the two function roles, scoped to the resources the config names (shared/iam/);
+// - events: per-cluster rules -> SQS FIFO queue -> resync, its dead-letter queue and alarms (shared/stack/).
 const path = require('node:path');
-const { loadConfigModule } = require('./load-config');
+const { requireTs } = require('./load-ts');
 
 module.exports = async ({ resolveVariable }) => {
-  const file = (await resolveVariable('param:config, "config.example.json"')) || 'config.example.json';
-  const config = await loadConfigModule().loadConfig(path.resolve(__dirname, '..', file));
-  return { configJson: JSON.stringify(config), vpc: await vpcConfig(resolveVariable, config) };
+  const param = async (name) => String((await resolveVariable(`param:${name}, ""`)) || '').trim();
+  const file = (await param('config')) || 'config.example.json';
+  if (await param('webhookUrl')) {
+    throw new Error('--param webhookUrl is not accepted (it would sit in the template in plain text): store the URL as an SSM SecureString and pass --param webhookParameter=<parameter name>');
+  }
+  const config = await requireTs('shared/config/load.ts').loadConfig(path.resolve(__dirname, '..', file));
+  const vpc = await vpcConfig(param, config);
+  const service = await resolveVariable('self:service');
+  const stage = await resolveVariable('sls:stage');
+  const maxPolicies = await param('maxPoliciesPerRole');
+  const iam = requireTs('shared/iam/index.ts').stackIamResources(config, {
+    functionPrefix: `${service}-${stage}`,
+    vpc: vpc ?? undefined,
+    webhookParameter: (await param('webhookParameter')) || undefined,
+    webhookKeyArn: (await param('webhookKeyArn')) || undefined,
+    maxPoliciesPerRole: maxPolicies ? Number(maxPolicies) : undefined,
+  });
+  const events = requireTs('shared/stack/events.ts').eventFlowResources(config, {
+    functionPrefix: `${service}-${stage}`,
+    scheduleRate: (await param('scheduleRate')) || 'rate(5 minutes)',
+    alarmTopic: { 'Fn::If': ['CreateAlarmTopic', { Ref: 'AlarmTopic' }, await param('alarmTopicArn')] },
+  });
+  return { configJson: JSON.stringify(config), vpc, iam: { Resources: iam }, events: { Resources: events } };
 };
 
 /**
  * Talking Kafka to the brokers (advertisedListeners other than `none`) needs the function in
  * the cluster's VPC: --param subnetIds=subnet-a,subnet-b --param securityGroupIds=sg-x.
  */
-async function vpcConfig(resolveVariable, config) {
-  const list = async (name) => String((await resolveVariable(`param:${name}, ""`)) || '').split(',').map((s) => s.trim()).filter(Boolean);
+async function vpcConfig(param, config) {
+  const list = async (name) => (await param(name)).split(',').map((s) => s.trim()).filter(Boolean);
   const subnetIds = await list('subnetIds');
   const securityGroupIds = await list('securityGroupIds');
   const needsKafka = config.clusters.some((c) => c.advertisedListeners !== 'none');

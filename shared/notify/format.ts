@@ -1,4 +1,5 @@
 import { comparisonSymbol, formatNumber, guideFor, isKnownMetric, type MetricGuide } from './advice';
+import { controllerAlarm } from './controller';
 import type { AlarmState, CloudWatchAlarm } from './parse';
 import { reasonValue } from './reason';
 import { slackMessage, type SlackMessage } from './slack';
@@ -20,6 +21,8 @@ export interface AlarmFacts {
   metricName: string;
   guide: MetricGuide;
   known: boolean;
+  /** Set for the stack's alarms on the controller itself: what went wrong, in words. */
+  controller?: string;
   cluster?: string;
   broker?: string;
   value?: number;
@@ -45,12 +48,14 @@ export function alarmFacts(alarm: CloudWatchAlarm): AlarmFacts {
   // The quota is in the description tail; an alarm without one falls back to threshold / percent.
   const quota = tag.quota ?? (tag.percent ? (threshold * 100) / tag.percent : undefined);
   const ratioMetric = metricName === 'ConnectionCount' || metricName === 'ConnectionCreationRate';
+  const controller = controllerAlarm(alarm);
   return {
+    ...(controller ? { controller: controller.summary } : {}),
     state: alarm.newState,
     ...(alarm.oldState ? { oldState: alarm.oldState } : {}),
     alarmName: alarm.name,
     metricName,
-    guide: guideFor(metricName),
+    guide: controller?.guide ?? guideFor(metricName),
     known: isKnownMetric(metricName),
     cluster: dims['Cluster Name'] ?? clusterNameFromArn(tag.clusterArn),
     broker: dims['Broker ID'] ?? (tag.brokerId !== undefined ? String(tag.brokerId) : undefined),
@@ -85,6 +90,7 @@ function subject(f: AlarmFacts): string {
 }
 
 function titleOf(f: AlarmFacts): string {
+  if (f.controller) return `${f.state}: ${f.state === 'OK' ? `recovered: ${f.alarmName}` : f.controller}`;
   const who = subject(f);
   switch (f.state) {
     case 'ALARM':
@@ -109,6 +115,7 @@ export function detail(f: AlarmFacts): string {
   const v = (n: number) => f.guide.value(n);
   const quota = f.quota !== undefined ? quotaText(f) : undefined;
   const now = f.value !== undefined ? v(f.value) : 'no value reported';
+  if (f.controller) return f.state === 'OK' ? `Recovered: ${f.controller}.` : `${f.controller}. ${f.reason}`;
   if (f.state === 'INSUFFICIENT_DATA') {
     return `No data: the alarm cannot evaluate ${f.metricName}, usually a broker being restarted or replaced` +
       (f.metricName === 'ConnectionCount' ? '.' : ', or enhanced monitoring below PER_BROKER.');

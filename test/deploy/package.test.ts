@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../shared/config/parse';
+import { MAX_POLICIES_PER_ROLE, MAX_POLICY_CHARS, policySize } from '../../shared/iam/pack';
 import { clusterEntry, packageStack, type Packaged } from './package-stack';
 
 const { zipEntries } = require('../../scripts/zip-entries.js') as {
@@ -73,6 +74,23 @@ describe('packaging a config with 50 clusters', () => {
     const line = run.stdout.split('\n').find((l) => l.startsWith('ERROR '));
     expect(line).toMatch(/is not in this deployment's config/);
     for (const cluster of FIFTY.clusters) expect(line).toContain(cluster.clusterArn);
+  });
+});
+
+describe('the resync role with 50 clusters', () => {
+  test('fits IAM: at most 10 managed policies of at most 6,144 characters, and still names every cluster, zone and NLB', () => {
+    const template = fifty.template();
+    const arns = template.Resources.ResyncRole!.Properties.ManagedPolicyArns as { Ref: string }[];
+    expect(arns.length).toBeGreaterThan(1);
+    expect(arns.length).toBeLessThanOrEqual(MAX_POLICIES_PER_ROLE);
+    const documents = arns.map((ref) => template.Resources[ref.Ref]!.Properties.PolicyDocument);
+    for (const document of documents) expect(policySize(document)).toBeLessThanOrEqual(MAX_POLICY_CHARS);
+    const text = JSON.stringify(documents);
+    for (const cluster of FIFTY.clusters) {
+      expect(text).toContain(`"${cluster.clusterArn}"`);
+      expect(text).toContain(`"arn:aws:route53:::hostedzone/${cluster.hostedZoneId}"`);
+      expect(text).toContain(`"${cluster.loadBalancerArn}"`);
+    }
   });
 });
 

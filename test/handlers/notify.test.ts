@@ -2,7 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { clearCache } from '@middy/util';
 import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import pino from 'pino';
 import { createHandler, notify, WebhookDeliveryError, type NotifyLogger } from '../../handlers/notify';
 import { alarmMessage, snsEvent } from '../notify/fixtures';
@@ -32,8 +35,16 @@ afterAll(async () => {
 afterEach(() => {
   received.length = 0;
   answers = [];
-  delete process.env.WEBHOOK_URL;
+  ssm.reset();
+  clearCache();
 });
+
+// The webhook URL lives in SSM Parameter Store (a SecureString): the real SSM client, answered at the client level.
+const ssm = mockClient(SSMClient);
+const PARAMETER = '/msk-custom-domain/webhook-url';
+function storeWebhook(url: string) {
+  ssm.on(GetParametersCommand, { Names: [PARAMETER], WithDecryption: true }).resolves({ Parameters: [{ Name: PARAMETER, Type: 'SecureString', Value: url }], InvalidParameters: [] });
+}
 
 /** A real pino logger writing JSON lines into memory. */
 function jsonLogger(): { logger: NotifyLogger; lines: () => Record<string, unknown>[] } {
@@ -42,14 +53,15 @@ function jsonLogger(): { logger: NotifyLogger; lines: () => Record<string, unkno
   return { logger: pino({ level: 'info' }, sink), lines: () => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
 }
 
-const context = { functionName: 'notify', awsRequestId: 'req-1' } as Context;
+// Lambda passes a fresh context to each invocation (middy's ssm middleware writes the URL into it).
+const fresh = () => ({ functionName: 'notify', awsRequestId: 'req-1' }) as Context;
 const RECOVERED = 'Threshold Crossed: 1 out of the last 3 datapoints [1800.0 (26/11/22 10:45:00)] was not greater than or equal to the threshold (2400.0) (minimum 2 datapoints for ALARM -> OK transition).';
 
 describe('notify handler', () => {
   test('posts the Slack JSON of each alarm worth a message to the webhook (real fetch)', async () => {
-    process.env.WEBHOOK_URL = webhook;
+    storeWebhook(webhook);
     const { logger, lines } = jsonLogger();
-    const handler = createHandler({ logger });
+    const handler = createHandler({ logger, webhookParameter: PARAMETER });
     const event = snsEvent(
       alarmMessage(),
       'this is not an alarm',
@@ -57,7 +69,7 @@ describe('notify handler', () => {
       alarmMessage({ newState: 'OK', oldState: 'ALARM', reason: RECOVERED, dimensionCase: 'upper' }),
     );
 
-    const result = await handler(event, context);
+    const result = await handler(event, fresh());
 
     expect(result).toEqual({ received: 4, invalid: 1, posted: 2, notPosted: 1, failed: [] });
     expect(received).toHaveLength(2);
@@ -80,10 +92,10 @@ describe('notify handler', () => {
   });
 
   test('a webhook answering 5xx is logged with its status, the other records still go out, and the invocation fails for a retry', async () => {
-    process.env.WEBHOOK_URL = webhook;
+    storeWebhook(webhook);
     answers = [503, 200];
     const { logger, lines } = jsonLogger();
-    const run = createHandler({ logger })(snsEvent(alarmMessage(), alarmMessage({ brokerId: 3 })), context);
+    const run = createHandler({ logger, webhookParameter: PARAMETER })(snsEvent(alarmMessage(), alarmMessage({ brokerId: 3 })), fresh());
 
     await expect(run).rejects.toThrow(WebhookDeliveryError);
     expect(received).toHaveLength(2);
@@ -93,20 +105,55 @@ describe('notify handler', () => {
   });
 
   test('a 4xx is logged but not retried: retrying cannot fix it', async () => {
-    process.env.WEBHOOK_URL = webhook;
+    storeWebhook(webhook);
     answers = [404];
     const { logger, lines } = jsonLogger();
-    const result = await createHandler({ logger })(snsEvent(alarmMessage()), context);
+    const result = await createHandler({ logger, webhookParameter: PARAMETER })(snsEvent(alarmMessage()), fresh());
     expect(result.failed).toEqual([{ messageId: 'msg-1', status: 404, retryable: false }]);
     expect(lines().find((l) => l.event === 'webhook-failed')).toMatchObject({ status: 404 });
   });
 
-  test('without WEBHOOK_URL it only logs', async () => {
+  test('without WEBHOOK_PARAMETER it only logs, and never calls SSM', async () => {
     const { logger, lines } = jsonLogger();
-    const result = await createHandler({ logger })(snsEvent(alarmMessage()), context);
+    const result = await createHandler({ logger })(snsEvent(alarmMessage()), fresh());
     expect(result).toEqual({ received: 1, invalid: 0, posted: 0, notPosted: 0, failed: [] });
     expect(received).toHaveLength(0);
+    expect(ssm.calls()).toHaveLength(0);
     expect(lines()[0]).toMatchObject({ event: 'alarm-notification', text: expect.stringContaining('What to do:') });
+  });
+
+  test('the parameter is read once, decrypted, and reused by the next invocations', async () => {
+    storeWebhook(webhook);
+    const { logger } = jsonLogger();
+    const handler = createHandler({ logger, webhookParameter: PARAMETER });
+
+    await handler(snsEvent(alarmMessage()), fresh());
+    await handler(snsEvent(alarmMessage({ brokerId: 3 })), fresh());
+
+    expect(received).toHaveLength(2);
+    expect(ssm.commandCalls(GetParametersCommand)).toHaveLength(1);
+    expect(ssm.commandCalls(GetParametersCommand)[0]!.args[0].input).toEqual({ Names: [PARAMETER], WithDecryption: true });
+  });
+
+  test('WEBHOOK_PARAMETER names the parameter when the handler is built from the environment', async () => {
+    storeWebhook(webhook);
+    process.env.WEBHOOK_PARAMETER = PARAMETER;
+    try {
+      const result = await createHandler({ logger: jsonLogger().logger })(snsEvent(alarmMessage()), fresh());
+      expect(result.posted).toBe(1);
+    } finally {
+      delete process.env.WEBHOOK_PARAMETER;
+    }
+  });
+
+  test('a parameter that does not exist fails the invocation, naming it, and posts nothing', async () => {
+    ssm.on(GetParametersCommand).resolves({ Parameters: [], InvalidParameters: [PARAMETER] });
+    const run = createHandler({ logger: jsonLogger().logger, webhookParameter: PARAMETER })(snsEvent(alarmMessage()), fresh());
+    const error = (await run.catch((e: unknown) => e)) as Error & { cause?: { data?: Error[] } };
+    // middy reports it as "Failed to resolve internal values", with SSM's answer as the cause.
+    expect(error.message).toBe('Failed to resolve internal values');
+    expect(error.cause?.data?.map((e) => e.message)).toEqual([`InvalidParameter ${PARAMETER}`]);
+    expect(received).toHaveLength(0);
   });
 });
 

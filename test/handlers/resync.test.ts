@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -175,6 +176,43 @@ describe('resync', () => {
     expect(s.world.writes().map((c) => c.command).filter((c) => /^(Delete|Deregister|ModifyListener|UpdateClusterConfiguration|PutMetricAlarm)/.test(c))).toEqual([]);
   });
 
+  test('deployed, a busy cluster is not waited for: a follow-up is scheduled, and it reconciles once MSK is done', async () => {
+    s = createScenario();
+    const scheduled: unknown[] = [];
+    const d = { ...deps(s, { clusters: [s.config] }), followUp: { maxAttempts: 5, schedule: async (f: unknown) => (scheduled.push(f), `schedule-${scheduled.length}`) } };
+    const scenario = s;
+    scenario.world.msk.startOperation(scenario.clusterArn, { type: 'INCREASE_BROKER_COUNT', polls: 50, onComplete: () => scenario.world.msk.setBrokers(scenario.clusterArn, brokersFor(range(1, 6))) });
+
+    const first = await resync(cloudTrail('UpdateBrokerCount', s.clusterArn), d);
+
+    expect(first.clusters.map((c) => c.status)).toEqual(['waiting']);
+    expect(scheduled).toEqual([{ clusterArn: s.clusterArn, attempt: 1, requested: 'CloudTrail UpdateBrokerCount' }]);
+    // No polling loop: one DescribeClusterV2 for the reconcile, none to follow.
+    expect(s.world.calls.filter((c) => c.command === 'DescribeClusterV2Command')).toHaveLength(1);
+    expect(d.lines().find((l) => l.msg === 'follow-up scheduled')).toMatchObject({ schedule: 'schedule-1', attempt: 1 });
+
+    // The follow-up arrives once MSK is done and reconciles the result.
+    scenario.world.msk.setState(scenario.clusterArn, 'ACTIVE');
+    scenario.world.msk.setBrokers(scenario.clusterArn, brokersFor(range(1, 6)));
+    const later = await resync({ source: 'msk-custom-domain-sync.follow-up', clusterArn: s.clusterArn, attempt: 1, requested: 'CloudTrail UpdateBrokerCount' }, d);
+    expect(later.clusters.map((c) => [c.status, c.converged])).toEqual([['applied', true]]);
+    expect(listenerPorts(s, s.lbArn)).toEqual([9000, 9001, 9002, 9003, 9004, 9005, 9006]);
+    expect(scheduled).toHaveLength(1);
+  });
+
+  test('the last allowed follow-up gives up loudly and schedules nothing more', async () => {
+    s = createScenario();
+    s.world.msk.setState(s.clusterArn, 'UPDATING');
+    const scheduled: unknown[] = [];
+    const d = { ...deps(s, { clusters: [s.config] }), followUp: { maxAttempts: 3, schedule: async (f: unknown) => (scheduled.push(f), 'x') } };
+
+    const result = await resync({ source: 'msk-custom-domain-sync.follow-up', clusterArn: s.clusterArn, attempt: 3, requested: 'CloudTrail UpdateBrokerType' }, d);
+
+    expect(scheduled).toEqual([]);
+    expect(result.clusters[0]).toMatchObject({ status: 'waiting', converged: false, warnings: expect.arrayContaining(['gave up following CloudTrail UpdateBrokerType after 3 follow-ups; the schedule keeps reconciling']) });
+    expect(d.lines().find((l) => l.msg === 'gave up following the requested change')).toMatchObject({ level: 50, clusterArn: s.clusterArn, attempts: 3 });
+  });
+
   test('a CloudTrail event for a configured cluster reconciles that cluster only', async () => {
     s = createScenario();
     const payments = addSecondCluster(s);
@@ -224,6 +262,71 @@ describe('resync', () => {
   });
 });
 
+describe('metrics and log correlation', () => {
+  /** Powertools Metrics as deployed, its EMF documents read back from stdout. */
+  function emf() {
+    const metrics = new Metrics({ namespace: 'MskCustomDomainSync', serviceName: 'msk-custom-domain-sync' });
+    const docs: Record<string, any>[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const text = chunk.toString();
+      if (text.includes('"_aws"')) docs.push(JSON.parse(text));
+      else return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+      return true;
+    }) as typeof process.stdout.write);
+    return { metrics, docs, restore: () => spy.mockRestore() };
+  }
+
+  test('each real reconcile emits one EMF document per cluster: converged, changes by kind, conflicts, duration', async () => {
+    s = createScenario();
+    const d = deps(s, { clusters: [s.config] });
+    const sink = emf();
+    try {
+      await resync({}, { ...d, metrics: sink.metrics });
+      await resync({}, { ...d, metrics: sink.metrics });
+    } finally {
+      sink.restore();
+    }
+
+    expect(sink.docs).toHaveLength(2);
+    const [first, second] = sink.docs;
+    expect(first!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'MskCustomDomainSync', Dimensions: [['service', 'ClusterArn']] });
+    expect(first).toMatchObject({ service: 'msk-custom-domain-sync', ClusterArn: s.clusterArn, Converged: 1, Failed: 0, Conflicts: 0, HeldBack: 0, 'ChangesApplied.create-listener': 4 });
+    expect(first!.ChangesApplied).toBeGreaterThan(4);
+    expect(typeof first!.DurationMs).toBe('number');
+    // The second run finds nothing to do.
+    expect(second).toMatchObject({ Converged: 1, ChangesApplied: 0 });
+    // Every log line of a reconcile carries its id and the cluster.
+    const reconciled = d.lines().filter((l) => l.msg === 'reconciled');
+    expect(reconciled).toHaveLength(2);
+    for (const line of reconciled) expect(line).toMatchObject({ clusterArn: s.clusterArn, reconcileId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(reconciled[0]!.reconcileId).not.toBe(reconciled[1]!.reconcileId);
+  });
+
+  test('a failed reconcile counts as not converged, and its metrics are out before the invocation fails', async () => {
+    s = createScenario();
+    s.world.faults.add({ command: 'CreateListenerCommand', error: 'throttle' });
+    const sink = emf();
+    try {
+      await expect(resync({}, { ...deps(s, { clusters: [s.config] }), metrics: sink.metrics })).rejects.toThrow(/reconcile failed/);
+    } finally {
+      sink.restore();
+    }
+    expect(sink.docs).toEqual([expect.objectContaining({ ClusterArn: s.clusterArn, Converged: 0, Failed: 1 })]);
+  });
+
+  test('a dry run emits no metrics: it proves nothing about convergence', async () => {
+    s = createScenario();
+    const sink = emf();
+    try {
+      await resync({ dryRun: true }, { ...deps(s, { clusters: [s.config] }), metrics: sink.metrics });
+    } finally {
+      sink.restore();
+    }
+    expect(sink.docs).toEqual([]);
+  });
+});
+
 describe('the deployed handler (middy, config from the packaged file, real SDK clients)', () => {
   let dir: string;
   beforeEach(() => {
@@ -258,6 +361,30 @@ describe('the deployed handler (middy, config from the packaged file, real SDK c
       expect(alarm.AlarmActions).toEqual([topic]);
       expect(alarm.OKActions).toEqual([topic]);
     }
+  });
+
+  test('from the FIFO queue: a per-cluster schedule message reconciles that cluster only', async () => {
+    s = createScenario();
+    // payments is not in the embedded world: reconciling it would fail the invocation.
+    const payments = { ...s.config, clusterArn: s.clusterArn.replace('/orders/', '/payments/') };
+    deploy({ clusters: [s.config, payments] });
+    const message = { source: 'msk-custom-domain-sync.schedule', clusterArn: s.clusterArn, time: '2026-12-01T10:00:00Z' };
+    const sqs = { Records: [{ eventSource: 'aws:sqs', messageId: 'm-1', body: JSON.stringify(message), attributes: { MessageGroupId: s.clusterArn } }] };
+
+    const result = (await handler(sqs, context)) as Awaited<ReturnType<typeof resync>>;
+
+    expect(result.reason).toBe('schedule');
+    expect(result.clusters.map((c) => [c.clusterArn, c.status])).toEqual([[s.clusterArn, 'applied']]);
+    expect(listenerPorts(s, s.lbArn)).toEqual([9000, 9001, 9002, 9003]);
+  });
+
+  test('from the FIFO queue: a failed reconcile fails the invocation, so the message is retried', async () => {
+    s = createScenario();
+    s.world.faults.add({ command: 'CreateListenerCommand', error: 'throttle' });
+    deploy({ clusters: [s.config] });
+    const sqs = { Records: [{ eventSource: 'aws:sqs', messageId: 'm-2', body: JSON.stringify(cloudTrail('UpdateBrokerCount', s.clusterArn)) }] };
+
+    await expect(handler(sqs, context)).rejects.toThrow(/reconcile failed/);
   });
 
   test('without MSK_CUSTOM_DOMAIN_CONFIG_FILE the invocation fails before any AWS call', async () => {

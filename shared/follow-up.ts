@@ -1,0 +1,38 @@
+import { CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import { FOLLOW_UP_SOURCE, type FollowUp } from './events';
+import { shortHash } from './naming';
+
+// A CloudTrail event says a change was requested, not done. Rather than sleeping in the function
+// until MSK is done, resync asks EventBridge Scheduler to put a follow-up message into the
+// cluster's group of the queue a little later, and stops. Bounded: after `maxAttempts` it gives up.
+
+/** Schedule names the resync role may create (its IAM policy names this prefix). */
+export const FOLLOW_UP_SCHEDULE_PREFIX = 'mcd-follow-up-';
+export const FOLLOW_UP_DEFAULTS = { delaySeconds: 120, maxAttempts: 30 };
+
+export interface FollowUpTarget {
+  /** The FIFO queue resync consumes. */
+  queueArn: string;
+  /** The role EventBridge Scheduler uses to send to it. */
+  roleArn: string;
+}
+
+/** The one-time schedule for a follow-up: at `at` (UTC), the message goes to the cluster's group, then the schedule deletes itself. */
+export function followUpSchedule(target: FollowUpTarget, followUp: FollowUp & { clusterArn: string }, at: Date) {
+  const message = { source: FOLLOW_UP_SOURCE, clusterArn: followUp.clusterArn, attempt: followUp.attempt, requested: followUp.requested };
+  return {
+    // At most 64 characters: prefix (14) + hash (12) + attempt + epoch milliseconds.
+    Name: `${FOLLOW_UP_SCHEDULE_PREFIX}${shortHash(followUp.clusterArn, 12)}-${followUp.attempt}-${at.getTime()}`,
+    ScheduleExpression: `at(${at.toISOString().slice(0, 19)})`,
+    ScheduleExpressionTimezone: 'UTC',
+    FlexibleTimeWindow: { Mode: 'OFF' as const },
+    ActionAfterCompletion: 'DELETE' as const,
+    Target: { Arn: target.queueArn, RoleArn: target.roleArn, Input: JSON.stringify(message), SqsParameters: { MessageGroupId: followUp.clusterArn } },
+  };
+}
+
+export async function scheduleFollowUp(scheduler: SchedulerClient, target: FollowUpTarget, followUp: FollowUp & { clusterArn: string }, at: Date): Promise<string> {
+  const input = followUpSchedule(target, followUp, at);
+  await scheduler.send(new CreateScheduleCommand(input));
+  return input.Name;
+}

@@ -1,0 +1,271 @@
+import { alarmPrefix } from '../alarms/desired';
+import { parseClusterArn } from '../arn';
+import type { ClusterConfig, Config } from '../config/schema';
+import { FOLLOW_UP_SCHEDULE_PREFIX } from '../follow-up';
+import { MANAGED_BY, TAG_MANAGED_BY, targetGroupPrefix } from '../naming';
+
+// The IAM statements of the two Lambda roles, derived from the config at package time. Every
+// action the code calls is listed by name, and every resource the config names is spelled out.
+// A `*` resource is used only where the Service Authorization Reference lists no resource type
+// for the action; each such statement says so in its Sid and in the comment above it.
+
+/** A value CloudFormation resolves: a literal ARN, an Fn::Sub with the stack's pseudo parameters, or another resource's ARN. */
+export type PolicyValue = string | { 'Fn::Sub': string } | { 'Fn::GetAtt': [string, string] };
+
+export interface Statement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: PolicyValue[];
+  Condition?: Record<string, Record<string, PolicyValue | PolicyValue[]>>;
+}
+
+export interface ResyncRoleOptions {
+  /** ARN of the function's log group (serverless creates it), without the `:*` suffix. */
+  logGroupArn: string | { 'Fn::Sub': string };
+  /** Set when the function runs in a VPC (--param subnetIds / securityGroupIds). */
+  vpc?: { subnetIds: string[]; securityGroupIds: string[] };
+  /** The FIFO queue the function consumes (its SQS event source). */
+  queueArn?: PolicyValue;
+  /** The role EventBridge Scheduler uses for follow-up messages (shared/follow-up.ts). */
+  followUpRoleArn?: PolicyValue;
+}
+
+export interface NotifyRoleOptions {
+  logGroupArn: string | { 'Fn::Sub': string };
+  /** SSM parameter holding the webhook URL (a SecureString), if any. */
+  webhookParameter?: string;
+  /** Customer managed KMS key of that parameter; the AWS managed aws/ssm key needs no grant. */
+  webhookKeyArn?: string;
+}
+
+const unique = <T>(values: T[]): T[] => [...new Set(values)];
+
+function arnParts(cluster: ClusterConfig) {
+  const { partition, region, accountId, clusterName } = parseClusterArn(cluster.clusterArn);
+  return { partition, region, accountId, clusterName };
+}
+
+/** `arn:aws:elasticloadbalancing:eu-west-1:123:loadbalancer/net/name/id` -> its listeners' ARN pattern. */
+function listenersOf(loadBalancerArn: string): string {
+  return `${loadBalancerArn.replace(':loadbalancer/net/', ':listener/net/')}/*`;
+}
+
+function targetGroupsOf(cluster: ClusterConfig): string {
+  const { clusterName } = arnParts(cluster);
+  const lbArn = cluster.loadBalancerArn;
+  const base = lbArn.slice(0, lbArn.indexOf(':loadbalancer/'));
+  return `${base}:targetgroup/${targetGroupPrefix(cluster.clusterArn, clusterName)}*`;
+}
+
+function logStatement(logGroupArn: string | { 'Fn::Sub': string }): Statement {
+  const streams = typeof logGroupArn === 'string' ? `${logGroupArn}:*` : { 'Fn::Sub': `${logGroupArn['Fn::Sub']}:*` };
+  return { Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [streams] };
+}
+
+export function resyncStatements(config: Config, options: ResyncRoleOptions): Statement[] {
+  const clusters = config.clusters;
+  const kafkaClusters = clusters.filter((c) => c.advertisedListeners !== 'none');
+  const configClusters = clusters.filter((c) => c.advertisedListeners === 'msk-configuration');
+  /** `arn:<partition>:<service>:<region>:<account>` of each account and region the clusters live in. */
+  const accountsOf = (list: ClusterConfig[], service: string) =>
+    unique(list.map((c) => {
+      const { partition, region, accountId } = arnParts(c);
+      return `arn:${partition}:${service}:${region}:${accountId}`;
+    }));
+  const partitions = unique(clusters.map((c) => arnParts(c).partition));
+
+  const statements: Statement[] = [
+    logStatement(options.logGroupArn),
+    // What Lambda's SQS event source does with the function's role (AWSLambdaSQSQueueExecutionRole, on one queue).
+    ...(options.queueArn
+      ? [{ Sid: 'ResyncQueue', Effect: 'Allow' as const, Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: [options.queueArn] }]
+      : []),
+    { Sid: 'MskClusters', Effect: 'Allow', Action: ['kafka:DescribeClusterV2', 'kafka:ListNodes'], Resource: clusters.map((c) => c.clusterArn) },
+    // DescribeClusterOperationV2 (and GetBootstrapBrokers, below) have no resource type in the
+    // Service Authorization Reference: they can only be granted on "*". Both are reads.
+    {
+      Sid: 'MskOperationsNoResourceType',
+      Effect: 'Allow',
+      Action: ['kafka:DescribeClusterOperationV2', ...(kafkaClusters.length ? ['kafka:GetBootstrapBrokers'] : [])],
+      Resource: ['*'],
+    },
+  ];
+  if (kafkaClusters.length) {
+    // The admin connection: IAM auth to the brokers, read and replace per-broker advertised.listeners.
+    statements.push({
+      Sid: 'KafkaAdmin',
+      Effect: 'Allow',
+      Action: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration', 'kafka-cluster:AlterClusterDynamicConfiguration'],
+      Resource: kafkaClusters.map((c) => c.clusterArn),
+    });
+  }
+  if (configClusters.length) {
+    // The cluster's current MSK configuration is whatever the cluster runs, so it cannot be named in
+    // advance: its account and region are. Configurations the tool creates are named msk-custom-domain-<cluster>.
+    const anyConfiguration = accountsOf(configClusters, 'kafka').map((base) => `${base}:configuration/*`);
+    statements.push(
+      { Sid: 'MskConfigurationRevisions', Effect: 'Allow', Action: ['kafka:DescribeConfigurationRevision', 'kafka:UpdateConfiguration'], Resource: anyConfiguration },
+      {
+        Sid: 'MskCreateConfiguration',
+        Effect: 'Allow',
+        Action: ['kafka:CreateConfiguration'],
+        Resource: accountsOf(configClusters, 'kafka').map((base) => `${base}:configuration/msk-custom-domain-*`),
+      },
+      // UpdateClusterConfiguration needs both the cluster and the configuration resource.
+      { Sid: 'MskApplyConfiguration', Effect: 'Allow', Action: ['kafka:UpdateClusterConfiguration'], Resource: [...configClusters.map((c) => c.clusterArn), ...anyConfiguration] },
+    );
+  }
+  statements.push(
+    // ELBv2 Describe* actions have no resource type: "*" is the only possible resource.
+    {
+      Sid: 'ElbDescribeNoResourceType',
+      Effect: 'Allow',
+      Action: [
+        'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTargetGroups',
+        'elasticloadbalancing:DescribeTargetHealth', 'elasticloadbalancing:DescribeTags', 'elasticloadbalancing:DescribeTargetGroupAttributes',
+      ],
+      Resource: ['*'],
+    },
+    // The data path: the NLB's VPC CIDRs (targets outside it need AZ all) and its security groups.
+    // EC2 Describe* actions support no resource-level permissions.
+    { Sid: 'Ec2DescribeNoResourceType', Effect: 'Allow', Action: ['ec2:DescribeVpcs', 'ec2:DescribeSecurityGroups'], Resource: ['*'] },
+    { Sid: 'ElbCreateListener', Effect: 'Allow', Action: ['elasticloadbalancing:CreateListener'], Resource: unique(clusters.map((c) => c.loadBalancerArn)) },
+    {
+      // Only listeners the tool created (tagged managed-by): a foreign listener on the same NLB stays untouchable.
+      Sid: 'ElbOwnListeners',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:DeleteListener'],
+      Resource: unique(clusters.map((c) => listenersOf(c.loadBalancerArn))),
+      Condition: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY } },
+    },
+    {
+      Sid: 'ElbOwnTargetGroups',
+      Effect: 'Allow',
+      Action: [
+        'elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:DeleteTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes',
+        'elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets',
+      ],
+      Resource: unique(clusters.map(targetGroupsOf)),
+    },
+    {
+      // Tags are only written as part of CreateListener / CreateTargetGroup (the ownership tags),
+      // which the two statements above scope; so the account's listeners and the tool's target
+      // group names suffice here, and 50 clusters' ARNs are not listed twice.
+      Sid: 'ElbTagOnCreate',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:AddTags'],
+      Resource: unique(clusters.flatMap((c) => {
+        const base = c.loadBalancerArn.slice(0, c.loadBalancerArn.indexOf(':loadbalancer/'));
+        return [`${base}:listener/net/*`, `${base}:targetgroup/mcd-*`];
+      })),
+      Condition: { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateListener', 'CreateTargetGroup'] } },
+    },
+  );
+  const zones = unique(clusters.map((c) => `arn:${arnParts(c).partition}:route53:::hostedzone/${c.hostedZoneId}`));
+  statements.push(
+    {
+      // Names under the configured domains only, and only the record types the tool writes. One
+      // statement for all zones: Route 53 itself refuses a name that is not inside the zone.
+      // ListResourceRecordSets shares it: a ForAllValues condition on a key the request does not
+      // carry holds, so the reads are limited to the zones alone.
+      Sid: 'Route53OwnZonesAndNames',
+      Effect: 'Allow',
+      Action: ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'],
+      Resource: zones,
+      Condition: {
+        'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': unique(clusters.map((c) => `*.${c.domain}`)) },
+        'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'CNAME', 'TXT'] },
+      },
+    },
+    // Change ids are only known once a change is submitted.
+    { Sid: 'Route53Changes', Effect: 'Allow', Action: ['route53:GetChange'], Resource: partitions.map((p) => `arn:${p}:route53:::change/*`) },
+    { Sid: 'AcmCertificates', Effect: 'Allow', Action: ['acm:DescribeCertificate'], Resource: unique(clusters.map((c) => c.certificateArn)) },
+    {
+      // DescribeAlarms is called with AlarmNamePrefix, not alarm names: IAM authorizes it against
+      // the account's alarms, so only the account and region can be named.
+      Sid: 'CloudWatchListAlarms',
+      Effect: 'Allow',
+      Action: ['cloudwatch:DescribeAlarms'],
+      Resource: accountsOf(clusters, 'cloudwatch').map((base) => `${base}:alarm:*`),
+    },
+    {
+      // TagResource: PutMetricAlarm with Tags (the alarms carry informational tags) needs it.
+      Sid: 'CloudWatchOwnAlarms',
+      Effect: 'Allow',
+      Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
+      Resource: unique(clusters.map((c) => {
+        const { partition, region, accountId, clusterName } = arnParts(c);
+        return `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${alarmPrefix(clusterName, c.clusterArn)}*`;
+      })),
+    },
+  );
+  if (options.followUpRoleArn) {
+    statements.push(
+      {
+        // One-time schedules under the tool's prefix, in the stack's account and region.
+        Sid: 'FollowUpSchedules',
+        Effect: 'Allow',
+        Action: ['scheduler:CreateSchedule'],
+        Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/default/${FOLLOW_UP_SCHEDULE_PREFIX}*` }],
+      },
+      {
+        Sid: 'FollowUpRoleToSchedulerOnly',
+        Effect: 'Allow',
+        Action: ['iam:PassRole'],
+        Resource: [options.followUpRoleArn],
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
+    );
+  }
+  if (options.vpc) statements.push(...vpcStatements(options.vpc));
+  return statements;
+}
+
+/** EventBridge Scheduler's role for follow-ups: it may only put messages into the resync queue. */
+export function followUpStatements(queueArn: PolicyValue): Statement[] {
+  return [{ Sid: 'SendToResyncQueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] }];
+}
+
+/**
+ * What Lambda needs to attach the function to the VPC (AWSLambdaVPCAccessExecutionRole), with the
+ * network interface creation limited to the given subnets and security groups.
+ */
+function vpcStatements(vpc: { subnetIds: string[]; securityGroupIds: string[] }): Statement[] {
+  const ec2 = (resource: string): PolicyValue => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:${resource}` });
+  return [
+    {
+      Sid: 'VpcNetworkInterfaces',
+      Effect: 'Allow',
+      Action: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      Resource: [ec2('network-interface/*'), ...vpc.subnetIds.map((id) => ec2(`subnet/${id}`)), ...vpc.securityGroupIds.map((id) => ec2(`security-group/${id}`))],
+    },
+    // DescribeNetworkInterfaces has no resource type.
+    { Sid: 'VpcDescribeNoResourceType', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces'], Resource: ['*'] },
+  ];
+}
+
+/** The notify function parses untrusted SNS input: it may log, and read its webhook parameter. */
+export function notifyStatements(options: NotifyRoleOptions): Statement[] {
+  const statements = [logStatement(options.logGroupArn)];
+  if (options.webhookParameter) {
+    const name = options.webhookParameter.replace(/^\//, '');
+    statements.push({
+      Sid: 'WebhookParameter',
+      Effect: 'Allow',
+      // @middy/ssm reads parameters with GetParameters (batched), WithDecryption.
+      Action: ['ssm:GetParameters'],
+      Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${name}` }],
+    });
+  }
+  if (options.webhookKeyArn) {
+    statements.push({
+      Sid: 'WebhookParameterKey',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: [options.webhookKeyArn],
+      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' } } },
+    });
+  }
+  return statements;
+}

@@ -1,0 +1,170 @@
+import type { Config } from '../config/schema';
+import { CLUSTER_SCHEDULE_SOURCE } from '../events';
+import { CONTROLLER_ALARM_PREFIX } from '../notify/controller';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '../report/metrics';
+
+// The event flow of the deployed stack, as CloudFormation resources generated from the config:
+//
+//   CloudTrail rule per cluster ─┐
+//                                ├─> SQS FIFO queue, MessageGroupId = cluster ARN ─> resync (batch 1)
+//   schedule rule per cluster  ──┘        └─ after 3 failed receives ─> dead-letter queue (alarm)
+//
+// A FIFO message group is processed one message at a time, groups in parallel: one reconcile per
+// cluster at a time, many clusters at once. EventBridge's SQS target takes a fixed MessageGroupId,
+// so each cluster has its own two rules (2 rules per cluster against EventBridge's 300 per bus).
+
+/** API calls that can change what the tool maps: brokers, their type (alarm quotas), configuration, auth (target port), monitoring, public access. */
+export const MAPPING_EVENTS = [
+  'UpdateBrokerCount',
+  'UpdateBrokerType',
+  'UpdateClusterConfiguration',
+  'UpdateClusterKafkaVersion',
+  'UpdateConnectivity',
+  'UpdateMonitoring',
+  'UpdateSecurity',
+];
+
+/** Longer than the resync timeout (900 s): Lambda refuses an SQS source whose visibility timeout is shorter. */
+export const QUEUE_VISIBILITY_SECONDS = 960;
+export const MAX_RECEIVES = 3;
+/** "Not converged": no converged reconcile of a cluster in 3 consecutive 15-minute periods (45 minutes). */
+export const NOT_CONVERGED = { periodSeconds: 900, periods: 3 };
+
+type CfnValue = string | Record<string, unknown>;
+
+export interface EventFlowOptions {
+  /** `<service>-<stage>`: the functions are `<prefix>-resync` and `<prefix>-notify`. */
+  functionPrefix: string;
+  scheduleRate: string;
+  /** Where the stack's own alarms go (the stack's topic, or --param alarmTopicArn). */
+  alarmTopic: CfnValue;
+}
+
+const queueArn = { 'Fn::GetAtt': ['ResyncQueue', 'Arn'] };
+
+/** The CloudTrail pattern for one cluster: mapping-relevant calls that succeeded (no errorCode). */
+export function cloudTrailPattern(clusterArn: string) {
+  return {
+    source: ['aws.kafka'],
+    'detail-type': ['AWS API Call via CloudTrail'],
+    detail: {
+      eventSource: ['kafka.amazonaws.com'],
+      eventName: MAPPING_EVENTS,
+      // A rejected call changed nothing.
+      errorCode: [{ exists: false }],
+      // CloudTrail records the path parameter URL-encoded.
+      requestParameters: { clusterArn: [clusterArn, encodeURIComponent(clusterArn)] },
+    },
+  };
+}
+
+/** At least one datapoint >= 1 in 5 minutes, unless `overrides` say otherwise. */
+function alarm(description: string, metric: Record<string, unknown>, topic: CfnValue, overrides: Record<string, unknown> = {}) {
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmDescription: description,
+      ...metric,
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topic],
+      OKActions: [topic],
+      ...overrides,
+    },
+  };
+}
+
+export function eventFlowResources(config: Config, options: EventFlowOptions): Record<string, unknown> {
+  const resources: Record<string, unknown> = {
+    ResyncDeadLetterQueue: {
+      Type: 'AWS::SQS::Queue',
+      Properties: { QueueName: `${options.functionPrefix}-resync-dlq.fifo`, FifoQueue: true, MessageRetentionPeriod: 1_209_600 },
+    },
+    ResyncQueue: {
+      Type: 'AWS::SQS::Queue',
+      Properties: {
+        QueueName: `${options.functionPrefix}-resync.fifo`,
+        FifoQueue: true,
+        // Every message differs (CloudTrail event id, schedule time): the body is the deduplication id.
+        ContentBasedDeduplication: true,
+        VisibilityTimeout: QUEUE_VISIBILITY_SECONDS,
+        // The schedule enqueues again anyway: an old trigger is worth nothing after a day.
+        MessageRetentionPeriod: 86_400,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['ResyncDeadLetterQueue', 'Arn'] }, maxReceiveCount: MAX_RECEIVES },
+      },
+    },
+  };
+  const ruleIds: string[] = [];
+  config.clusters.forEach((cluster, i) => {
+    const target = { Id: 'resync-queue', Arn: queueArn, SqsParameters: { MessageGroupId: cluster.clusterArn } };
+    const events = `ResyncClusterEvents${i + 1}`;
+    const schedule = `ResyncClusterSchedule${i + 1}`;
+    ruleIds.push(events, schedule);
+    resources[events] = {
+      Type: 'AWS::Events::Rule',
+      Properties: { Description: `MSK changes requested on ${cluster.clusterArn}`.slice(0, 512), State: 'ENABLED', EventPattern: cloudTrailPattern(cluster.clusterArn), Targets: [target] },
+    };
+    // Conflicted, waiting, held back or failing for 45 minutes; silence counts too (the schedule runs every few minutes).
+    resources[`ResyncClusterNotConverged${i + 1}`] = alarm(
+      `${CONTROLLER_ALARM_PREFIX}${cluster.clusterArn} has not converged for ${(NOT_CONVERGED.periodSeconds * NOT_CONVERGED.periods) / 60} minutes (conflicts, a held-back change, or failures: see the resync logs for this cluster)`.slice(0, 1024),
+      {
+        Namespace: METRICS_NAMESPACE,
+        MetricName: 'Converged',
+        Statistic: 'Maximum',
+        Dimensions: [{ Name: 'service', Value: METRICS_SERVICE }, { Name: 'ClusterArn', Value: cluster.clusterArn }],
+      },
+      options.alarmTopic,
+      { Period: NOT_CONVERGED.periodSeconds, EvaluationPeriods: NOT_CONVERGED.periods, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' },
+    );
+    resources[schedule] = {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        // Broker replacement (healing) makes no API call: the schedule catches it, and any drift.
+        Description: `Scheduled resync of ${cluster.clusterArn}`.slice(0, 512),
+        State: 'ENABLED',
+        ScheduleExpression: options.scheduleRate,
+        Targets: [
+          {
+            ...target,
+            InputTransformer: {
+              InputPathsMap: { time: '$.time' },
+              InputTemplate: JSON.stringify({ source: CLUSTER_SCHEDULE_SOURCE, clusterArn: cluster.clusterArn, time: '<time>' }),
+            },
+          },
+        ],
+      },
+    };
+  });
+  resources.ResyncQueuePolicy = {
+    Type: 'AWS::SQS::QueuePolicy',
+    Properties: {
+      Queues: [{ Ref: 'ResyncQueue' }],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'StackRulesOnly',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: queueArn,
+            Condition: { ArnEquals: { 'aws:SourceArn': ruleIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) } },
+          },
+        ],
+      },
+    },
+  };
+  // The controller tells you when it is not working.
+  const lambdaErrors = (fn: string) => ({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Dimensions: [{ Name: 'FunctionName', Value: `${options.functionPrefix}-${fn}` }] });
+  resources.ResyncErrorsAlarm = alarm(`${CONTROLLER_ALARM_PREFIX}the resync function failed (a reconcile error, or a trigger it could not read)`, lambdaErrors('resync'), options.alarmTopic);
+  resources.NotifyErrorsAlarm = alarm(`${CONTROLLER_ALARM_PREFIX}the notify function failed (webhook down, or its parameter unreadable)`, lambdaErrors('notify'), options.alarmTopic);
+  resources.ResyncDeadLetterAlarm = alarm(
+    `${CONTROLLER_ALARM_PREFIX}a trigger failed ${MAX_RECEIVES} times and sits in the dead-letter queue`,
+    { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Maximum', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ResyncDeadLetterQueue', 'QueueName'] } }] },
+    options.alarmTopic,
+  );
+  return resources;
+}

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { rmSync } from 'node:fs';
+import { parseTrigger } from '../../shared/events';
+import { clusterEntry, packageStack, type CfnTemplate, type Packaged } from './package-stack';
+
+// The event flow, read from the packaged CloudFormation template:
+// per-cluster CloudTrail and schedule rules -> SQS FIFO (group = cluster ARN) -> resync; DLQ; alarms.
+
+const orders = clusterEntry(1);
+const payments = clusterEntry(2);
+let packaged: Packaged;
+let template: CfnTemplate;
+beforeAll(() => {
+  packaged = packageStack({ clusters: [orders, payments] }, { scheduleRate: 'rate(10 minutes)' });
+  if (packaged.status !== 0) throw new Error(`packaging failed:\n${packaged.output}`);
+  template = packaged.template();
+}, 240_000);
+afterAll(() => rmSync(packaged.dir, { recursive: true, force: true }));
+
+const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+const queue = { 'Fn::GetAtt': ['ResyncQueue', 'Arn'] };
+const topic = { 'Fn::If': ['CreateAlarmTopic', { Ref: 'AlarmTopic' }, ''] };
+
+describe('rules', () => {
+  test('each cluster has a CloudTrail rule and a schedule rule, both putting messages in its group of the queue', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    expect(rules).toHaveLength(4);
+    for (const cluster of [orders, payments]) {
+      const mine = rules.filter((r) => r.Targets[0].SqsParameters.MessageGroupId === cluster.clusterArn);
+      expect(mine.map((r) => (r.ScheduleExpression ? 'schedule' : 'events')).sort()).toEqual(['events', 'schedule']);
+      for (const rule of mine) expect(rule.Targets).toEqual([expect.objectContaining({ Arn: queue })]);
+    }
+  });
+
+  test('the CloudTrail pattern: successful MSK calls that can change the mapping, on that cluster only', () => {
+    const [, rule] = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.Targets[0].SqsParameters.MessageGroupId === payments.clusterArn && r.Properties.EventPattern)!;
+    const pattern = rule.Properties.EventPattern;
+    expect(pattern.source).toEqual(['aws.kafka']);
+    expect(pattern['detail-type']).toEqual(['AWS API Call via CloudTrail']);
+    expect(pattern.detail.eventSource).toEqual(['kafka.amazonaws.com']);
+    // A rejected call (errorCode present) changed nothing.
+    expect(pattern.detail.errorCode).toEqual([{ exists: false }]);
+    expect(pattern.detail.eventName).toEqual(expect.arrayContaining(['UpdateBrokerCount', 'UpdateBrokerType', 'UpdateClusterConfiguration', 'UpdateSecurity']));
+    // Calls that cannot change listeners, targets, names or alarms do not start a reconcile.
+    for (const name of ['CreateClusterV2', 'UpdateBrokerStorage', 'RebootBroker', 'TagResource']) expect(pattern.detail.eventName).not.toContain(name);
+    expect(pattern.detail.requestParameters.clusterArn).toEqual([payments.clusterArn, encodeURIComponent(payments.clusterArn)]);
+  });
+
+  test('the schedule message resync receives names its cluster', () => {
+    const [, rule] = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.Targets[0].SqsParameters.MessageGroupId === orders.clusterArn && r.Properties.ScheduleExpression)!;
+    expect(rule.Properties.ScheduleExpression).toBe('rate(10 minutes)');
+    const { InputPathsMap, InputTemplate } = rule.Properties.Targets[0].InputTransformer;
+    expect(InputPathsMap).toEqual({ time: '$.time' });
+    // What EventBridge writes into the queue once it has filled in <time>:
+    const body = JSON.parse(InputTemplate.replace('<time>', '2026-12-01T10:00:00Z'));
+    expect(parseTrigger(body)).toEqual({ reason: 'schedule', clusterArn: orders.clusterArn, dryRun: false });
+  });
+});
+
+describe('queue', () => {
+  test('FIFO, deduplicated by content, hidden longer than a reconcile may run, dead-lettered after 3 receives', () => {
+    const q = template.Resources.ResyncQueue!.Properties;
+    const timeout = template.Resources.ResyncLambdaFunction!.Properties.Timeout;
+    expect(q).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: true });
+    expect(q.VisibilityTimeout).toBeGreaterThan(timeout);
+    expect(q.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['ResyncDeadLetterQueue', 'Arn'] }, maxReceiveCount: 3 });
+    expect(template.Resources.ResyncDeadLetterQueue!.Properties).toMatchObject({ FifoQueue: true });
+  });
+
+  test('only the stack rules may send to it', () => {
+    const [statement] = template.Resources.ResyncQueuePolicy!.Properties.PolicyDocument.Statement;
+    expect(statement).toMatchObject({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue });
+    const rules = ofType('AWS::Events::Rule').map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
+    expect(statement.Condition.ArnEquals['aws:SourceArn']).toEqual(rules);
+  });
+
+  test('resync is fed by the queue alone, one message at a time, with no reserved concurrency', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
+    expect(mappings).toEqual([expect.objectContaining({ EventSourceArn: queue, BatchSize: 1, FunctionName: { 'Fn::GetAtt': ['ResyncLambdaFunction', 'Arn'] } })]);
+    expect(template.Resources.ResyncLambdaFunction!.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    // No rule invokes it directly any more.
+    const invokers = ofType('AWS::Lambda::Permission').filter(([, r]) => JSON.stringify(r.Properties.FunctionName).includes('Resync'));
+    expect(invokers).toEqual([]);
+  });
+});
+
+describe('alarms on the controller itself', () => {
+  test('errors of either function and anything in the dead-letter queue notify the stack topic', () => {
+    const alarms = Object.fromEntries(ofType('AWS::CloudWatch::Alarm').map(([id, r]) => [id, r.Properties]));
+    expect(Object.keys(alarms).sort()).toEqual(['NotifyErrorsAlarm', 'ResyncClusterNotConverged1', 'ResyncClusterNotConverged2', 'ResyncDeadLetterAlarm', 'ResyncErrorsAlarm']);
+    expect(alarms.ResyncErrorsAlarm).toMatchObject({
+      Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: 'msk-custom-domain-sync-dev-resync' }],
+      Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [topic], OKActions: [topic],
+    });
+    expect(alarms.NotifyErrorsAlarm.Dimensions).toEqual([{ Name: 'FunctionName', Value: 'msk-custom-domain-sync-dev-notify' }]);
+    expect(alarms.ResyncDeadLetterAlarm).toMatchObject({
+      Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ResyncDeadLetterQueue', 'QueueName'] } }],
+      AlarmActions: [topic],
+    });
+    // Per cluster: the Converged metric resync emits (EMF, dimensions service + ClusterArn) stayed below 1.
+    expect(alarms.ResyncClusterNotConverged2).toMatchObject({
+      Namespace: 'MskCustomDomainSync', MetricName: 'Converged', Statistic: 'Maximum',
+      Dimensions: [{ Name: 'service', Value: 'msk-custom-domain-sync' }, { Name: 'ClusterArn', Value: payments.clusterArn }],
+      Threshold: 1, ComparisonOperator: 'LessThanThreshold', Period: 900, EvaluationPeriods: 3, TreatMissingData: 'breaching', AlarmActions: [topic],
+    });
+    // The function names the alarms watch are the functions the stack defines.
+    expect(template.Resources.ResyncLambdaFunction!.Properties.FunctionName).toBe('msk-custom-domain-sync-dev-resync');
+    expect(template.Resources.NotifyLambdaFunction!.Properties.FunctionName).toBe('msk-custom-domain-sync-dev-notify');
+  });
+});
