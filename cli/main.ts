@@ -9,6 +9,8 @@ import type { KafkaAccessOptions } from '../shared/observe';
 import { formatPlan } from '../shared/report/plan';
 import { formatState } from '../shared/report/state';
 import { describeAction } from '../shared/apply';
+import { allPass, checkCluster, type ProbeOptions } from '../shared/check';
+import { formatChecks } from '../shared/report/check';
 
 export interface CliDeps {
   clientsFor: (region: string) => AwsClients;
@@ -21,6 +23,8 @@ export interface CliDeps {
   follow?: ReconcileOptions['follow'];
   /** Time for the health gate and other bounded waits (tests: the world's clock). */
   clock?: ReconcileOptions['clock'];
+  /** How `check --probe` resolves and trusts names (tests: the embedded DNS and CA; default: the system's). */
+  probe?: ProbeOptions;
 }
 
 type Mode = 'plan' | 'apply' | 'restore';
@@ -31,6 +35,7 @@ interface CommandOptions {
   json?: boolean;
   allowRollingRestart?: boolean;
   dryRun?: boolean;
+  probe?: boolean;
 }
 
 /** Exit codes: 0 done, 1 error, 2 conflicts or changes waiting (nothing wrong with the tool, but not converged). */
@@ -70,6 +75,13 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       exitCode = await runCommand('restore', opts, deps);
     });
 
+  withCommon(program.command('check').description('verify the data path per broker: listener, cross-zone, targets, security groups, DNS, certificate, advertised names'))
+    .option('--json', 'print the checks as JSON')
+    .option('--probe', 'also open a TLS connection (SNI, verified) and send ApiVersions to every name at every address it resolves to; run where the names resolve')
+    .action(async (opts: CommandOptions) => {
+      exitCode = await runCheck(opts, deps);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
@@ -78,6 +90,28 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     return EXIT.error;
   }
   return exitCode;
+}
+
+/** Exit 0 only when every check of every cluster passes; 2 when one fails; 1 on an error. */
+async function runCheck(opts: CommandOptions, deps: CliDeps): Promise<number> {
+  const config = await loadConfig(opts.config);
+  let failed = false;
+  let passed = true;
+  const reports: unknown[] = [];
+  for (const cluster of selectClusters(config, opts.cluster)) {
+    try {
+      const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region);
+      const rows = await checkCluster(clients, cluster, { kafkaAccess: deps.kafkaAccess, probe: opts.probe ? (deps.probe ?? true) : false });
+      passed &&= allPass(rows);
+      if (opts.json) reports.push({ clusterArn: cluster.clusterArn, ok: allPass(rows), endpoints: rows });
+      else deps.out(formatChecks(parseClusterArn(cluster.clusterArn).clusterName, rows));
+    } catch (error) {
+      deps.err(`error: ${cluster.clusterArn}: ${errorMessage(error)}`);
+      failed = true;
+    }
+  }
+  if (opts.json) deps.out(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
+  return failed ? EXIT.error : passed ? EXIT.ok : EXIT.notConverged;
 }
 
 function selectClusters(config: Config, arn?: string): ClusterConfig[] {

@@ -8,7 +8,8 @@ import { readDeployedConfig } from '../shared/config/deployed';
 import type { Config } from '../shared/config/schema';
 import { ConfigError, errorMessage } from '../shared/errors';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { parseTrigger, queuedTriggers, type FollowUp } from '../shared/events';
+import { parseCheckRequest, parseTrigger, queuedTriggers, type CheckRequest, type FollowUp } from '../shared/events';
+import { allPass, checkCluster, type EndpointChecks } from '../shared/check';
 import { FOLLOW_UP_DEFAULTS, scheduleFollowUp } from '../shared/follow-up';
 import { logger as defaultLogger, type Logger } from '../shared/log';
 import { describeAction } from '../shared/apply';
@@ -139,6 +140,39 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
   return { reason: trigger.reason, clusters: reports };
 }
 
+export interface CheckReport {
+  clusterArn: string;
+  ok: boolean;
+  /** "endpoint check: what was found", for each failing check. */
+  failures: string[];
+  endpoints: EndpointChecks[];
+  error?: string;
+}
+
+/**
+ * `{"check": true, "clusterArn"?: …, "probe"?: true}`: the read-only data-path check of each
+ * cluster (with `probe`, TLS + ApiVersions to every name, resolved from the function's VPC).
+ * Failing checks are the answer, not an error; only an unknown cluster fails the invocation.
+ */
+export async function check(request: CheckRequest, deps: Pick<ResyncDeps, 'config' | 'clientsFor' | 'logger'>): Promise<{ ok: boolean; clusters: CheckReport[] }> {
+  const clusters = request.clusterArn ? deps.config.clusters.filter((c) => c.clusterArn === request.clusterArn) : deps.config.clusters;
+  if (request.clusterArn && !clusters.length) {
+    throw new ConfigError(`cluster ${request.clusterArn} is not in this deployment's config (it lists ${deps.config.clusters.map((c) => c.clusterArn).join(', ')})`);
+  }
+  const reports: CheckReport[] = [];
+  for (const cluster of clusters) {
+    try {
+      const endpoints = await checkCluster(deps.clientsFor(parseClusterArn(cluster.clusterArn).region), cluster, { probe: request.probe });
+      const failures = endpoints.flatMap((e) => e.checks.filter((c) => !c.ok).map((c) => `${e.endpoint} ${c.name}: ${c.detail}`));
+      reports.push({ clusterArn: cluster.clusterArn, ok: allPass(endpoints), failures, endpoints });
+    } catch (error) {
+      reports.push({ clusterArn: cluster.clusterArn, ok: false, failures: [], endpoints: [], error: errorMessage(error) });
+    }
+    deps.logger.info(reports[reports.length - 1], 'checked');
+  }
+  return { ok: reports.every((r) => r.ok), clusters: reports };
+}
+
 /** Clients are reused across warm invocations: they hold connection pools and credential caches. */
 const clientsByRegion = new Map<string, AwsClients>();
 function cachedClients(region: string): AwsClients {
@@ -178,6 +212,8 @@ export const handler = middy(async (event: unknown, context: Context) => {
     // Scale-outs often outlast one invocation; the schedule picks up what this one cannot wait for.
     follow: { pollSeconds: 30, maxSeconds: Math.max(0, Math.floor(((context.getRemainingTimeInMillis?.() ?? 0) - RECONCILE_RESERVE_MS) / 1000)) },
   };
+  const checkRequest = parseCheckRequest(event);
+  if (checkRequest) return check(checkRequest, deps);
   const queued = queuedTriggers(event);
   if (!queued) return resync(event, deps);
   // From the FIFO queue (batch size 1): a failure throws, so the message returns to its cluster's

@@ -4,6 +4,8 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { formatAlarmNotification } from '../shared/notify/format';
 import { parseAlarmMessage } from '../shared/notify/parse';
+import { checkCluster } from '../shared/check';
+import { formatChecks } from '../shared/report/check';
 import { formatPlan } from '../shared/report/plan';
 import { formatState } from '../shared/report/state';
 import { createKafkaScenario, type KafkaScenario } from '../test/support/kafka-scenario';
@@ -65,6 +67,13 @@ function cloudWatchMessage(alarm: MetricAlarm, value: number): string {
   });
 }
 
+/** The embedded DNS: what a client in the VPC resolves the name to. */
+function embeddedAddresses(s: KafkaScenario, host: string): string[] {
+  const resolved = s.network.resolve(host);
+  if (!resolved.ok) throw new Error(resolved.error);
+  return resolved.addresses;
+}
+
 async function main(): Promise<void> {
   console.log('msk-custom-domain-sync demo: cluster "orders" (ZooKeeper mode, IAM auth) behind NLB msk-orders, domain kafka.example.com.');
   console.log('AWS is the embedded world; the brokers are fake Kafka brokers on 127.0.20.x spoken to with kafkajs + the MSK IAM signer.');
@@ -88,6 +97,13 @@ async function main(): Promise<void> {
     const parsed = parseAlarmMessage(cloudWatchMessage(alarm, 2451));
     if (!parsed.ok) throw new Error(parsed.reason);
     console.log(formatAlarmNotification(parsed.alarm).text);
+
+    console.log('\n=== 7. msk-custom-domain check --probe: the whole data path, per endpoint ===');
+    const rows = await checkCluster(s.clients, s.config, {
+      kafkaAccess: s.reconcileOptions.kafkaAccess,
+      probe: { resolveAll: async (host) => embeddedAddresses(s, host), ca: [s.network.ca.pem], timeoutMs: 2000 },
+    });
+    console.log(formatChecks(s.config.clusterArn.split('/')[1], rows));
   } finally {
     await s.stop();
   }

@@ -66,6 +66,20 @@ export function parseTrigger(event: unknown): Trigger {
   );
 }
 
+/** A manual `check` invoke: read-only verification of the data path (see shared/check). */
+const checkRequest = z.strictObject({ check: z.literal(true), clusterArn: z.optional(z.string()), probe: z.optional(z.boolean()) });
+
+export interface CheckRequest {
+  clusterArn?: string;
+  probe: boolean;
+}
+
+/** The check request in `event`, or undefined when it is not one (then it is a reconcile trigger). */
+export function parseCheckRequest(event: unknown): CheckRequest | undefined {
+  const parsed = checkRequest.safeParse(event);
+  return parsed.success ? { clusterArn: parsed.data.clusterArn, probe: parsed.data.probe ?? false } : undefined;
+}
+
 const sqsEvent = z.object({ Records: z.array(z.looseObject({ eventSource: z.literal('aws:sqs'), body: z.string(), messageId: z.string() })).check(z.minLength(1)) });
 
 /**

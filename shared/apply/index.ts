@@ -12,6 +12,7 @@ import type { KafkaAccess } from '../kafka/admin';
 import type { ObservedState } from '../state';
 import { realClock, type Clock } from '../clock';
 import { awaitTargetHealth, DEFAULT_HEALTH_WAIT } from './health';
+import { checkCluster } from '../check';
 import { brokerPort, hostName } from '../naming';
 import { alterBrokerAdvertised, DEFAULT_FOLLOW, updateMskConfiguration, verifyAdvertised, type AdvertisedCheck } from './kafka';
 
@@ -51,6 +52,7 @@ const PHASES: ActionType[][] = [
   ['create-listener', 'modify-listener', 'set-target-group-attributes', 'register-targets', 'deregister-targets'],
   ['change-records'],
   ['await-target-health'],
+  ['verify-data-path'],
   // Only once every listener, target and name is in place (and DNS INSYNC) may brokers advertise the names.
   ['alter-broker-configs', 'update-msk-configuration'],
   ['put-alarm', 'delete-alarms', 'delete-listener'],
@@ -79,6 +81,12 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
       case 'await-target-health': {
         const notHealthy = await awaitTargetHealth(clients.elbv2, action, created, options.healthWait ?? DEFAULT_HEALTH_WAIT, options.clock ?? realClock);
         if (notHealthy.length) result.waiting = `waiting for target health: ${notHealthy.join(', ')}; brokers keep their current names until the next run`;
+        return;
+      }
+      case 'verify-data-path': {
+        const rows = await checkCluster(clients, config, { kafkaAccess: options.kafkaAccess, skipAdvertised: true });
+        const failed = rows.flatMap((r) => r.checks.filter((c) => !c.ok).map((c) => `${r.endpoint} ${c.name}: ${c.detail}`));
+        if (failed.length) result.waiting = `data path not verified, the rollout waits: ${failed.join('; ')}`;
         return;
       }
       case 'put-alarm': return putAlarm(clients.cloudwatch, action);
@@ -140,6 +148,7 @@ export function describeAction(action: Action): string {
     case 'set-target-group-attributes': return `set ${Object.entries(action.attributes).map(([k, v]) => `${k}=${v}`).join(', ')} on ${action.targetGroup.name} (${action.reason})`;
     case 'deregister-targets': return `deregister ${action.targets.map((t) => t.ip).join(', ')} from ${action.resource}`;
     case 'change-records': return `change ${action.changes.length} DNS record(s)`;
+    case 'verify-data-path': return 'check the whole data path before the first rollout';
     case 'await-target-health': return `wait until ${action.targets.map((t) => `${t.resource} ${t.ip}`).join(', ')} ${action.targets.length === 1 ? 'is' : 'are'} healthy`;
     case 'delete-listener': return `delete listener :${action.port} of ${action.resource}`;
     case 'delete-target-group': return `delete target group ${action.name}`;

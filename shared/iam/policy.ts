@@ -124,6 +124,8 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       Action: [
         'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTargetGroups',
         'elasticloadbalancing:DescribeTargetHealth', 'elasticloadbalancing:DescribeTags', 'elasticloadbalancing:DescribeTargetGroupAttributes',
+        // `check` reads whether target groups that inherit cross-zone get it from the load balancer.
+        'elasticloadbalancing:DescribeLoadBalancerAttributes',
       ],
       Resource: ['*'],
     },

@@ -107,7 +107,10 @@ function healthGate(advertised: Action[], network: Action[], observed: ObservedS
       const name = group?.name ?? (created?.type === 'create-target-group' ? created.name : undefined);
       return ip && !seenHealthy && name ? [{ resource: key, targetGroup: { name, arn: group?.arn }, ip }] : [];
     });
-  return targets.length ? [{ type: 'await-target-health', resource: 'advertised names', targets }] : [];
+  const gate: Action[] = targets.length ? [{ type: 'await-target-health', resource: 'advertised names', targets }] : [];
+  // The first rollout restarts every broker onto the custom names: the whole path is checked first.
+  const firstRollout = advertised.some((a) => a.type === 'update-msk-configuration' && a.after && !a.before);
+  return firstRollout ? [...gate, { type: 'verify-data-path', resource: 'advertised names' }] : gate;
 }
 
 /** Changes are applied only to an ACTIVE cluster; otherwise the plan says why it waits. */

@@ -26,6 +26,8 @@ export type Action =
   | { type: 'change-records'; resource: string; changes: RecordChange[] }
   /** Waits (bounded) until each target is healthy; the advertised-name switch after it only runs then. */
   | { type: 'await-target-health'; resource: string; targets: { resource: string; targetGroup: TargetGroupRef; ip: string }[] }
+  /** Re-reads and checks the whole data path (shared/check) before the first custom.advertised.listeners rollout. */
+  | { type: 'verify-data-path'; resource: string }
   | { type: 'delete-listener'; resource: string; listenerArn: string; port: number }
   | { type: 'delete-target-group'; resource: string; arn: string; name: string }
   | { type: 'put-alarm'; resource: string; alarm: PutMetricAlarmCommandInput; reason: 'create' | 'update' }

@@ -22,6 +22,7 @@ export function planRows(plan: Plan): Row[] {
       case 'delete-listener': return [[SIGN.delete, 'listener', action.resource, `:${action.port}`]];
       case 'delete-target-group': return [[SIGN.delete, 'target group', action.resource, action.name]];
       case 'change-records': return action.changes.map(recordRow);
+      case 'verify-data-path': return [['', 'data-path check', action.resource, 'listeners, cross-zone, targets, ingress, DNS, certificate (as `check`)']];
       case 'await-target-health': return [['', 'health gate', action.resource, `wait until healthy: ${action.targets.map((t) => t.ip).join(', ')}`]];
       case 'put-alarm': return [[action.reason === 'create' ? SIGN.create : SIGN.change, 'alarm', action.resource, `${action.alarm.MetricName} ${action.alarm.ComparisonOperator === 'GreaterThanThreshold' ? '>' : '>='} ${action.alarm.Threshold}`]];
       case 'delete-alarms': return action.names.map((name): Row => [SIGN.delete, 'alarm', action.resource, name]);

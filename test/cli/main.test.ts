@@ -379,3 +379,43 @@ describe('restore: brokers advertise their AWS names again', () => {
     expect(Object.keys((await mapping(k)).listeners)).toEqual(['9000', '9001', '9002', '9003']);
   });
 });
+
+describe('check: the data path per endpoint, exit 0 only when every check passes', () => {
+  test('after apply: a table of ok, exit 0, read only; --probe connects to every name; an unhealthy target is exit 2', async () => {
+    k = await createKafkaScenario({ brokerIds: [1, 2, 3] });
+    const file = await writeConfig([k.config]);
+    const deps = {
+      ...kafkaDeps(k),
+      probe: {
+        resolveAll: async (host: string) => {
+          const r = k!.network.resolve(host);
+          if (!r.ok) throw new Error(r.error);
+          return r.addresses;
+        },
+        ca: [k.network.ca.pem],
+        timeoutMs: 400,
+      },
+    };
+    expect((await cli(['apply', '--config', file], k, deps)).code).toBe(EXIT.ok);
+
+    // The apply's health gate waited for the targets, so the path is whole at once.
+    k.world.resetCalls();
+    const run = await cli(['check', '--config', file, '--probe'], k, deps);
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.out).toMatch(/│ broker-3 +│ b-3\.kafka\.example\.com:9003 +│ ok +│ ok +│ ok +│ ok +│ ok +│ ok +│ ok +│ ok +│/);
+    expect(run.out).toContain('Every check passed for 4 endpoint(s).');
+
+    const json = JSON.parse((await cli(['check', '--config', file, '--json'], k, deps)).out);
+    expect(json).toMatchObject({ clusterArn: k.clusterArn, ok: true });
+    expect(json.endpoints.map((e: { endpoint: string }) => e.endpoint)).toEqual(['bootstrap', 'broker-1', 'broker-2', 'broker-3']);
+    // Read only.
+    expect(k.world.writes()).toEqual([]);
+
+    // A broker's target goes unhealthy: exit 2, and the row says what was found.
+    const b1 = k.world.elbv2.targetGroups().find((g) => g.TargetGroupName!.endsWith('-b1'))!;
+    k.world.elbv2.setTargetHealth(b1.TargetGroupArn!, '10.0.1.11', { State: 'unhealthy', Reason: 'Target.Timeout' });
+    const broken = await cli(['check', '--config', file], k, deps);
+    expect(broken.code).toBe(EXIT.notConverged);
+    expect(broken.out).toContain('1 check(s) failed:\n  - broker-1 targets: 10.0.1.11 unhealthy');
+  });
+});

@@ -28,6 +28,7 @@ const NO_RESOURCE_TYPE = new Set([
   'elasticloadbalancing:DescribeTargetHealth',
   'elasticloadbalancing:DescribeTags',
   'elasticloadbalancing:DescribeTargetGroupAttributes',
+  'elasticloadbalancing:DescribeLoadBalancerAttributes',
   'ec2:DescribeNetworkInterfaces',
   'ec2:DescribeVpcs',
   'ec2:DescribeSecurityGroups',

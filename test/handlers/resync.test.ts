@@ -363,6 +363,22 @@ describe('the deployed handler (middy, config from the packaged file, real SDK c
     }
   });
 
+  test('{"check": true} reports the data path of each cluster, read only; an unknown cluster fails the invocation', async () => {
+    s = createScenario();
+    deploy({ clusters: [s.config] });
+    await handler({}, context);
+    s.world.resetCalls();
+
+    const result = (await handler({ check: true }, context)) as { ok: boolean; clusters: { clusterArn: string; ok: boolean; failures: string[] }[] };
+
+    // Just created: no target has passed its health checks yet (the world's clock is real time here).
+    expect(result.ok).toBe(false);
+    expect(result.clusters[0].clusterArn).toBe(s.clusterArn);
+    expect(result.clusters[0].failures).toEqual(['bootstrap', 'broker-1', 'broker-2', 'broker-3'].map((e) => expect.stringMatching(new RegExp(`^${e} targets: .*initial`))));
+    expect(s.world.writes()).toEqual([]);
+    await expect(handler({ check: true, clusterArn: s.clusterArn.replace('/orders/', '/nope/') }, context)).rejects.toThrow(/is not in this deployment's config/);
+  });
+
   test('from the FIFO queue: a per-cluster schedule message reconciles that cluster only', async () => {
     s = createScenario();
     // payments is not in the embedded world: reconciling it would fail the invocation.

@@ -109,6 +109,9 @@ export class ClientNetwork {
         this.servers.delete(key);
       }
     }
+    // Issue each listener's certificate now, not on its first connection: making an RSA key blocks
+    // the event loop for a moment, which would time out the client connections waiting on it.
+    for (const port of ports) this.contextFor(port);
     for (const key of wanted) {
       if (this.servers.has(key)) continue;
       const [zone, port] = key.split('|');
