@@ -1,6 +1,6 @@
 import { CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { FOLLOW_UP_SOURCE, type FollowUp } from './events';
-import { shortHash } from './naming';
+import { queueGroupId, shortHash } from './naming';
 
 // A CloudTrail event says a change was requested, not done. Rather than sleeping in the function
 // until MSK is done, resync asks EventBridge Scheduler to put a follow-up message into the
@@ -27,7 +27,7 @@ export function followUpSchedule(target: FollowUpTarget, followUp: FollowUp & { 
     ScheduleExpressionTimezone: 'UTC',
     FlexibleTimeWindow: { Mode: 'OFF' as const },
     ActionAfterCompletion: 'DELETE' as const,
-    Target: { Arn: target.queueArn, RoleArn: target.roleArn, Input: JSON.stringify(message), SqsParameters: { MessageGroupId: followUp.clusterArn } },
+    Target: { Arn: target.queueArn, RoleArn: target.roleArn, Input: JSON.stringify(message), SqsParameters: { MessageGroupId: queueGroupId(followUp.clusterArn) } },
   };
 }
 

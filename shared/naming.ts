@@ -87,6 +87,16 @@ export function targetGroupPrefix(clusterArn: string, clusterName: string): stri
   return `mcd-${readable ? `${readable}-` : ''}${shortHash(clusterArn)}-`;
 }
 
+/**
+ * The FIFO message group of a cluster's triggers (rules, schedule, follow-ups): one group per
+ * cluster serialises its reconciles. Not the ARN itself: EventBridge and SQS allow at most 100
+ * characters and an ARN with a long cluster name is longer. Cluster names have at most 64.
+ */
+export function queueGroupId(clusterArn: string): string {
+  const name = clusterArn.split(':cluster/')[1]?.split('/')[0] ?? 'cluster';
+  return `${name}-${shortHash(clusterArn, 12)}`;
+}
+
 export function ownershipTags(clusterArn: string, role: Role): Record<string, string> {
   return { [TAG_MANAGED_BY]: MANAGED_BY, [TAG_CLUSTER]: clusterArn, [TAG_ROLE]: roleKey(role) };
 }

@@ -242,8 +242,8 @@ function vpcStatements(vpc: { subnetIds: string[]; securityGroupIds: string[] })
       Action: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
       Resource: [ec2('network-interface/*'), ...vpc.subnetIds.map((id) => ec2(`subnet/${id}`)), ...vpc.securityGroupIds.map((id) => ec2(`security-group/${id}`))],
     },
-    // DescribeNetworkInterfaces has no resource type.
-    { Sid: 'VpcDescribeNoResourceType', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces'], Resource: ['*'] },
+    // DescribeNetworkInterfaces and DescribeSubnets have no resource type (AWSLambdaVPCAccessExecutionRole lists both).
+    { Sid: 'VpcDescribeNoResourceType', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Resource: ['*'] },
   ];
 }
 

@@ -2,11 +2,12 @@ import type { Config } from '../config/schema';
 import { CLUSTER_SCHEDULE_SOURCE } from '../events';
 import { CONTROLLER_ALARM_PREFIX } from '../notify/controller';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../report/metrics';
+import { queueGroupId, shortHash } from '../naming';
 
 // The event flow of the deployed stack, as CloudFormation resources generated from the config:
 //
 //   CloudTrail rule per cluster ─┐
-//                                ├─> SQS FIFO queue, MessageGroupId = cluster ARN ─> resync (batch 1)
+//                                ├─> SQS FIFO queue, one message group per cluster ─> resync (batch 1)
 //   schedule rule per cluster  ──┘        └─ after 3 failed receives ─> dead-letter queue (alarm)
 //
 // A FIFO message group is processed one message at a time, groups in parallel: one reconcile per
@@ -27,8 +28,34 @@ export const MAPPING_EVENTS = [
 /** Longer than the resync timeout (900 s): Lambda refuses an SQS source whose visibility timeout is shorter. */
 export const QUEUE_VISIBILITY_SECONDS = 960;
 export const MAX_RECEIVES = 3;
-/** "Not converged": no converged reconcile of a cluster in 3 consecutive 15-minute periods (45 minutes). */
+/** "Not converged": no converged reconcile of a cluster in 3 consecutive periods of at least 15 minutes. */
 export const NOT_CONVERGED = { periodSeconds: 900, periods: 3 };
+
+const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
+const UNIT_SECONDS: Record<string, number> = { minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86_400, days: 86_400 };
+
+/**
+ * The not-converged alarm's period: 15 minutes, or the schedule's interval when that is longer
+ * (a period without any run would read as "not converged"). CloudWatch evaluates at most one day
+ * (periods x evaluation periods), so slower schedules are refused.
+ */
+export function notConvergedPeriod(scheduleRate: string): number {
+  const match = RATE.exec(scheduleRate.trim());
+  if (!match) throw new Error(`scheduleRate ${scheduleRate}: use rate(<n> minutes|hours), e.g. rate(5 minutes)`);
+  const interval = Number(match[1]) * UNIT_SECONDS[match[2]!]!;
+  const period = Math.max(NOT_CONVERGED.periodSeconds, Math.ceil(interval / 60) * 60);
+  if (period * NOT_CONVERGED.periods > 86_400) {
+    throw new Error(`scheduleRate ${scheduleRate} is too slow for the not-converged alarm (3 runs must fit in a day): use at most rate(8 hours)`);
+  }
+  return period;
+}
+
+/** Rule names (64 characters at most) start with the function prefix: the queue policy admits exactly those. */
+function ruleName(prefix: string, clusterArn: string, kind: 'events' | 'schedule'): string {
+  const name = `${prefix}-${shortHash(clusterArn, 10)}-${kind}`;
+  if (name.length > 64) throw new Error(`rule name ${name} is longer than EventBridge's 64 characters: use a shorter service or stage name`);
+  return name;
+}
 
 type CfnValue = string | Record<string, unknown>;
 
@@ -97,19 +124,29 @@ export function eventFlowResources(config: Config, options: EventFlowOptions): R
       },
     },
   };
-  const ruleIds: string[] = [];
-  config.clusters.forEach((cluster, i) => {
-    const target = { Id: 'resync-queue', Arn: queueArn, SqsParameters: { MessageGroupId: cluster.clusterArn } };
-    const events = `ResyncClusterEvents${i + 1}`;
-    const schedule = `ResyncClusterSchedule${i + 1}`;
-    ruleIds.push(events, schedule);
+  const period = notConvergedPeriod(options.scheduleRate);
+  // Rules send only once the queue admits them.
+  const afterPolicy = { DependsOn: ['ResyncQueuePolicy'] };
+  for (const cluster of config.clusters) {
+    const target = { Id: 'resync-queue', Arn: queueArn, SqsParameters: { MessageGroupId: queueGroupId(cluster.clusterArn) } };
+    // Logical ids from the cluster ARN, not its position: removing a cluster leaves the others' rules and alarms alone.
+    const id = shortHash(cluster.clusterArn, 10);
+    const events = `ResyncClusterEvents${id}`;
+    const schedule = `ResyncClusterSchedule${id}`;
     resources[events] = {
       Type: 'AWS::Events::Rule',
-      Properties: { Description: `MSK changes requested on ${cluster.clusterArn}`.slice(0, 512), State: 'ENABLED', EventPattern: cloudTrailPattern(cluster.clusterArn), Targets: [target] },
+      ...afterPolicy,
+      Properties: {
+        Name: ruleName(options.functionPrefix, cluster.clusterArn, 'events'),
+        Description: `MSK changes requested on ${cluster.clusterArn}`.slice(0, 512),
+        State: 'ENABLED',
+        EventPattern: cloudTrailPattern(cluster.clusterArn),
+        Targets: [target],
+      },
     };
     // Conflicted, waiting, held back or failing for 45 minutes; silence counts too (the schedule runs every few minutes).
-    resources[`ResyncClusterNotConverged${i + 1}`] = alarm(
-      `${CONTROLLER_ALARM_PREFIX}${cluster.clusterArn} has not converged for ${(NOT_CONVERGED.periodSeconds * NOT_CONVERGED.periods) / 60} minutes (conflicts, a held-back change, or failures: see the resync logs for this cluster)`.slice(0, 1024),
+    resources[`ResyncClusterNotConverged${id}`] = alarm(
+      `${CONTROLLER_ALARM_PREFIX}${cluster.clusterArn} has not converged for ${(period * NOT_CONVERGED.periods) / 60} minutes (conflicts, a held-back change, or failures: see the resync logs for this cluster)`.slice(0, 1024),
       {
         Namespace: METRICS_NAMESPACE,
         MetricName: 'Converged',
@@ -117,11 +154,13 @@ export function eventFlowResources(config: Config, options: EventFlowOptions): R
         Dimensions: [{ Name: 'service', Value: METRICS_SERVICE }, { Name: 'ClusterArn', Value: cluster.clusterArn }],
       },
       options.alarmTopic,
-      { Period: NOT_CONVERGED.periodSeconds, EvaluationPeriods: NOT_CONVERGED.periods, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' },
+      { Period: period, EvaluationPeriods: NOT_CONVERGED.periods, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' },
     );
     resources[schedule] = {
       Type: 'AWS::Events::Rule',
+      ...afterPolicy,
       Properties: {
+        Name: ruleName(options.functionPrefix, cluster.clusterArn, 'schedule'),
         // Broker replacement (healing) makes no API call: the schedule catches it, and any drift.
         Description: `Scheduled resync of ${cluster.clusterArn}`.slice(0, 512),
         State: 'ENABLED',
@@ -137,7 +176,7 @@ export function eventFlowResources(config: Config, options: EventFlowOptions): R
         ],
       },
     };
-  });
+  }
   resources.ResyncQueuePolicy = {
     Type: 'AWS::SQS::QueuePolicy',
     Properties: {
@@ -151,7 +190,8 @@ export function eventFlowResources(config: Config, options: EventFlowOptions): R
             Principal: { Service: 'events.amazonaws.com' },
             Action: 'sqs:SendMessage',
             Resource: queueArn,
-            Condition: { ArnEquals: { 'aws:SourceArn': ruleIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) } },
+            // One pattern, not one ARN per rule: SQS policies may hold 8,192 bytes, 2 rules x 50 clusters do not fit.
+            Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${options.functionPrefix}-*` } } },
           },
         ],
       },

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { rmSync } from 'node:fs';
 import { parseTrigger } from '../../shared/events';
+import { queueGroupId, shortHash } from '../../shared/naming';
+import { notConvergedPeriod } from '../../shared/stack/events';
 import { clusterEntry, packageStack, type CfnTemplate, type Packaged } from './package-stack';
 
 // The event flow, read from the packaged CloudFormation template:
@@ -26,14 +28,14 @@ describe('rules', () => {
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
     expect(rules).toHaveLength(4);
     for (const cluster of [orders, payments]) {
-      const mine = rules.filter((r) => r.Targets[0].SqsParameters.MessageGroupId === cluster.clusterArn);
+      const mine = rules.filter((r) => r.Targets[0].SqsParameters.MessageGroupId === queueGroupId(cluster.clusterArn));
       expect(mine.map((r) => (r.ScheduleExpression ? 'schedule' : 'events')).sort()).toEqual(['events', 'schedule']);
       for (const rule of mine) expect(rule.Targets).toEqual([expect.objectContaining({ Arn: queue })]);
     }
   });
 
   test('the CloudTrail pattern: successful MSK calls that can change the mapping, on that cluster only', () => {
-    const [, rule] = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.Targets[0].SqsParameters.MessageGroupId === payments.clusterArn && r.Properties.EventPattern)!;
+    const [, rule] = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.Targets[0].SqsParameters.MessageGroupId === queueGroupId(payments.clusterArn) && r.Properties.EventPattern)!;
     const pattern = rule.Properties.EventPattern;
     expect(pattern.source).toEqual(['aws.kafka']);
     expect(pattern['detail-type']).toEqual(['AWS API Call via CloudTrail']);
@@ -47,7 +49,7 @@ describe('rules', () => {
   });
 
   test('the schedule message resync receives names its cluster', () => {
-    const [, rule] = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.Targets[0].SqsParameters.MessageGroupId === orders.clusterArn && r.Properties.ScheduleExpression)!;
+    const [, rule] = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.Targets[0].SqsParameters.MessageGroupId === queueGroupId(orders.clusterArn) && r.Properties.ScheduleExpression)!;
     expect(rule.Properties.ScheduleExpression).toBe('rate(10 minutes)');
     const { InputPathsMap, InputTemplate } = rule.Properties.Targets[0].InputTransformer;
     expect(InputPathsMap).toEqual({ time: '$.time' });
@@ -70,8 +72,20 @@ describe('queue', () => {
   test('only the stack rules may send to it', () => {
     const [statement] = template.Resources.ResyncQueuePolicy!.Properties.PolicyDocument.Statement;
     expect(statement).toMatchObject({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue });
-    const rules = ofType('AWS::Events::Rule').map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
-    expect(statement.Condition.ArnEquals['aws:SourceArn']).toEqual(rules);
+    // The stack's rules are named <service>-<stage>-…; the policy admits that prefix (one condition, any number of clusters).
+    expect(statement.Condition.ArnLike['aws:SourceArn']).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/msk-custom-domain-sync-dev-*' });
+    for (const [, rule] of ofType('AWS::Events::Rule')) {
+      expect(rule.Properties.Name).toMatch(/^msk-custom-domain-sync-dev-[0-9a-f]{10}-(events|schedule)$/);
+      expect(rule.DependsOn).toEqual(['ResyncQueuePolicy']);
+    }
+    expect(JSON.stringify(template.Resources.ResyncQueuePolicy!.Properties.PolicyDocument).length).toBeLessThan(8192);
+  });
+
+  test('message groups fit EventBridge and SQS (100 characters), for the longest cluster name MSK allows', () => {
+    const longest = `arn:aws:kafka:ap-southeast-2:123456789012:cluster/${'n'.repeat(64)}/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0-12`;
+    expect(longest.length).toBeGreaterThan(100);
+    expect(queueGroupId(longest).length).toBeLessThanOrEqual(100);
+    expect(queueGroupId(orders.clusterArn)).not.toBe(queueGroupId(payments.clusterArn));
   });
 
   test('resync is fed by the queue alone, one message at a time, with no reserved concurrency', () => {
@@ -87,7 +101,8 @@ describe('queue', () => {
 describe('alarms on the controller itself', () => {
   test('errors of either function and anything in the dead-letter queue notify the stack topic', () => {
     const alarms = Object.fromEntries(ofType('AWS::CloudWatch::Alarm').map(([id, r]) => [id, r.Properties]));
-    expect(Object.keys(alarms).sort()).toEqual(['NotifyErrorsAlarm', 'ResyncClusterNotConverged1', 'ResyncClusterNotConverged2', 'ResyncDeadLetterAlarm', 'ResyncErrorsAlarm']);
+    const notConverged = (arn: string) => `ResyncClusterNotConverged${shortHash(arn, 10)}`;
+    expect(Object.keys(alarms).sort()).toEqual(['NotifyErrorsAlarm', notConverged(orders.clusterArn), notConverged(payments.clusterArn), 'ResyncDeadLetterAlarm', 'ResyncErrorsAlarm'].sort());
     expect(alarms.ResyncErrorsAlarm).toMatchObject({
       Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: 'msk-custom-domain-sync-dev-resync' }],
       Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [topic], OKActions: [topic],
@@ -98,7 +113,7 @@ describe('alarms on the controller itself', () => {
       AlarmActions: [topic],
     });
     // Per cluster: the Converged metric resync emits (EMF, dimensions service + ClusterArn) stayed below 1.
-    expect(alarms.ResyncClusterNotConverged2).toMatchObject({
+    expect(alarms[notConverged(payments.clusterArn)]).toMatchObject({
       Namespace: 'MskCustomDomainSync', MetricName: 'Converged', Statistic: 'Maximum',
       Dimensions: [{ Name: 'service', Value: 'msk-custom-domain-sync' }, { Name: 'ClusterArn', Value: payments.clusterArn }],
       Threshold: 1, ComparisonOperator: 'LessThanThreshold', Period: 900, EvaluationPeriods: 3, TreatMissingData: 'breaching', AlarmActions: [topic],
@@ -106,5 +121,15 @@ describe('alarms on the controller itself', () => {
     // The function names the alarms watch are the functions the stack defines.
     expect(template.Resources.ResyncLambdaFunction!.Properties.FunctionName).toBe('msk-custom-domain-sync-dev-resync');
     expect(template.Resources.NotifyLambdaFunction!.Properties.FunctionName).toBe('msk-custom-domain-sync-dev-notify');
+  });
+});
+
+describe('the not-converged window follows the schedule', () => {
+  test('15-minute periods, or the schedule interval when longer; schedules too slow for a day of 3 periods are refused', () => {
+    expect(notConvergedPeriod('rate(5 minutes)')).toBe(900);
+    expect(notConvergedPeriod('rate(30 minutes)')).toBe(1800);
+    expect(notConvergedPeriod('rate(2 hours)')).toBe(7200);
+    expect(() => notConvergedPeriod('rate(1 day)')).toThrow(/too slow for the not-converged alarm/);
+    expect(() => notConvergedPeriod('cron(0 * * * ? *)')).toThrow(/use rate\(<n> minutes\|hours\)/);
   });
 });

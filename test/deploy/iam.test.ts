@@ -30,6 +30,7 @@ const NO_RESOURCE_TYPE = new Set([
   'elasticloadbalancing:DescribeTargetGroupAttributes',
   'elasticloadbalancing:DescribeLoadBalancerAttributes',
   'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
   'ec2:DescribeVpcs',
   'ec2:DescribeSecurityGroups',
 ]);
@@ -131,7 +132,7 @@ describe('the resync role', () => {
       // Lambda's SQS event source polling the FIFO queue with the function's role.
       'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes',
       // Lambda attaching the function to the VPC (--param subnetIds).
-      'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+      'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
     ];
     const called = actionsTheCodeCalls();
     expect(called.size).toBeGreaterThan(15);

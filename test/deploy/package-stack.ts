@@ -20,7 +20,7 @@ export interface Packaged {
 }
 
 export interface CfnTemplate {
-  Resources: Record<string, { Type: string; Properties?: any; Condition?: string }>;
+  Resources: Record<string, { Type: string; Properties?: any; Condition?: string; DependsOn?: string[] }>;
   Outputs?: Record<string, unknown>;
 }
 

@@ -42,6 +42,15 @@ describe('packaging a config with 50 clusters', () => {
     expect(config!.size).toBeGreaterThan(40 * 1024);
   });
 
+  test('the queue policy and every message group stay within their AWS limits (8,192 bytes; 100 characters)', () => {
+    const resources = fifty.template().Resources;
+    expect(JSON.stringify(resources.ResyncQueuePolicy!.Properties.PolicyDocument).length).toBeLessThan(8192);
+    const groups = Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule').map((r) => r.Properties.Targets[0].SqsParameters.MessageGroupId as string);
+    expect(groups).toHaveLength(100);
+    for (const group of groups) expect(group.length).toBeLessThanOrEqual(100);
+    expect(new Set(groups).size).toBe(50);
+  });
+
   test('every function stays far below the 4 KB environment limit', () => {
     for (const [id, resource] of Object.entries(fifty.template().Resources)) {
       if (resource.Type !== 'AWS::Lambda::Function') continue;

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { parseConfig } from '../../shared/config/parse';
 import { formatAlarmNotification } from '../../shared/notify/format';
 import { parseAlarmMessage, type CloudWatchAlarm } from '../../shared/notify/parse';
+import { shortHash } from '../../shared/naming';
 import { eventFlowResources } from '../../shared/stack/events';
 
 // The stack's alarms on the controller itself, as the notify function renders them. The alarm
@@ -65,7 +66,7 @@ describe('notifications of the controller alarms', () => {
   });
 
   test('not converged: the cluster, and the plan command that shows why', () => {
-    const n = formatAlarmNotification(fired('ResyncClusterNotConverged1', 'ALARM'));
+    const n = formatAlarmNotification(fired(`ResyncClusterNotConverged${shortHash(clusterArn, 10)}`, 'ALARM'));
     expect(n.title).toBe(`ALARM: ${clusterArn} has not converged for 45 minutes (conflicts, a held-back change, or failures: see the resync logs for this cluster)`);
     expect(n.text).toContain(`npx msk-custom-domain plan --config <file> --cluster ${clusterArn}`);
   });

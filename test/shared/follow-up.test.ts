@@ -3,6 +3,7 @@ import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-schedule
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseTrigger } from '../../shared/events';
 import { scheduleFollowUp } from '../../shared/follow-up';
+import { queueGroupId } from '../../shared/naming';
 
 // A follow-up is a one-time EventBridge Scheduler schedule that puts a message into the cluster's
 // group of the FIFO queue, then deletes itself. The real SDK client, answered at the client level.
@@ -30,7 +31,7 @@ describe('scheduleFollowUp', () => {
       ScheduleExpressionTimezone: 'UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
-      Target: { Arn: target.queueArn, RoleArn: target.roleArn, SqsParameters: { MessageGroupId: clusterArn } },
+      Target: { Arn: target.queueArn, RoleArn: target.roleArn, SqsParameters: { MessageGroupId: queueGroupId(clusterArn) } },
     });
     // Within the name rules (64 characters) and under the prefix the resync role may create.
     expect(name).toMatch(/^mcd-follow-up-[0-9a-f]{12}-2-\d+$/);
