@@ -32,10 +32,10 @@ async function buildCli() {
 
 /**
  * Lambda functions: entry point, and what the function must not carry. `external`: taken from
- * the AWS SDK v3 that the nodejs22.x runtime ships instead of bundled, for clients that only make
- * long-stable calls. resync's EC2 client: its serialisation model alone is ~600 KB minified (it
- * knows every EC2 API) for two read calls (DescribeVpcs, DescribeSecurityGroups). The clients
- * that write stay pinned by the lockfile.
+ * the AWS SDK v3 that the nodejs22.x runtime ships instead of bundled. resync's EC2 client: its
+ * serialisation model alone is ~600 KB minified (it knows every EC2 API), for calls that every
+ * runtime SDK of nodejs22.x has (DescribeVpcs, DescribeSecurityGroups, DescribeSecurityGroupRules,
+ * and with loadBalancerIngress Authorize/Modify/RevokeSecurityGroupIngress, all from 2021 or earlier).
  */
 const LAMBDAS = {
   resync: { entry: 'handlers/resync.ts', external: ['@aws-sdk/client-ec2'] },

@@ -1,6 +1,6 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { ObservedAdvertised } from './advertised/observe';
-import type { Certificate, LoadBalancer, ObservedCluster, ObservedListener, ObservedSecurityGroup, ObservedTargetGroup, ObservedVpc, RecordSet } from './types';
+import type { Certificate, LoadBalancer, ObservedCluster, ObservedIngressRule, ObservedListener, ObservedSecurityGroup, ObservedTargetGroup, ObservedVpc, RecordSet } from './types';
 
 /** Everything `observe` read for one cluster: the input of the pure planner. */
 export interface ObservedState {
@@ -10,6 +10,8 @@ export interface ObservedState {
   vpc: ObservedVpc;
   /** The load balancer's security groups with their ingress rules (empty when it has none). */
   securityGroups: ObservedSecurityGroup[];
+  /** Ingress rules of the security group `loadBalancerIngress` names, the tool's marked `owned` (read only with that option). */
+  ingressRules: ObservedIngressRule[];
   /** Every listener on the load balancer, with its tags (ours or not). */
   listeners: ObservedListener[];
   /** Target groups that may be ours: named with this cluster's prefix, with tags and targets. */

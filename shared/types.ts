@@ -58,6 +58,19 @@ export interface IngressPermission {
   sources: string[];
 }
 
+/** An ingress rule of the security group `loadBalancerIngress` names. */
+export interface ObservedIngressRule {
+  id: string;
+  groupId: string;
+  protocol: string;
+  fromPort: number;
+  toPort: number;
+  /** CIDR or security group id. */
+  source: string;
+  /** Tagged as this tool's rule for this cluster: the only kind it changes. */
+  owned: boolean;
+}
+
 export interface ObservedSecurityGroup {
   id: string;
   ingress: IngressPermission[];

@@ -4,6 +4,7 @@ import type { ClusterConfig } from '../config/schema';
 import { ApplyError, errorMessage } from '../errors';
 import type { Action, ActionType, Plan } from '../plan/types';
 import { deleteAlarms, putAlarm } from './cloudwatch';
+import * as ec2 from './ec2';
 import * as elb from './elbv2';
 import { changeRecords, DEFAULT_DNS_WAIT, type DnsWaitOptions } from './route53';
 import type { FollowOptions, OperationOutcome } from '../advertised/msk-configuration';
@@ -47,7 +48,8 @@ export interface ApplyResult {
  * A phase starts only when every action of the one before it succeeded.
  */
 const PHASES: ActionType[][] = [
-  ['create-target-group'],
+  // Ingress first: nothing depends on it, and it must admit clients before a name leads to the port.
+  ['create-target-group', 'authorize-ingress', 'modify-ingress', 'revoke-ingress'],
   // Cross-zone is on before a name can send clients to the group.
   ['create-listener', 'modify-listener', 'set-target-group-attributes', 'register-targets', 'deregister-targets'],
   ['change-records'],
@@ -68,6 +70,9 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
   const run = async (action: Action): Promise<void> => {
     switch (action.type) {
       case 'create-target-group': return elb.createTargetGroup(clients.elbv2, action, created);
+      case 'authorize-ingress': return ec2.authorizeIngress(clients.ec2, action);
+      case 'modify-ingress': return ec2.modifyIngress(clients.ec2, action);
+      case 'revoke-ingress': return ec2.revokeIngress(clients.ec2, action);
       case 'create-listener': return elb.createListener(clients.elbv2, config.loadBalancerArn, action, created);
       case 'modify-listener': return elb.modifyListener(clients.elbv2, action, created);
       case 'register-targets': return elb.registerTargets(clients.elbv2, action, created);
@@ -148,6 +153,9 @@ export function describeAction(action: Action): string {
     case 'set-target-group-attributes': return `set ${Object.entries(action.attributes).map(([k, v]) => `${k}=${v}`).join(', ')} on ${action.targetGroup.name} (${action.reason})`;
     case 'deregister-targets': return `deregister ${action.targets.map((t) => t.ip).join(', ')} from ${action.resource}`;
     case 'change-records': return `change ${action.changes.length} DNS record(s)`;
+    case 'authorize-ingress': return `allow TCP ${action.fromPort}-${action.toPort} from ${action.source} in ${action.groupId}`;
+    case 'modify-ingress': return `change ingress rule ${action.ruleId} to TCP ${action.fromPort}-${action.toPort} from ${action.source} (was ${action.was.fromPort}-${action.was.toPort} from ${action.was.source})`;
+    case 'revoke-ingress': return `remove the tool's ingress rule(s) ${action.ruleIds.join(', ')} from ${action.groupId} (${action.reason})`;
     case 'verify-data-path': return 'check the whole data path before the first rollout';
     case 'await-target-health': return `wait until ${action.targets.map((t) => `${t.resource} ${t.ip}`).join(', ')} ${action.targets.length === 1 ? 'is' : 'are'} healthy`;
     case 'delete-listener': return `delete listener :${action.port} of ${action.resource}`;

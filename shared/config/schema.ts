@@ -60,6 +60,20 @@ export const clusterConfigSchema = z.strictObject({
   brokerHostTemplate: z._default(matching(/^[a-z0-9-]*\{id\}[a-z0-9-]*$/, 'must be a DNS label containing {id}, like b-{id}'), 'b-{id}'),
   bootstrapHost: z._default(matching(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be a single DNS label, like bootstrap'), 'bootstrap'),
   alarms: z._default(alarmsSchema, () => alarmsSchema.parse({})),
+  /**
+   * Opt-in: keep one ingress rule (TCP, bootstrap port through the highest broker port, from
+   * `source`) in this security group of the NLB in step with the listeners. Tagged as the tool's;
+   * other rules of the group are never touched.
+   */
+  loadBalancerIngress: z.optional(
+    z.strictObject({
+      securityGroupId: matching(/^sg-[0-9a-f]+$/, 'must be a security group id of the load balancer, like sg-0123456789abcdef0'),
+      source: matching(
+        /^(sg-[0-9a-f]+|(\d{1,3}\.){3}\d{1,3}\/\d{1,2})$/,
+        'must be the clients: an IPv4 CIDR like 10.0.0.0/8, or a security group id like sg-0123456789abcdef0',
+      ),
+    }),
+  ),
 });
 
 export const configSchema = z

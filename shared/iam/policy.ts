@@ -220,6 +220,32 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       },
     );
   }
+  const ingressClusters = clusters.filter((c) => c.loadBalancerIngress);
+  if (ingressClusters.length) {
+    const ec2Base = (c: ClusterConfig) => {
+      const { partition, region, accountId } = arnParts(c);
+      return `arn:${partition}:ec2:${region}:${accountId}`;
+    };
+    statements.push(
+      // Found by tag; DescribeSecurityGroupRules has no resource type.
+      { Sid: 'IngressRulesDescribeNoResourceType', Effect: 'Allow', Action: ['ec2:DescribeSecurityGroupRules'], Resource: ['*'] },
+      {
+        // Only the security groups the config names for the tool's rule; modifying or revoking a rule also names the rule.
+        Sid: 'IngressOwnRule',
+        Effect: 'Allow',
+        Action: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:ModifySecurityGroupRules', 'ec2:RevokeSecurityGroupIngress'],
+        Resource: unique(ingressClusters.flatMap((c) => [`${ec2Base(c)}:security-group/${c.loadBalancerIngress!.securityGroupId}`, `${ec2Base(c)}:security-group-rule/*`])),
+      },
+      {
+        // The ownership tags, only as part of creating the rule.
+        Sid: 'IngressTagOnCreate',
+        Effect: 'Allow',
+        Action: ['ec2:CreateTags'],
+        Resource: unique(ingressClusters.map((c) => `${ec2Base(c)}:security-group-rule/*`)),
+        Condition: { StringEquals: { 'ec2:CreateAction': 'AuthorizeSecurityGroupIngress' } },
+      },
+    );
+  }
   if (options.vpc) statements.push(...vpcStatements(options.vpc));
   return statements;
 }

@@ -1,5 +1,6 @@
-import { DescribeSecurityGroupsCommand, DescribeVpcsCommand, type EC2Client, type IpPermission } from '@aws-sdk/client-ec2';
-import type { IngressPermission, ObservedSecurityGroup, ObservedVpc } from '../types';
+import { paginateDescribeSecurityGroupRules, DescribeSecurityGroupsCommand, DescribeVpcsCommand, type EC2Client, type IpPermission } from '@aws-sdk/client-ec2';
+import { MANAGED_BY, TAG_CLUSTER, TAG_MANAGED_BY } from '../naming';
+import type { IngressPermission, ObservedIngressRule, ObservedSecurityGroup, ObservedVpc } from '../types';
 
 /** The VPC's CIDR blocks (primary and secondary): they decide which targets need AvailabilityZone `all`. */
 export async function observeVpc(ec2: EC2Client, vpcId: string): Promise<ObservedVpc> {
@@ -18,6 +19,28 @@ export async function observeSecurityGroups(ec2: EC2Client, groupIds: string[]):
   if (!groupIds.length) return [];
   const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds }));
   return (out.SecurityGroups ?? []).map((g) => ({ id: g.GroupId!, ingress: (g.IpPermissions ?? []).map(toIngress) }));
+}
+
+/** The ingress rules of one group; the tool's own for this cluster are those with its tags. */
+export async function observeIngressRules(ec2: EC2Client, groupId: string, clusterArn: string): Promise<ObservedIngressRule[]> {
+  const rules = [];
+  for await (const page of paginateDescribeSecurityGroupRules({ client: ec2 }, { Filters: [{ Name: 'group-id', Values: [groupId] }] })) {
+    rules.push(...(page.SecurityGroupRules ?? []));
+  }
+  return rules
+    .filter((r) => !r.IsEgress)
+    .map((r) => {
+      const tags = Object.fromEntries((r.Tags ?? []).map((t) => [t.Key, t.Value]));
+      return {
+        id: r.SecurityGroupRuleId!,
+        groupId: r.GroupId!,
+        protocol: r.IpProtocol ?? '',
+        fromPort: r.FromPort ?? -1,
+        toPort: r.ToPort ?? -1,
+        source: r.CidrIpv4 ?? r.ReferencedGroupInfo?.GroupId ?? r.CidrIpv6 ?? r.PrefixListId ?? '',
+        owned: tags[TAG_MANAGED_BY] === MANAGED_BY && tags[TAG_CLUSTER] === clusterArn,
+      };
+    });
 }
 
 function toIngress(p: IpPermission): IngressPermission {

@@ -8,7 +8,7 @@ import { alarmPrefix } from '../alarms/desired';
 import type { KafkaAccess } from '../kafka/admin';
 import { observeAlarms } from './cloudwatch';
 import { observeNetwork } from './elbv2';
-import { observeSecurityGroups, observeVpc } from './ec2';
+import { observeIngressRules, observeSecurityGroups, observeVpc } from './ec2';
 import { observeCluster } from './msk';
 import { observeRecords } from './route53';
 
@@ -25,10 +25,11 @@ export async function observe(clients: AwsClients, config: ClusterConfig, kafkaA
     // Read even when disabled: turning alarms off must remove the ones the tool made.
     observeAlarms(clients.cloudwatch, alarmPrefix(clusterName, config.clusterArn)),
   ]);
-  const [advertised, vpc, securityGroups] = await Promise.all([
+  const [advertised, vpc, securityGroups, ingressRules] = await Promise.all([
     observeAdvertised(clients.kafka, config, cluster, { ...kafkaAccess, region: cluster.region }),
     observeVpc(clients.ec2, network.loadBalancer.vpcId),
     observeSecurityGroups(clients.ec2, network.loadBalancer.securityGroupIds),
+    config.loadBalancerIngress ? observeIngressRules(clients.ec2, config.loadBalancerIngress.securityGroupId, config.clusterArn) : [],
   ]);
-  return { cluster, ...network, vpc, securityGroups, records, alarms, advertised };
+  return { cluster, ...network, vpc, securityGroups, ingressRules, records, alarms, advertised };
 }

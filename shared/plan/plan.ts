@@ -8,6 +8,7 @@ import { planAlarms } from './alarms';
 import { checkLimits } from './limits';
 import { planNetwork } from './network';
 import { planRecords } from './records';
+import { planIngress } from './ingress';
 import { securityGroupWarnings } from './security-groups';
 import { ownedRole, roleKey } from '../naming';
 import type { Action, Plan } from './types';
@@ -25,13 +26,15 @@ export function planCluster(config: ClusterConfig, observed: ObservedState): Pla
   const desired = desiredState(config, observed);
   checkLimits(config, desired, observed);
 
+  const ingress = planIngress(config, desired, observed);
   const network = planNetwork(config, desired, observed);
   const records = planRecords(config, desired, observed, network.blocked);
   const alarms = planAlarms(config, observed);
   const advertised = planAdvertised(config, desired, observed, network.blocked);
   const warnings = [
     ...certificateWarnings(observed, desired.endpoints.map((e) => e.host)),
-    ...securityGroupWarnings(desired, observed),
+    // With loadBalancerIngress the tool's own rule covers every listener port.
+    ...(config.loadBalancerIngress ? [] : securityGroupWarnings(desired, observed)),
     ...alarms.warnings,
     ...advertised.warnings,
   ];
@@ -44,7 +47,7 @@ export function planCluster(config: ClusterConfig, observed: ObservedState): Pla
   const missingIps = cluster.brokers.filter((b) => !b.clientIp).map((b) => b.id);
   if (missingIps.length) warnings.push(`broker(s) ${missingIps.join(', ')} have no client IP yet: listener and name prepared, targets follow once MSK reports the IP`);
 
-  const actions: Action[] = [...network.actions];
+  const actions: Action[] = [...ingress, ...network.actions];
   if (records.changes.length) actions.push({ type: 'change-records', resource: 'dns', changes: records.changes });
   actions.push(...healthGate(advertised.actions, network.actions, observed), ...advertised.actions, ...alarms.actions);
 
@@ -72,7 +75,13 @@ function additiveOnly(actions: Action[]): Action[] {
       case 'create-listener':
       case 'set-target-group-attributes':
       case 'register-targets':
+      case 'authorize-ingress':
         return [action];
+      case 'modify-ingress': {
+        // Widening admits a joining broker's port; narrowing waits with the other removals.
+        const widens = action.source === action.was.source && action.fromPort <= action.was.fromPort && action.toPort >= action.was.toPort;
+        return widens ? [action] : [];
+      }
       case 'change-records': {
         // A CREATE that needs a DELETE beside it (a record type change) waits with the DELETE.
         const replaced = new Set(action.changes.filter((c) => c.action !== 'CREATE').map((c) => c.record.name));

@@ -24,6 +24,10 @@ export type Action =
   | { type: 'register-targets'; resource: string; targetGroup: TargetGroupRef; ips: string[]; port: number; outsideVpc: string[] }
   | { type: 'deregister-targets'; resource: string; targetGroupArn: string; targets: { ip: string; port: number }[] }
   | { type: 'change-records'; resource: string; changes: RecordChange[] }
+  /** The tool's ingress rule in the NLB's security group: added, or changed in place to the wanted port range and source. */
+  | { type: 'authorize-ingress'; resource: string; groupId: string; fromPort: number; toPort: number; source: string; tags: Record<string, string> }
+  | { type: 'modify-ingress'; resource: string; groupId: string; ruleId: string; fromPort: number; toPort: number; source: string; was: { fromPort: number; toPort: number; source: string } }
+  | { type: 'revoke-ingress'; resource: string; groupId: string; ruleIds: string[]; reason: string }
   /** Waits (bounded) until each target is healthy; the advertised-name switch after it only runs then. */
   | { type: 'await-target-health'; resource: string; targets: { resource: string; targetGroup: TargetGroupRef; ip: string }[] }
   /** Re-reads and checks the whole data path (shared/check) before the first custom.advertised.listeners rollout. */

@@ -22,6 +22,9 @@ export function planRows(plan: Plan): Row[] {
       case 'delete-listener': return [[SIGN.delete, 'listener', action.resource, `:${action.port}`]];
       case 'delete-target-group': return [[SIGN.delete, 'target group', action.resource, action.name]];
       case 'change-records': return action.changes.map(recordRow);
+      case 'authorize-ingress': return [[SIGN.create, 'ingress rule', action.groupId, `TCP ${action.fromPort}-${action.toPort} from ${action.source}`]];
+      case 'modify-ingress': return [[SIGN.change, 'ingress rule', action.ruleId, `TCP ${action.fromPort}-${action.toPort} from ${action.source} (was ${action.was.fromPort}-${action.was.toPort} from ${action.was.source})`]];
+      case 'revoke-ingress': return action.ruleIds.map((id): Row => [SIGN.delete, 'ingress rule', id, action.reason]);
       case 'verify-data-path': return [['', 'data-path check', action.resource, 'listeners, cross-zone, targets, ingress, DNS, certificate (as `check`)']];
       case 'await-target-health': return [['', 'health gate', action.resource, `wait until healthy: ${action.targets.map((t) => t.ip).join(', ')}`]];
       case 'put-alarm': return [[action.reason === 'create' ? SIGN.create : SIGN.change, 'alarm', action.resource, `${action.alarm.MetricName} ${action.alarm.ComparisonOperator === 'GreaterThanThreshold' ? '>' : '>='} ${action.alarm.Threshold}`]];

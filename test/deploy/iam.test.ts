@@ -7,7 +7,8 @@ import { clusterEntry, packageStack, root, type CfnTemplate, type Packaged } fro
 
 // Least privilege, read from the CloudFormation template that `serverless package` writes.
 
-const orders = clusterEntry(1);
+// With the tool's own ingress rule in the NLB's security group.
+const orders = clusterEntry(1, { loadBalancerIngress: { securityGroupId: 'sg-0aaa1111bbbb2222c', source: '10.0.0.0/8' } });
 // Another region, and the mode that talks Kafka and changes the MSK configuration.
 const payments = clusterEntry(2, {
   clusterArn: 'arn:aws:kafka:eu-central-1:123456789012:cluster/payments/0a1b2c3d-0000-4c7a-9e51-0a1b2c3d0002-1',
@@ -33,6 +34,7 @@ const NO_RESOURCE_TYPE = new Set([
   'ec2:DescribeSubnets',
   'ec2:DescribeVpcs',
   'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSecurityGroupRules',
 ]);
 
 interface Statement { Sid: string; Action: string[]; Resource: unknown[]; Condition?: Record<string, Record<string, unknown>> }
@@ -127,6 +129,8 @@ describe('the resync role', () => {
       'elasticloadbalancing:AddTags', 'cloudwatch:TagResource',
       // kafkajs over IAM auth (payments reaches its brokers).
       'kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration', 'kafka-cluster:AlterClusterDynamicConfiguration',
+      // AuthorizeSecurityGroupIngress with TagSpecifications also needs CreateTags.
+      'ec2:CreateTags',
       // Handing the follow-up role to EventBridge Scheduler with each schedule.
       'iam:PassRole',
       // Lambda's SQS event source polling the FIFO queue with the function's role.
@@ -145,6 +149,18 @@ describe('the resync role', () => {
       expect([s.Sid, s.Action.filter((a) => !NO_RESOURCE_TYPE.has(a) || !isRead(a))]).toEqual([s.Sid, []]);
       expect(s.Resource).toEqual(['*']);
     }
+  });
+
+  test('ingress writes: only the security group loadBalancerIngress names, tags only while creating the rule', () => {
+    const statements = statementsOf('ResyncRole');
+    const writes = statements.filter((st) => st.Action.some((a) => /^ec2:(Authorize|Modify|Revoke)/.test(a)));
+    // (The packer may split one statement's resources across managed policies.)
+    expect(writes.flatMap((st) => st.Resource).sort()).toEqual([
+      'arn:aws:ec2:eu-west-1:123456789012:security-group-rule/*',
+      'arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0aaa1111bbbb2222c',
+    ]);
+    const tags = statements.find((st) => st.Action.includes('ec2:CreateTags'))!;
+    expect(tags.Condition).toEqual({ StringEquals: { 'ec2:CreateAction': 'AuthorizeSecurityGroupIngress' } });
   });
 
   test('Route 53 writes: the configured zones, names under the configured domains, record types A, CNAME and TXT', () => {

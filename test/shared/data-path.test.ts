@@ -76,3 +76,16 @@ describe('load balancer security groups', () => {
     expect((await s.reconcile({ apply: false })).plan.warnings.filter((w) => w.includes('security group'))).toEqual([]);
   });
 });
+
+describe('loadBalancerIngress (opt-in: the tool keeps its own ingress rule)', () => {
+  test('a security group that is not the load balancer\'s is refused before any write, naming the groups it has', async () => {
+    s = createScenario({ loadBalancerIngress: [{ protocol: 'tcp', fromPort: 9000, toPort: 9003, cidr: '10.0.0.0/8' }] });
+    const groups = s.world.elbv2.securityGroupsOf(s.lbArn);
+    const config = { ...s.config, loadBalancerIngress: { securityGroupId: 'sg-0123456789abcdef0', source: '10.0.0.0/8' } };
+    const { reconcileCluster } = await import('../../shared/reconcile');
+    await expect(reconcileCluster(s.clients, config, { ...s.reconcileOptions, apply: true })).rejects.toThrow(
+      `loadBalancerIngress.securityGroupId sg-0123456789abcdef0 is not a security group of the load balancer (${groups[0]}); nothing was changed`,
+    );
+    expect(s.world.writes()).toEqual([]);
+  });
+});

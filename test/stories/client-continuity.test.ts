@@ -75,4 +75,53 @@ describe('gaps the probe shows', () => {
     expect(after.samples.join('\n')).toMatch(/b-4\.kafka\.example\.com:9004: eu-west-1a: no answer within/);
     expect(after.samples.join('\n')).not.toMatch(/b-[123]\./);
   });
+
+  test('with loadBalancerIngress the tool keeps its own rule in step: broker 4 is admitted at once, foreign rules are untouched', async () => {
+    s = await createKafkaScenario({
+      brokerIds: [1, 2, 3],
+      config: { advertisedListeners: 'dynamic-broker-config' },
+      // Someone's rule from another network; the clients (10.0.200.10) are admitted only by the tool's.
+      world: { loadBalancerIngress: [{ protocol: 'tcp', fromPort: 9000, toPort: 9003, cidr: '192.168.0.0/16' }], managedIngressSource: '10.0.0.0/16' },
+    });
+    const group = s.config.loadBalancerIngress!.securityGroupId;
+    const rules = () => s!.world.ec2.ingressRules(group).map((r) => `${r.FromPort}-${r.ToPort} ${r.CidrIpv4} ${r.Tags?.length ? 'tool' : 'foreign'}`).sort();
+    s.startProbe(30_000);
+    await s.reconcile();
+    expect(rules()).toEqual(['9000-9003 10.0.0.0/16 tool', '9000-9003 192.168.0.0/16 foreign']);
+    await s.pass(HEALTH_CHECK_MS + 30_000);
+
+    await s.setBrokers([1, 2, 3, 4]);
+    const { plan } = await s.reconcile();
+    expect(plan.warnings.filter((w) => w.includes('security group'))).toEqual([]);
+    expect(rules()).toEqual(['9000-9003 192.168.0.0/16 foreign', '9000-9004 10.0.0.0/16 tool']);
+    const after = await s.pass(HEALTH_CHECK_MS + 30_000);
+    expect(after.rounds).toBeGreaterThan(5);
+    expect({ failed: after.failed, samples: after.samples }).toEqual({ failed: 0, samples: [] });
+
+    await s.setBrokers([1, 2, 3]);
+    await s.reconcile();
+    expect(rules()).toEqual(['9000-9003 10.0.0.0/16 tool', '9000-9003 192.168.0.0/16 foreign']);
+    expect((await s.reconcile()).plan.actions).toEqual([]);
+  });
+
+  test('a foreign rule that grants exactly the wanted range: the tool keeps none of its own (EC2 refuses a duplicate), and adds one when more ports are needed', async () => {
+    s = await createKafkaScenario({
+      brokerIds: [1, 2, 3],
+      config: { advertisedListeners: 'none' },
+      world: { loadBalancerIngress: [{ protocol: 'tcp', fromPort: 9000, toPort: 9003, cidr: '10.0.0.0/16' }], managedIngressSource: '10.0.0.0/16' },
+    });
+    const group = s.config.loadBalancerIngress!.securityGroupId;
+    const rules = () => s!.world.ec2.ingressRules(group).map((r) => `${r.FromPort}-${r.ToPort} ${r.Tags?.length ? 'tool' : 'foreign'}`).sort();
+    await s.reconcile();
+    expect(rules()).toEqual(['9000-9003 foreign']);
+    await s.setBrokers([1, 2, 3, 4]);
+    await s.reconcile();
+    expect(rules()).toEqual(['9000-9003 foreign', '9000-9004 tool']);
+    await s.setBrokers([1, 2, 3]);
+    const { plan } = await s.reconcile();
+    expect(plan.actions.filter((a) => a.type === 'revoke-ingress')).toEqual([
+      expect.objectContaining({ reason: 'a rule the tool does not own already allows TCP 9000-9003 from 10.0.0.0/16' }),
+    ]);
+    expect(rules()).toEqual(['9000-9003 foreign']);
+  });
 });

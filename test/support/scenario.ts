@@ -59,6 +59,8 @@ export interface ScenarioOptions {
   loadBalancer?: Omit<LoadBalancerSeed, 'name'>;
   /** Security groups of the NLB, created in the world with these ingress rules. */
   loadBalancerIngress?: import('../world').IngressRule[];
+  /** Clients (CIDR or group) the tool's own ingress rule admits, in that security group (config loadBalancerIngress). */
+  managedIngressSource?: string;
 }
 
 /**
@@ -82,7 +84,11 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
   const [domainName, ...sans] = options.certificateNames ?? ['kafka.example.com', '*.kafka.example.com'];
   const certArn = world.acm.addCertificate({ domainName, subjectAlternativeNames: sans });
   const config = parseConfig({
-    clusters: [{ clusterArn, domain: 'kafka.example.com', hostedZoneId: zoneId, loadBalancerArn: lbArn, certificateArn: certArn, ...options.config }],
+    clusters: [{
+      clusterArn, domain: 'kafka.example.com', hostedZoneId: zoneId, loadBalancerArn: lbArn, certificateArn: certArn,
+      ...(options.managedIngressSource && securityGroups ? { loadBalancerIngress: { securityGroupId: securityGroups[0], source: options.managedIngressSource } } : {}),
+      ...options.config,
+    }],
   }).clusters[0];
   const clients = createAwsClients(world.region);
   const reconcileOptions: Omit<ReconcileOptions, 'apply'> = {

@@ -3,6 +3,15 @@
 // (which decide whether an NLB with security groups admits a client on a port).
 import {
   EC2ServiceException,
+  type AuthorizeSecurityGroupIngressCommandInput,
+  type AuthorizeSecurityGroupIngressCommandOutput,
+  type DescribeSecurityGroupRulesCommandInput,
+  type DescribeSecurityGroupRulesCommandOutput,
+  type ModifySecurityGroupRulesCommandInput,
+  type ModifySecurityGroupRulesCommandOutput,
+  type RevokeSecurityGroupIngressCommandInput,
+  type RevokeSecurityGroupIngressCommandOutput,
+  type SecurityGroupRule,
   type DescribeSecurityGroupsCommandInput,
   type DescribeSecurityGroupsCommandOutput,
   type DescribeSubnetsCommandInput,
@@ -14,7 +23,7 @@ import {
   type Subnet,
   type Vpc,
 } from '@aws-sdk/client-ec2';
-import { clone, unmodelledError, type Env, type Handlers, type Out } from './common';
+import { clone, page, tagList, tagRecord, unmodelledError, validToken, type Env, type Handlers, type Out } from './common';
 
 export const DEFAULT_VPC_ID = 'vpc-0abc1234def567890';
 
@@ -51,6 +60,8 @@ function ec2Error(code: string, message: string): Error {
 export class Ec2Model {
   private readonly vpcs = new Map<string, VpcState>();
   private readonly groups = new Map<string, SecurityGroup>();
+  /** Ingress rules by rule id: the truth behind each group's IpPermissions. */
+  private readonly rules = new Map<string, SecurityGroupRule>();
 
   constructor(private readonly env: Env) {
     // The world's default VPC: one /24 per AZ, as brokerIp() in test/support lays brokers out.
@@ -65,6 +76,10 @@ export class Ec2Model {
     DescribeVpcsCommand: (i) => this.describeVpcs(i),
     DescribeSubnetsCommand: (i) => this.describeSubnets(i),
     DescribeSecurityGroupsCommand: (i) => this.describeSecurityGroups(i),
+    DescribeSecurityGroupRulesCommand: (i) => this.describeSecurityGroupRules(i),
+    AuthorizeSecurityGroupIngressCommand: (i) => this.authorizeIngress(i),
+    ModifySecurityGroupRulesCommand: (i) => this.modifyRules(i),
+    RevokeSecurityGroupIngressCommand: (i) => this.revokeIngress(i),
   };
 
   throttle(): Error {
@@ -97,17 +112,49 @@ export class Ec2Model {
       VpcId: seed.vpcId ?? DEFAULT_VPC_ID,
       OwnerId: this.env.accountId,
       Description: seed.name,
-      IpPermissions: seed.ingress.map(toPermission),
       IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
     });
+    for (const rule of seed.ingress) this.addRule(id, rule, {});
     return id;
   }
 
   /** Replaces a group's ingress rules (a person editing the group). */
   setIngress(groupId: string, ingress: IngressRule[]): void {
-    const group = this.groups.get(groupId);
-    if (!group) throw new Error(`AwsWorld: no security group ${groupId}`);
-    group.IpPermissions = ingress.map(toPermission);
+    if (!this.groups.has(groupId)) throw new Error(`AwsWorld: no security group ${groupId}`);
+    for (const [id, rule] of this.rules) if (rule.GroupId === groupId) this.rules.delete(id);
+    for (const rule of ingress) this.addRule(groupId, rule, {});
+  }
+
+  /** Ingress rules of a group, as DescribeSecurityGroupRules lists them. */
+  ingressRules(groupId: string): SecurityGroupRule[] {
+    return clone([...this.rules.values()].filter((r) => r.GroupId === groupId));
+  }
+
+  private addRule(groupId: string, rule: IngressRule, tags: Record<string, string>): SecurityGroupRule {
+    const stored: SecurityGroupRule = {
+      SecurityGroupRuleId: `sgr-0${this.env.ids.hex(16)}`,
+      GroupId: groupId,
+      GroupOwnerId: this.env.accountId,
+      IsEgress: false,
+      IpProtocol: rule.protocol,
+      FromPort: rule.protocol === 'tcp' ? rule.fromPort : -1,
+      ToPort: rule.protocol === 'tcp' ? rule.toPort : -1,
+      ...(rule.cidr ? { CidrIpv4: rule.cidr } : {}),
+      ...(rule.sourceGroupId ? { ReferencedGroupInfo: { GroupId: rule.sourceGroupId, UserId: this.env.accountId } } : {}),
+      ...(rule.description ? { Description: rule.description } : {}),
+      Tags: tagList(tags),
+    };
+    this.rules.set(stored.SecurityGroupRuleId!, stored);
+    return stored;
+  }
+
+  private permissionsOf(groupId: string): IpPermission[] {
+    return [...this.rules.values()].filter((r) => r.GroupId === groupId).map((r) => ({
+      IpProtocol: r.IpProtocol,
+      ...(r.IpProtocol === 'tcp' ? { FromPort: r.FromPort, ToPort: r.ToPort } : {}),
+      IpRanges: r.CidrIpv4 ? [{ CidrIp: r.CidrIpv4, Description: r.Description }] : [],
+      UserIdGroupPairs: r.ReferencedGroupInfo ? [{ GroupId: r.ReferencedGroupInfo.GroupId, Description: r.Description }] : [],
+    }));
   }
 
   subnets(vpcId = DEFAULT_VPC_ID): Subnet[] {
@@ -126,7 +173,7 @@ export class Ec2Model {
   /** Whether any of the groups admits TCP from `source` (an IP, or a group the client carries) to `port`. */
   admits(groupIds: string[], source: { ip: string; groupIds?: string[] }, port: number): boolean {
     return groupIds.some((id) =>
-      (this.groups.get(id)?.IpPermissions ?? []).some((p) => {
+      this.permissionsOf(id).some((p) => {
         const ports = p.IpProtocol === '-1' || (p.IpProtocol === 'tcp' && p.FromPort! <= port && port <= p.ToPort!);
         const from = (p.IpRanges ?? []).some((r) => inCidr(source.ip, r.CidrIp!)) ||
           (p.UserIdGroupPairs ?? []).some((g) => source.groupIds?.includes(g.GroupId!));
@@ -163,17 +210,70 @@ export class Ec2Model {
     const ids = input.GroupIds ?? [];
     const missing = ids.find((id) => !this.groups.has(id));
     if (missing) throw ec2Error('InvalidGroup.NotFound', `The security group '${missing}' does not exist`);
-    return { SecurityGroups: clone([...this.groups.values()].filter((g) => !ids.length || ids.includes(g.GroupId!))) };
+    const groups = [...this.groups.values()].filter((g) => !ids.length || ids.includes(g.GroupId!));
+    return { SecurityGroups: clone(groups.map((g) => ({ ...g, IpPermissions: this.permissionsOf(g.GroupId!) }))) };
   }
-}
 
-function toPermission(rule: IngressRule): IpPermission {
-  return {
-    IpProtocol: rule.protocol,
-    ...(rule.protocol === 'tcp' ? { FromPort: rule.fromPort, ToPort: rule.toPort } : {}),
-    IpRanges: rule.cidr ? [{ CidrIp: rule.cidr, Description: rule.description }] : [],
-    UserIdGroupPairs: rule.sourceGroupId ? [{ GroupId: rule.sourceGroupId, Description: rule.description }] : [],
-  };
+  private describeSecurityGroupRules(input: DescribeSecurityGroupRulesCommandInput): Out<DescribeSecurityGroupRulesCommandOutput> {
+    if (!validToken(input.NextToken)) throw ec2Error('InvalidParameterValue', `Invalid value '${input.NextToken}' for NextToken`); // approximated
+    let rules = [...this.rules.values()];
+    for (const filter of input.Filters ?? []) {
+      if (filter.Name === 'group-id') rules = rules.filter((r) => filter.Values?.includes(r.GroupId!));
+      else if (filter.Name?.startsWith('tag:')) {
+        const key = filter.Name.slice(4);
+        rules = rules.filter((r) => filter.Values?.includes(tagRecord(r.Tags)[key] ?? '\u0000'));
+      } else throw ec2Error('InvalidParameterValue', `The filter '${filter.Name}' is invalid`); // approximated
+    }
+    const { items, next } = page(rules, input.NextToken, input.MaxResults ?? 1000);
+    return { SecurityGroupRules: clone(items), NextToken: next };
+  }
+
+  private authorizeIngress(input: AuthorizeSecurityGroupIngressCommandInput): Out<AuthorizeSecurityGroupIngressCommandOutput> {
+    const groupId = input.GroupId!;
+    if (!this.groups.has(groupId)) throw ec2Error('InvalidGroup.NotFound', `The security group '${groupId}' does not exist`);
+    const tags = tagRecord((input.TagSpecifications ?? []).filter((t) => t.ResourceType === 'security-group-rule').flatMap((t) => t.Tags ?? []));
+    const wanted: IngressRule[] = (input.IpPermissions ?? []).flatMap((p): IngressRule[] => [
+      ...(p.IpRanges ?? []).map((r) => ({ protocol: p.IpProtocol as 'tcp', fromPort: p.FromPort, toPort: p.ToPort, cidr: r.CidrIp, description: r.Description })),
+      ...(p.UserIdGroupPairs ?? []).map((g) => ({ protocol: p.IpProtocol as 'tcp', fromPort: p.FromPort, toPort: p.ToPort, sourceGroupId: g.GroupId, description: g.Description })),
+    ]);
+    for (const rule of wanted) {
+      const same = [...this.rules.values()].find((r) => r.GroupId === groupId && r.IpProtocol === rule.protocol && r.FromPort === rule.fromPort && r.ToPort === rule.toPort &&
+        (r.CidrIpv4 ?? r.ReferencedGroupInfo?.GroupId) === (rule.cidr ?? rule.sourceGroupId));
+      if (same) {
+        throw ec2Error('InvalidPermission.Duplicate', `the specified rule "peer: ${rule.cidr ?? rule.sourceGroupId}, TCP, from port: ${rule.fromPort}, to port: ${rule.toPort}, ALLOW" already exists`);
+      }
+    }
+    return { Return: true, SecurityGroupRules: clone(wanted.map((rule) => this.addRule(groupId, rule, tags))) };
+  }
+
+  private revokeIngress(input: RevokeSecurityGroupIngressCommandInput): Out<RevokeSecurityGroupIngressCommandOutput> {
+    const ids = input.SecurityGroupRuleIds ?? [];
+    const unknown = ids.filter((id) => this.rules.get(id)?.GroupId !== input.GroupId);
+    if (unknown.length) {
+      // EC2 answers unknown rule ids in UnknownIpPermissions rather than failing (approximated as that).
+      return { Return: false, UnknownIpPermissions: [] };
+    }
+    for (const id of ids) this.rules.delete(id);
+    return { Return: true };
+  }
+
+  private modifyRules(input: ModifySecurityGroupRulesCommandInput): Out<ModifySecurityGroupRulesCommandOutput> {
+    for (const { SecurityGroupRuleId: id, SecurityGroupRule: change } of input.SecurityGroupRules ?? []) {
+      const rule = id ? this.rules.get(id) : undefined;
+      if (!rule || rule.GroupId !== input.GroupId) throw ec2Error('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${id}' does not exist`);
+      Object.assign(rule, {
+        IpProtocol: change?.IpProtocol ?? rule.IpProtocol,
+        FromPort: change?.FromPort ?? rule.FromPort,
+        ToPort: change?.ToPort ?? rule.ToPort,
+        CidrIpv4: change?.CidrIpv4,
+        ReferencedGroupInfo: change?.ReferencedGroupId ? { GroupId: change.ReferencedGroupId, UserId: this.env.accountId } : undefined,
+        Description: change?.Description,
+      });
+      if (!rule.CidrIpv4) delete rule.CidrIpv4;
+      if (!rule.ReferencedGroupInfo) delete rule.ReferencedGroupInfo;
+    }
+    return { Return: true };
+  }
 }
 
 export function ipToNumber(ip: string): number {
