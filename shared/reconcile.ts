@@ -6,6 +6,7 @@ import { planCluster, planClusterRestore } from './plan/plan';
 import type { Plan } from './plan/types';
 import { observeCertificate } from './observe/acm';
 import type { ObservedState } from './state';
+import { ConfigError } from './errors';
 
 export interface ReconcileOptions extends ApplyOptions {
   /** false: observe and plan only (a dry run). */
@@ -32,6 +33,11 @@ export async function reconcileCluster(clients: AwsClients, clusterConfig: Clust
     // Certificate coverage matters for names about to go live: read it only then (a no-op run
     // stays at the minimum of reads), and plan again with it for the warning.
     observed.certificate = await observeCertificate(clients.acm, config.certificateArn);
+    if (observed.certificate.status && observed.certificate.status !== 'ISSUED') {
+      throw new ConfigError(
+        `certificate ${config.certificateArn} is ${observed.certificate.status}, not ISSUED: TLS listeners cannot use it; nothing was changed`,
+      );
+    }
     plan = planCluster(config, observed);
   }
   return applyIfWanted(clients, config, plan, observed, options);

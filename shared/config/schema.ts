@@ -39,10 +39,15 @@ export const clusterConfigSchema = z.strictObject({
   clusterArn,
   domain,
   hostedZoneId: z.pipe(
-    matching(/^(\/hostedzone\/)?Z[A-Z0-9]+$/, 'must be a Route 53 hosted zone id like Z0123456789ABC'),
+    // Any id form (emulators make theirs without the Z); observe proves the zone exists and holds `domain`.
+    matching(/^(\/hostedzone\/)?[A-Za-z0-9]+$/, 'must be a Route 53 hosted zone id like Z0123456789ABC'),
     z.transform((id: string) => id.replace(/^\/hostedzone\//, '')),
   ),
-  loadBalancerArn: matching(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/net\//, 'must be a Network Load Balancer ARN (…:loadbalancer/net/…)'),
+  // The ARN's type segment is not proof (emulators write app/ for NLBs): observe checks the load balancer's Type.
+  loadBalancerArn: matching(
+    /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/[a-z]+\/[^/]+\/[^/]+$/,
+    'must be a load balancer ARN like arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/my-nlb/0123456789abcdef',
+  ),
   /** TLS policy of the listeners: TLS 1.2 and 1.3 only by default (ELBv2's own default still allows TLS 1.0). */
   sslPolicy: z._default(matching(/^ELBSecurityPolicy-/, 'must be an ELBv2 security policy name like ELBSecurityPolicy-TLS13-1-2-2021-06'), 'ELBSecurityPolicy-TLS13-1-2-2021-06'),
   certificateArn: matching(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\//, 'must be an ACM certificate ARN'),

@@ -173,7 +173,7 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       // carry holds, so the reads are limited to the zones alone.
       Sid: 'Route53OwnZonesAndNames',
       Effect: 'Allow',
-      Action: ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'],
+      Action: ['route53:GetHostedZone', 'route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'],
       Resource: zones,
       Condition: {
         'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': unique(clusters.map((c) => `*.${c.domain}`)) },

@@ -8,6 +8,7 @@ import {
   type ElasticLoadBalancingV2Client,
   type Listener,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ConfigError } from '../errors';
 import type { LoadBalancer, ObservedListener, ObservedTargetGroup, ObservedTarget, Tags } from '../types';
 
 /** DescribeTags takes at most 20 ARNs per call. */
@@ -16,7 +17,11 @@ const TAGS_BATCH = 20;
 export async function observeLoadBalancer(elbv2: ElasticLoadBalancingV2Client, arn: string): Promise<LoadBalancer> {
   const out = await elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }));
   const lb = out.LoadBalancers?.[0];
-  if (!lb?.DNSName || !lb.CanonicalHostedZoneId || !lb.VpcId) throw new Error(`load balancer ${arn} not found`);
+  if (!lb?.DNSName || !lb.CanonicalHostedZoneId || !lb.VpcId) throw new ConfigError(`load balancer ${arn} not found: check loadBalancerArn`);
+  // The fact, not the ARN's spelling: per-broker TLS listeners need a Network Load Balancer.
+  if (lb.Type !== 'network') {
+    throw new ConfigError(`load balancer ${arn} is of type ${lb.Type ?? 'unknown'}, not network: brokers are mapped to TLS listeners of a Network Load Balancer; set loadBalancerArn to one`);
+  }
   return {
     arn,
     dnsName: lb.DNSName,

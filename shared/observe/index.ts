@@ -10,7 +10,7 @@ import { observeAlarms } from './cloudwatch';
 import { observeNetwork } from './elbv2';
 import { observeIngressRules, observeSecurityGroups, observeVpc } from './ec2';
 import { observeCluster } from './msk';
-import { observeRecords } from './route53';
+import { checkZone, observeRecords } from './route53';
 
 /** Reads everything the planner needs for one cluster; independent reads run in parallel. */
 /** How to reach the brokers over Kafka; the region always comes from the cluster ARN. */
@@ -21,7 +21,7 @@ export async function observe(clients: AwsClients, config: ClusterConfig, kafkaA
   const [cluster, network, records, alarms] = await Promise.all([
     observeCluster(clients.kafka, config.clusterArn),
     observeNetwork(clients.elbv2, config.loadBalancerArn, targetGroupPrefix(config.clusterArn, clusterName)),
-    observeRecords(clients.route53, config.hostedZoneId, config.domain),
+    checkZone(clients.route53, config.hostedZoneId, config.domain).then(() => observeRecords(clients.route53, config.hostedZoneId, config.domain)),
     // Read even when disabled: turning alarms off must remove the ones the tool made.
     observeAlarms(clients.cloudwatch, alarmPrefix(clusterName, config.clusterArn)),
   ]);

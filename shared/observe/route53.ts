@@ -1,6 +1,22 @@
-import { ListResourceRecordSetsCommand, type ResourceRecordSet, type Route53Client } from '@aws-sdk/client-route-53';
+import { GetHostedZoneCommand, ListResourceRecordSetsCommand, type ResourceRecordSet, type Route53Client } from '@aws-sdk/client-route-53';
+import { ConfigError, errorMessage } from '../errors';
 import { fqdn } from '../naming';
 import type { RecordSet } from '../types';
+
+/** The zone must exist and hold `domain` (its apex or a name under it): checked before any write. */
+export async function checkZone(route53: Route53Client, hostedZoneId: string, domain: string): Promise<void> {
+  let zoneName: string;
+  try {
+    zoneName = fqdn((await route53.send(new GetHostedZoneCommand({ Id: hostedZoneId }))).HostedZone?.Name ?? '');
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchHostedZone') throw new ConfigError(`hosted zone ${hostedZoneId} not found: check hostedZoneId`);
+    throw new Error(`reading hosted zone ${hostedZoneId}: ${errorMessage(error)}`, { cause: error });
+  }
+  const name = fqdn(domain);
+  if (name !== zoneName && !name.endsWith(`.${zoneName}`)) {
+    throw new ConfigError(`hosted zone ${hostedZoneId} is ${zoneName}, which cannot hold ${domain}: set hostedZoneId to the zone of ${domain}`);
+  }
+}
 
 /**
  * Records at and under `domain`. Route 53 sorts names by their labels read right to left,

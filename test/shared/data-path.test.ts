@@ -89,3 +89,38 @@ describe('loadBalancerIngress (opt-in: the tool keeps its own ingress rule)', ()
     expect(s.world.writes()).toEqual([]);
   });
 });
+
+describe('facts, not id spelling: the config is checked against what the APIs say, before any write', () => {
+  test('a load balancer that is not a Network Load Balancer is refused, whatever its ARN says', async () => {
+    s = createScenario();
+    const alb = s.world.elbv2.addLoadBalancer({ name: 'web', type: 'application' });
+    const { reconcileCluster } = await import('../../shared/reconcile');
+    await expect(reconcileCluster(s.clients, { ...s.config, loadBalancerArn: alb }, { ...s.reconcileOptions, apply: true })).rejects.toThrow(
+      `load balancer ${alb} is of type application, not network: brokers are mapped to TLS listeners of a Network Load Balancer; set loadBalancerArn to one`,
+    );
+    expect(s.world.writes()).toEqual([]);
+  });
+
+  test('a hosted zone that cannot hold the domain, or does not exist, is refused', async () => {
+    s = createScenario();
+    const other = s.world.route53.addHostedZone({ name: 'example.org' });
+    const { reconcileCluster } = await import('../../shared/reconcile');
+    await expect(reconcileCluster(s.clients, { ...s.config, hostedZoneId: other }, { ...s.reconcileOptions, apply: true })).rejects.toThrow(
+      `hosted zone ${other} is example.org., which cannot hold kafka.example.com: set hostedZoneId to the zone of kafka.example.com`,
+    );
+    await expect(reconcileCluster(s.clients, { ...s.config, hostedZoneId: 'Z0000000000000NOPE' }, { ...s.reconcileOptions, apply: true })).rejects.toThrow(
+      'hosted zone Z0000000000000NOPE not found: check hostedZoneId',
+    );
+    expect(s.world.writes()).toEqual([]);
+  });
+
+  test('a certificate ACM has not issued is refused before listeners or names are made', async () => {
+    s = createScenario();
+    const pending = s.world.acm.addCertificate({ domainName: '*.kafka.example.com', status: 'PENDING_VALIDATION' });
+    const { reconcileCluster } = await import('../../shared/reconcile');
+    await expect(reconcileCluster(s.clients, { ...s.config, certificateArn: pending }, { ...s.reconcileOptions, apply: true })).rejects.toThrow(
+      `certificate ${pending} is PENDING_VALIDATION, not ISSUED: TLS listeners cannot use it; nothing was changed`,
+    );
+    expect(s.world.writes()).toEqual([]);
+  });
+});

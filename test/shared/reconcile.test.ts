@@ -34,7 +34,7 @@ describe('a fresh cluster of 3 brokers', () => {
     const { plan } = await s.reconcile();
     expect(plan.actions).toEqual([]);
     expect(s.world.writes()).toHaveLength(0);
-    // The reads of a no-op: one per target group for its targets, and a fixed handful otherwise.
+    // The reads of a no-op: one per target group for its targets and its attributes, and a fixed handful otherwise.
     const reads = s.world.reads().map((c) => c.command);
     expect(reads.filter((c) => c === 'DescribeTargetHealthCommand')).toHaveLength(4);
     expect(reads.filter((c) => c !== 'DescribeTargetHealthCommand').sort()).toEqual([
@@ -46,6 +46,7 @@ describe('a fresh cluster of 3 brokers', () => {
       ...Array(4).fill('DescribeTargetGroupAttributesCommand'),
       'DescribeTargetGroupsCommand',
       'DescribeVpcsCommand',
+      'GetHostedZoneCommand',
       'ListNodesCommand',
       'ListResourceRecordSetsCommand',
     ]);
