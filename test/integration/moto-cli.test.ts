@@ -1,0 +1,240 @@
+// The CLI end to end over real HTTP: ELBv2, Route 53, CloudWatch, ACM and EC2 are moto (an
+// independent emulator), MSK is test/integration/msk-http.ts. The real SDK clients serialise,
+// parse errors, page and retry for real; nothing is mocked at the client level here.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { ACMClient, ImportCertificateCommand } from '@aws-sdk/client-acm';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+  DescribeListenersCommand,
+  DescribeTagsCommand,
+  DescribeTargetGroupAttributesCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT, runCli } from '../../cli/main';
+import { createAwsClients } from '../../shared/aws/clients';
+import { testCa } from '../world/network';
+import { startMoto, type Moto } from './moto';
+import { startMskHttp, type MskHttp } from './msk-http';
+
+const REGION = 'eu-west-1';
+let moto: Moto;
+let mskHttp: MskHttp;
+let dir: string;
+const saved = { ...process.env };
+const started = Date.now();
+let finished = 0;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  mskHttp = await startMskHttp(REGION);
+  dir = await mkdtemp(join(tmpdir(), 'mcd-moto-'));
+  // The SDK's own endpoint settings, as a user pointing the tool at an emulator would set them.
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: moto.url,
+    AWS_ENDPOINT_URL_KAFKA: mskHttp.url,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: REGION,
+  });
+  delete process.env.AWS_PROFILE;
+}, 60_000);
+afterEach(async () => {
+  finished++;
+  await moto.reset();
+});
+afterAll(async () => {
+  for (const key of ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_KAFKA', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_PROFILE']) {
+    if (saved[key] === undefined) delete process.env[key];
+    else process.env[key] = saved[key];
+  }
+  await mskHttp?.stop();
+  await moto?.stop();
+  await rm(dir, { recursive: true, force: true });
+  process.stdout.write(`moto suite: ${finished} tests in ${((Date.now() - started) / 1000).toFixed(1)} s against ${saved.MOTO_URL ? `MOTO_URL ${saved.MOTO_URL}` : 'a moto it started'}\n`);
+});
+
+const clients = () => ({
+  ec2: new EC2Client({ region: REGION }),
+  elbv2: new ElasticLoadBalancingV2Client({ region: REGION }),
+  route53: new Route53Client({ region: REGION }),
+  acm: new ACMClient({ region: REGION }),
+  cloudwatch: new CloudWatchClient({ region: REGION }),
+});
+
+const ip = (id: number, generation = 0) => `10.0.${((id - 1) % 3) + 1}.${10 + id + generation * 100}`;
+
+interface Seeded {
+  clusterArn: string;
+  lbArn: string;
+  zoneId: string;
+  file: string;
+  vpcId: string;
+}
+
+/** One cluster's world in moto (VPC, NLB, zone, imported certificate) and MSK, and its config file. */
+async function seed(brokerIds: number[], config: Record<string, unknown> = {}): Promise<Seeded> {
+  const c = clients();
+  const vpc = (await c.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!;
+  const subnets: string[] = [];
+  for (const [i, z] of ['a', 'b', 'c'].entries()) {
+    subnets.push((await c.ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: `10.0.${i + 1}.0/24`, AvailabilityZone: `${REGION}${z}` }))).Subnet!.SubnetId!);
+  }
+  const lb = (await c.elbv2.send(new CreateLoadBalancerCommand({ Name: 'msk-orders', Type: 'network', Scheme: 'internal', Subnets: subnets }))).LoadBalancers![0]!;
+  const zone = (await c.route53.send(new CreateHostedZoneCommand({ Name: 'example.com', CallerReference: `${Date.now()}-${Math.random()}` }))).HostedZone!;
+  // ACM's RequestCertificate stays PENDING_VALIDATION in moto: import one the test CA issued, as a user may.
+  const { key, cert } = testCa().issue(['kafka.example.com', '*.kafka.example.com']);
+  const certificateArn = (await c.acm.send(new ImportCertificateCommand({ Certificate: Buffer.from(cert), PrivateKey: Buffer.from(key), CertificateChain: Buffer.from(testCa().pem) }))).CertificateArn!;
+  const clusterArn = mskHttp.msk.addCluster({ name: 'orders', brokers: brokerIds.map((id) => ({ id, ip: ip(id) })), enhancedMonitoring: 'PER_BROKER' });
+  const file = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
+  const cluster = { clusterArn, domain: 'kafka.example.com', hostedZoneId: zone.Id!, loadBalancerArn: lb.LoadBalancerArn!, certificateArn, ...config };
+  await writeFile(file, JSON.stringify({ clusters: [cluster] }));
+  return { clusterArn, lbArn: lb.LoadBalancerArn!, zoneId: zone.Id!.replace('/hostedzone/', ''), file, vpcId: vpc.VpcId! };
+}
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { clientsFor: createAwsClients, out: (t) => out.push(t), err: (t) => err.push(t), dnsPollSeconds: 0.2 });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** What moto holds now: listener port -> role tag, target IPs per group, records, alarms. */
+async function state(s: Seeded) {
+  const c = clients();
+  const listeners = (await c.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: s.lbArn }))).Listeners ?? [];
+  const tags = listeners.length ? (await c.elbv2.send(new DescribeTagsCommand({ ResourceArns: listeners.map((l) => l.ListenerArn!) }))).TagDescriptions ?? [] : [];
+  const role = (arn: string) => tags.find((t) => t.ResourceArn === arn)?.Tags?.find((t) => t.Key === 'msk-custom-domain:role')?.Value ?? 'foreign';
+  const groups = ((await c.elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups ?? []).filter((g) => g.TargetGroupName!.startsWith('mcd-'));
+  const targets: Record<string, string[]> = {};
+  const crossZone: Record<string, string | undefined> = {};
+  for (const g of groups) {
+    const name = g.TargetGroupName!.replace(/^mcd-orders-[0-9a-f]+-/, '');
+    targets[name] = ((await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: g.TargetGroupArn }))).TargetHealthDescriptions ?? [])
+      .filter((d) => d.TargetHealth?.State !== 'draining')
+      .map((d) => d.Target!.Id!)
+      .sort();
+    crossZone[name] = (await c.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: g.TargetGroupArn }))).Attributes?.find((a) => a.Key === 'load_balancing.cross_zone.enabled')?.Value;
+  }
+  const records = ((await c.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: s.zoneId }))).ResourceRecordSets ?? [])
+    .filter((r) => r.Type === 'A' || r.Type === 'CNAME')
+    .map((r) => r.Name!.replace(/\.$/, ''))
+    .sort();
+  const alarms = ((await c.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'msk-custom-domain/orders/' }))).MetricAlarms ?? []).map((a) => a.AlarmName!);
+  return {
+    listeners: Object.fromEntries(listeners.map((l) => [l.Port!, role(l.ListenerArn!)])),
+    targets,
+    crossZone,
+    records,
+    alarmBrokers: [...new Set(alarms.map((a) => /broker-(\d+)\//.exec(a)?.[1]).filter(Boolean))].map(Number).sort((a, b) => a - b),
+  };
+}
+
+const names = (ids: number[]) => ['bootstrap.kafka.example.com', ...ids.map((id) => `b-${id}.kafka.example.com`)].sort();
+
+/** A second plan shows nothing to do: the apply would make zero writes. */
+async function converged(s: Seeded): Promise<void> {
+  const plan = await cli('plan', '--config', s.file, '--json');
+  expect(plan.code).toBe(EXIT.ok);
+  expect(JSON.parse(plan.out).plan.actions).toEqual([]);
+}
+
+describe('the CLI against moto (ELBv2, Route 53, CloudWatch, ACM, EC2) and MSK over HTTP', () => {
+  test('a fresh cluster of 3 brokers: listeners, cross-zone groups, targets, names and alarms; plan then shows nothing; check passes', async () => {
+    const s = await seed([1, 2, 3]);
+    const run = await cli('apply', '--config', s.file);
+    expect({ code: run.code, err: run.err }).toEqual({ code: EXIT.ok, err: '' });
+    const after = await state(s);
+    expect(after.listeners).toEqual({ 9000: 'bootstrap', 9001: 'broker-1', 9002: 'broker-2', 9003: 'broker-3' });
+    expect(after.targets).toEqual({ boot: [ip(1), ip(2), ip(3)].sort(), b1: [ip(1)], b2: [ip(2)], b3: [ip(3)] });
+    expect(Object.values(after.crossZone)).toEqual(['true', 'true', 'true', 'true']);
+    expect(after.records).toEqual(names([1, 2, 3]));
+    expect(after.alarmBrokers).toEqual([1, 2, 3]);
+    await converged(s);
+    const check = await cli('check', '--config', s.file);
+    expect(check.out).toContain('Every check passed for 4 endpoint(s).');
+    expect(check.code).toBe(EXIT.ok);
+  });
+
+  test('scale-out 3 -> 6, broker 2 replaced, scale-in to 3 (scaleIn: delete): each converges, then plan shows nothing', async () => {
+    const s = await seed([1, 2, 3]);
+    expect((await cli('apply', '--config', s.file)).code).toBe(EXIT.ok);
+
+    mskHttp.msk.setBrokers(s.clusterArn, [1, 2, 3, 4, 5, 6].map((id) => ({ id, ip: ip(id) })));
+    expect((await cli('apply', '--config', s.file)).code).toBe(EXIT.ok);
+    let now = await state(s);
+    expect(Object.keys(now.listeners).map(Number)).toEqual([9000, 9001, 9002, 9003, 9004, 9005, 9006]);
+    expect(now.records).toEqual(names([1, 2, 3, 4, 5, 6]));
+    await converged(s);
+
+    mskHttp.msk.replaceBroker(s.clusterArn, 2, ip(2, 1));
+    expect((await cli('apply', '--config', s.file)).code).toBe(EXIT.ok);
+    now = await state(s);
+    expect(now.targets.b2).toEqual([ip(2, 1)]);
+    expect(now.targets.boot).toContain(ip(2, 1));
+    expect(now.targets.boot).not.toContain(ip(2));
+    await converged(s);
+
+    mskHttp.msk.setBrokers(s.clusterArn, [1, 2, 3].map((id) => ({ id, ip: id === 2 ? ip(2, 1) : ip(id) })));
+    expect((await cli('apply', '--config', s.file)).code).toBe(EXIT.ok);
+    now = await state(s);
+    expect(now.listeners).toEqual({ 9000: 'bootstrap', 9001: 'broker-1', 9002: 'broker-2', 9003: 'broker-3' });
+    expect(Object.keys(now.targets).sort()).toEqual(['b1', 'b2', 'b3', 'boot']);
+    expect(now.records).toEqual(names([1, 2, 3]));
+    expect(now.alarmBrokers).toEqual([1, 2, 3]);
+    await converged(s);
+  });
+
+  test('scale-in with scaleIn: keep leaves listener, group and name of the removed broker, without its target', async () => {
+    const s = await seed([1, 2, 3, 4], { scaleIn: 'keep' });
+    expect((await cli('apply', '--config', s.file)).code).toBe(EXIT.ok);
+    mskHttp.msk.setBrokers(s.clusterArn, [1, 2, 3].map((id) => ({ id, ip: ip(id) })));
+    expect((await cli('apply', '--config', s.file)).code).toBe(EXIT.ok);
+    const now = await state(s);
+    expect(now.listeners[9004]).toBe('broker-4');
+    expect(now.targets.b4).toEqual([]);
+    expect(now.targets.boot).not.toContain(ip(4));
+    expect(now.records).toEqual(names([1, 2, 3, 4]));
+    await converged(s);
+  });
+
+  test('broker ids past 9 with gaps get ports base + id (9010, 9012)', async () => {
+    const s = await seed([1, 2, 10, 12]);
+    expect((await cli('apply', '--config', s.file)).code).toBe(EXIT.ok);
+    const now = await state(s);
+    expect(now.listeners).toEqual({ 9000: 'bootstrap', 9001: 'broker-1', 9002: 'broker-2', 9010: 'broker-10', 9012: 'broker-12' });
+    expect(now.records).toEqual(names([1, 2, 10, 12]));
+    await converged(s);
+  });
+
+  test('a foreign listener on a wanted port and a foreign record on a wanted name: reported (exit 2), left as they were', async () => {
+    const s = await seed([1, 2, 3]);
+    const c = clients();
+    const foreignGroup = (await c.elbv2.send(new CreateTargetGroupCommand({ Name: 'someone-elses', Protocol: 'TCP', Port: 80, VpcId: s.vpcId, TargetType: 'ip' }))).TargetGroups![0]!;
+    const foreign = (await c.elbv2.send(new CreateListenerCommand({
+      LoadBalancerArn: s.lbArn, Port: 9002, Protocol: 'TCP', DefaultActions: [{ Type: 'forward', TargetGroupArn: foreignGroup.TargetGroupArn }],
+    }))).Listeners![0]!;
+    await c.route53.send(new ChangeResourceRecordSetsCommand({
+      HostedZoneId: s.zoneId,
+      ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'b-3.kafka.example.com', Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: 'elsewhere.example.net' }] } }] },
+    }));
+
+    const run = await cli('apply', '--config', s.file);
+    expect(run.code).toBe(EXIT.notConverged);
+    expect(run.out).toContain(`port 9002 (wanted for broker-2) has a listener this tool does not own (${foreign.ListenerArn})`);
+    expect(run.out).toContain('b-3.kafka.example.com. already exists (CNAME) and was not created by this tool');
+    const now = await state(s);
+    expect(now.listeners).toEqual({ 9000: 'bootstrap', 9001: 'broker-1', 9002: 'foreign', 9003: 'broker-3' });
+    const b3 = ((await c.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: s.zoneId }))).ResourceRecordSets ?? []).find((r) => r.Name === 'b-3.kafka.example.com.');
+    expect(b3).toMatchObject({ Type: 'CNAME', ResourceRecords: [{ Value: 'elsewhere.example.net' }] });
+  });
+});

@@ -1,0 +1,68 @@
+// moto, an independent AWS emulator, as a real HTTP endpoint for the integration suite. .ci/run
+// starts one and passes MOTO_URL; without it the suite starts its own on a free loopback port.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export const MOTO_MISSING =
+  'moto is not installed for python3: pip install "moto[server]" (or set MOTO_URL to a running moto server, e.g. python3 -m moto.server -H 127.0.0.1 -p 5055)';
+
+export interface Moto {
+  url: string;
+  /** Clears every service's state (each test seeds its own world). */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function answering(url: string, ms: number, child?: ChildProcess): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) return false;
+    try {
+      if ((await fetch(`${url}/moto-api/`)).ok) return true;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+export async function startMoto(): Promise<Moto> {
+  const reset = (url: string) => async () => void (await fetch(`${url}/moto-api/reset`, { method: 'POST' }));
+  if (process.env.MOTO_URL) {
+    const url = process.env.MOTO_URL.replace(/\/$/, '');
+    if (!(await answering(url, 10_000))) throw new Error(`MOTO_URL ${url} does not answer /moto-api/`);
+    return { url, reset: reset(url), stop: async () => undefined };
+  }
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let output = '';
+  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  const up = await Promise.race([answering(url, 30_000, child), spawnError.then(() => false)]);
+  if (!up) {
+    child.kill();
+    throw new Error(`${MOTO_MISSING}\n${output.trim().split('\n').slice(-3).join('\n')}`);
+  }
+  return {
+    url,
+    reset: reset(url),
+    stop: async () => {
+      child.kill();
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
