@@ -1,5 +1,7 @@
 import { DeleteAlarmsCommand, PutMetricAlarmCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Action } from '../plan/types';
+import { writeOrConfirm } from './confirm';
+import { alarmsGone } from './confirm-cloudwatch';
 
 type Of<T extends Action['type']> = Extract<Action, { type: T }>;
 
@@ -12,6 +14,9 @@ export async function putAlarm(cloudwatch: CloudWatchClient, action: Of<'put-ala
 
 export async function deleteAlarms(cloudwatch: CloudWatchClient, action: Of<'delete-alarms'>) {
   for (let i = 0; i < action.names.length; i += DELETE_BATCH) {
-    await cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: action.names.slice(i, i + DELETE_BATCH) }));
+    const names = action.names.slice(i, i + DELETE_BATCH);
+    await writeOrConfirm(`delete alarm(s) ${names.join(', ')}`, () => cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: names })), ['ResourceNotFound'], () =>
+      alarmsGone(cloudwatch, names),
+    );
   }
 }

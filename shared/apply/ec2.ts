@@ -5,6 +5,9 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import type { Action } from '../plan/types';
+import { writeOrConfirm } from './confirm';
+import { ingressRuleInPlace, ingressRulesGone } from './confirm-ec2';
+import { describeAction } from './describe';
 
 type Of<T extends Action['type']> = Extract<Action, { type: T }>;
 
@@ -14,7 +17,7 @@ const peer = (source: string) => (source.startsWith('sg-') ? { ReferencedGroupId
 
 export async function authorizeIngress(ec2: EC2Client, action: Of<'authorize-ingress'>) {
   const range = { IpProtocol: 'tcp', FromPort: action.fromPort, ToPort: action.toPort };
-  await ec2.send(
+  const authorize = () => ec2.send(
     new AuthorizeSecurityGroupIngressCommand({
       GroupId: action.groupId,
       IpPermissions: [
@@ -26,6 +29,7 @@ export async function authorizeIngress(ec2: EC2Client, action: Of<'authorize-ing
       TagSpecifications: [{ ResourceType: 'security-group-rule', Tags: Object.entries(action.tags).map(([Key, Value]) => ({ Key, Value })) }],
     }),
   );
+  await writeOrConfirm(describeAction(action), authorize, ['InvalidPermission.Duplicate'], () => ingressRuleInPlace(ec2, action));
 }
 
 /** In place: the rule keeps its id and tags while its ports follow the listeners. */
@@ -44,5 +48,10 @@ export async function modifyIngress(ec2: EC2Client, action: Of<'modify-ingress'>
 }
 
 export async function revokeIngress(ec2: EC2Client, action: Of<'revoke-ingress'>) {
-  await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: action.groupId, SecurityGroupRuleIds: action.ruleIds }));
+  await writeOrConfirm(
+    describeAction(action),
+    () => ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: action.groupId, SecurityGroupRuleIds: action.ruleIds })),
+    ['InvalidSecurityGroupRuleId.NotFound'],
+    () => ingressRulesGone(ec2, action.groupId, action.ruleIds),
+  );
 }

@@ -10,6 +10,9 @@ import {
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Action, TargetGroupRef } from '../plan/types';
+import { writeOrConfirm } from './confirm';
+import { listenerGone, listenerInPlace, targetGroupGone, targetGroupInPlace, targetsGone } from './confirm-elbv2';
+import { describeAction } from './describe';
 
 type Of<T extends Action['type']> = Extract<Action, { type: T }>;
 
@@ -30,35 +33,52 @@ export function resolveGroup(ref: TargetGroupRef, created: CreatedGroups): strin
 export async function createTargetGroup(elbv2: ElasticLoadBalancingV2Client, action: Of<'create-target-group'>, created: CreatedGroups) {
   // Same name and settings returns the existing group (AWS idempotency), so a group left
   // behind by an interrupted run is adopted rather than duplicated.
-  const out = await elbv2.send(
-    new CreateTargetGroupCommand({
-      Name: action.name,
-      Protocol: 'TLS',
-      Port: action.port,
-      VpcId: action.vpcId,
-      TargetType: 'ip',
-      HealthCheckProtocol: 'TCP',
-      Tags: tagList(action.tags),
-    }),
+  let arn: string | undefined;
+  await writeOrConfirm(
+    describeAction(action),
+    async () => {
+      const out = await elbv2.send(
+        new CreateTargetGroupCommand({
+          Name: action.name,
+          Protocol: 'TLS',
+          Port: action.port,
+          VpcId: action.vpcId,
+          TargetType: 'ip',
+          HealthCheckProtocol: 'TCP',
+          Tags: tagList(action.tags),
+        }),
+      );
+      arn = out.TargetGroups![0].TargetGroupArn!;
+    },
+    // Where the repeat is refused instead (some emulators): ours by name, settings and tags.
+    ['DuplicateTargetGroupName'],
+    async () => !!(arn = await targetGroupInPlace(elbv2, action)),
   );
-  const arn = out.TargetGroups![0].TargetGroupArn!;
-  created.set(action.name, arn);
+  created.set(action.name, arn!);
   await elbv2.send(
     new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: Object.entries(action.attributes).map(([Key, Value]) => ({ Key, Value })) }),
   );
 }
 
 export async function createListener(elbv2: ElasticLoadBalancingV2Client, loadBalancerArn: string, action: Of<'create-listener'>, created: CreatedGroups) {
-  await elbv2.send(
-    new CreateListenerCommand({
-      LoadBalancerArn: loadBalancerArn,
-      Port: action.port,
-      Protocol: 'TLS',
-      SslPolicy: action.sslPolicy,
-      Certificates: [{ CertificateArn: action.certificateArn }],
-      DefaultActions: [{ Type: 'forward', TargetGroupArn: resolveGroup(action.targetGroup, created) }],
-      Tags: tagList(action.tags),
-    }),
+  const targetGroupArn = resolveGroup(action.targetGroup, created);
+  await writeOrConfirm(
+    describeAction(action),
+    () =>
+      elbv2.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: loadBalancerArn,
+          Port: action.port,
+          Protocol: 'TLS',
+          SslPolicy: action.sslPolicy,
+          Certificates: [{ CertificateArn: action.certificateArn }],
+          DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],
+          Tags: tagList(action.tags),
+        }),
+      ),
+    // A listener on the port that is not ours, or differs, keeps the refusal.
+    ['DuplicateListener'],
+    () => listenerInPlace(elbv2, loadBalancerArn, { ...action, targetGroupArn }),
   );
 }
 
@@ -94,15 +114,28 @@ export async function setTargetGroupAttributes(elbv2: ElasticLoadBalancingV2Clie
 }
 
 export async function deregisterTargets(elbv2: ElasticLoadBalancingV2Client, action: Of<'deregister-targets'>) {
-  await elbv2.send(
-    new DeregisterTargetsCommand({ TargetGroupArn: action.targetGroupArn, Targets: action.targets.map((t) => ({ Id: t.ip, Port: t.port })) }),
+  await writeOrConfirm(
+    describeAction(action),
+    () => elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: action.targetGroupArn, Targets: action.targets.map((t) => ({ Id: t.ip, Port: t.port })) })),
+    ['InvalidTarget'],
+    () => targetsGone(elbv2, action.targetGroupArn, action.targets),
   );
 }
 
 export async function deleteListener(elbv2: ElasticLoadBalancingV2Client, action: Of<'delete-listener'>) {
-  await elbv2.send(new DeleteListenerCommand({ ListenerArn: action.listenerArn }));
+  await writeOrConfirm(
+    describeAction(action),
+    () => elbv2.send(new DeleteListenerCommand({ ListenerArn: action.listenerArn })),
+    ['ListenerNotFound'],
+    () => listenerGone(elbv2, action.listenerArn),
+  );
 }
 
 export async function deleteTargetGroup(elbv2: ElasticLoadBalancingV2Client, action: Of<'delete-target-group'>) {
-  await elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: action.arn }));
+  await writeOrConfirm(
+    describeAction(action),
+    () => elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: action.arn })),
+    ['TargetGroupNotFound'],
+    () => targetGroupGone(elbv2, action.arn),
+  );
 }

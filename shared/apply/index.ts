@@ -16,6 +16,9 @@ import { awaitTargetHealth, DEFAULT_HEALTH_WAIT } from './health';
 import { checkCluster } from '../check';
 import { brokerPort, hostName } from '../naming';
 import { alterBrokerAdvertised, DEFAULT_FOLLOW, updateMskConfiguration, verifyAdvertised, type AdvertisedCheck } from './kafka';
+import { describeAction } from './describe';
+
+export { describeAction };
 
 export interface ApplyOptions {
   /** Time for the bounded waits of apply (default: real time). */
@@ -81,7 +84,7 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
       case 'delete-listener': return elb.deleteListener(clients.elbv2, action);
       case 'delete-target-group': return elb.deleteTargetGroup(clients.elbv2, action);
       case 'change-records':
-        result.changeId = await changeRecords(clients.route53, config.hostedZoneId, action.changes, options.dnsWait ?? DEFAULT_DNS_WAIT);
+        result.changeId = await changeRecords(clients.route53, config.hostedZoneId, observed.cluster.arn, action.changes, options.dnsWait ?? DEFAULT_DNS_WAIT);
         return;
       case 'await-target-health': {
         const notHealthy = await awaitTargetHealth(clients.elbv2, action, created, options.healthWait ?? DEFAULT_HEALTH_WAIT, options.clock ?? realClock);
@@ -142,31 +145,4 @@ async function verifyAfterApply(config: ClusterConfig, plan: Plan, observed: Obs
     expected.set(endpoint.id, `${hostName(config, { brokerId: endpoint.id })}:${brokerPort(config, endpoint.id)}`);
   }
   return verifyAdvertised(access, brokers[0].endpoint, expected);
-}
-
-export function describeAction(action: Action): string {
-  switch (action.type) {
-    case 'create-target-group': return `create target group ${action.name}`;
-    case 'create-listener': return `create listener :${action.port} for ${action.resource}`;
-    case 'modify-listener': return `modify listener :${action.port} (${action.reason})`;
-    case 'register-targets': return `register ${action.ips.join(', ')} in ${action.resource}${action.outsideVpc.length ? ` (${action.outsideVpc.join(', ')} outside the VPC: AZ all)` : ''}`;
-    case 'set-target-group-attributes': return `set ${Object.entries(action.attributes).map(([k, v]) => `${k}=${v}`).join(', ')} on ${action.targetGroup.name} (${action.reason})`;
-    case 'deregister-targets': return `deregister ${action.targets.map((t) => t.ip).join(', ')} from ${action.resource}`;
-    case 'change-records': return `change ${action.changes.length} DNS record(s)`;
-    case 'authorize-ingress': return `allow TCP ${action.fromPort}-${action.toPort} from ${action.source} in ${action.groupId}`;
-    case 'modify-ingress': return `change ingress rule ${action.ruleId} to TCP ${action.fromPort}-${action.toPort} from ${action.source} (was ${action.was.fromPort}-${action.was.toPort} from ${action.was.source})`;
-    case 'revoke-ingress': return `remove the tool's ingress rule(s) ${action.ruleIds.join(', ')} from ${action.groupId} (${action.reason})`;
-    case 'verify-data-path': return 'check the whole data path before the first rollout';
-    case 'await-target-health': return `wait until ${action.targets.map((t) => `${t.resource} ${t.ip}`).join(', ')} ${action.targets.length === 1 ? 'is' : 'are'} healthy`;
-    case 'delete-listener': return `delete listener :${action.port} of ${action.resource}`;
-    case 'delete-target-group': return `delete target group ${action.name}`;
-    case 'put-alarm': return `${action.reason} alarm ${action.alarm.AlarmName}`;
-    case 'delete-alarms': return `delete alarm(s) ${action.names.join(', ')}`;
-    case 'alter-broker-configs':
-      return action.purpose === 'advertise'
-        ? `${action.resource} advertises ${action.after} (was ${action.before})`
-        : `remove ${action.resource}'s advertised.listeners override (back to ${action.after})`;
-    case 'update-msk-configuration':
-      return `MSK configuration: ${action.after ? `custom.advertised.listeners=${action.after}` : 'remove custom.advertised.listeners'} (rolling restart)`;
-  }
 }

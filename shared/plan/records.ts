@@ -79,7 +79,7 @@ function recordFor(config: ClusterConfig, endpoint: DesiredEndpoint, observed: O
   return { name: fqdn(endpoint.host), type: 'A', alias: { dnsName: fqdn(lb.dnsName), hostedZoneId: lb.canonicalHostedZoneId } };
 }
 
-function registryOwner(txt: RecordSet): string | undefined {
+export function registryOwner(txt: RecordSet): string | undefined {
   for (const value of txt.values ?? []) {
     const parsed = parseRegistryValue(value);
     if (parsed.heritage === MANAGED_BY && parsed.owner) return parsed.owner;
@@ -94,7 +94,7 @@ function groupByName(records: RecordSet[]): Map<string, RecordSet[]> {
 }
 
 /** Alias comparisons ignore case and the trailing dot; Route 53 may return `dualstack.` prefixes. */
-function sameRecord(a: RecordSet, b: RecordSet): boolean {
+export function sameRecord(a: RecordSet, b: RecordSet): boolean {
   if (a.type !== b.type) return false;
   if (a.alias || b.alias) {
     if (!a.alias || !b.alias) return false;

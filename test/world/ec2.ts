@@ -249,10 +249,9 @@ export class Ec2Model {
   private revokeIngress(input: RevokeSecurityGroupIngressCommandInput): Out<RevokeSecurityGroupIngressCommandOutput> {
     const ids = input.SecurityGroupRuleIds ?? [];
     const unknown = ids.filter((id) => this.rules.get(id)?.GroupId !== input.GroupId);
-    if (unknown.length) {
-      // EC2 answers unknown rule ids in UnknownIpPermissions rather than failing (approximated as that).
-      return { Return: false, UnknownIpPermissions: [] };
-    }
+    // Validated before anything changes: one unknown id refuses the whole call (so a retry of a
+    // revoke that went through is refused too).
+    if (unknown.length) throw ec2Error('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${unknown[0]}' does not exist`);
     for (const id of ids) this.rules.delete(id);
     return { Return: true };
   }

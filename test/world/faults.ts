@@ -21,7 +21,11 @@ export function isWrite(command: string): boolean {
   return !/^(Describe|List|Get)/.test(command);
 }
 
-export type FaultError = 'throttle' | Error | ((call: CallRecord) => Error);
+/**
+ * 'reply-lost': the service makes the change, then the connection drops before the answer
+ * (see LostReply); the SDK's retry of the same request is what the caller gets.
+ */
+export type FaultError = 'throttle' | 'reply-lost' | Error | ((call: CallRecord) => Error);
 
 export interface FaultSpec {
   /** SDK command class name, e.g. 'CreateListenerCommand'. */
@@ -34,6 +38,23 @@ export interface FaultSpec {
   times?: number;
   /** 'throttle' (default) = the service's real throttling error. */
   error?: FaultError;
+  /**
+   * With 'reply-lost' only: what the retry is answered instead of the model's second answer.
+   * For emulators whose answer to a repeated call differs from the model's (e.g. moto refuses
+   * a second DeleteTargetGroup with TargetGroupNotFound where the model succeeds).
+   */
+  retryError?: Error;
+}
+
+/**
+ * The connection dropped after the service applied the change: Node's socket error, which the
+ * SDK's standard retry strategy classifies as transient (code ECONNRESET) and retries.
+ */
+export class LostReply extends Error {
+  readonly code = 'ECONNRESET';
+  constructor(readonly retryError?: Error) {
+    super('socket hang up');
+  }
 }
 
 /** Thrown by writes past the budget given to `failAfterWrites`: not an AWS error on purpose. */
@@ -92,14 +113,16 @@ export class Faults {
       const index = rule.seen++;
       if (error || index < (spec.afterCalls ?? 0) || rule.fired >= (spec.times ?? 1)) continue;
       rule.fired++;
-      error = resolveError(spec.error ?? 'throttle', call, throttle);
+      error = resolveError(spec, call, throttle);
     }
     return error;
   }
 }
 
-function resolveError(error: FaultError, call: CallRecord, throttle: () => Error): Error {
+function resolveError(spec: FaultSpec, call: CallRecord, throttle: () => Error): Error {
+  const error = spec.error ?? 'throttle';
   if (error === 'throttle') return throttle();
+  if (error === 'reply-lost') return new LostReply(spec.retryError);
   if (typeof error === 'function') return error(call);
   return error;
 }

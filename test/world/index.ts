@@ -4,7 +4,8 @@
 //
 // Note: the mock replaces `Client#send`, so the SDK middleware (retries, id normalisation,
 // serialisation) does not run. A throttling fault therefore reaches the caller directly,
-// exactly once per injected failure, instead of being retried by the SDK.
+// exactly once per injected failure, instead of being retried by the SDK. A lost reply
+// ('reply-lost') is the exception: there the world replays the SDK's retry itself.
 import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -17,7 +18,7 @@ import { CloudWatchModel } from './cloudwatch';
 import { clone, IdGen, metadata, sleep, type Env, type Handlers, type ServiceName } from './common';
 import { Ec2Model } from './ec2';
 import { Elbv2Model } from './elbv2';
-import { Faults, isWrite, type CallRecord } from './faults';
+import { Faults, isWrite, LostReply, type CallRecord } from './faults';
 import { MskModel } from './msk';
 import { Route53Model } from './route53';
 
@@ -27,7 +28,7 @@ export type { Env, ServiceName } from './common';
 export type { LoadBalancerSeed, ListenerSeed, Route, TargetGroupSeed, WorldTarget } from './elbv2';
 export type { IngressRule, SecurityGroupSeed } from './ec2';
 export { VirtualClock } from './clock';
-export { SimulatedInterruption, isWrite, type CallRecord, type FaultError, type FaultSpec } from './faults';
+export { LostReply, SimulatedInterruption, isWrite, type CallRecord, type FaultError, type FaultSpec } from './faults';
 export type { BrokerSeed, ClusterSeed, WorldBroker, WorldCluster, WorldOperation } from './msk';
 export type { HostedZoneSeed } from './route53';
 export { AcmModel, CloudWatchModel, Ec2Model, Elbv2Model, Faults, MskModel, Route53Model };
@@ -127,28 +128,38 @@ export class AwsWorld {
    * One API call: recorded, faults decided at arrival (deterministic under parallelism),
    * the simulated latency awaited, then answered by the model with a deep copy.
    */
-  private async dispatch(service: ServiceName, model: Model, command: SdkCommand): Promise<unknown> {
+  private async dispatch(service: ServiceName, model: Model, command: SdkCommand, retry?: { answer?: Error }): Promise<unknown> {
     const name = command.constructor.name;
     const call: CallRecord = { service, command: name, input: clone(command.input), write: isWrite(name), failed: false, startedAt: Date.now() };
     this.calls.push(call);
     const fault = this.faults.check(call, () => model.throttle(name));
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    let lost: LostReply | undefined;
     try {
       if (this.latencyMs > 0) await sleep(this.latencyMs);
-      if (fault) throw fault;
+      if (retry?.answer) throw retry.answer;
+      if (fault && !(fault instanceof LostReply)) throw fault;
       const handler = model.handlers[name];
       if (!handler) throw new Error(`AwsWorld: ${service} ${name} is not modelled`);
       const output = handler(clone(command.input ?? {}));
-      return { ...clone(output), $metadata: metadata() };
+      if (fault instanceof LostReply) {
+        lost = fault;
+        throw fault;
+      }
+      return { ...clone(output), $metadata: { ...metadata(), attempts: retry ? 2 : 1 } };
     } catch (error) {
       call.failed = true;
-      call.error = (error as Error).name;
-      throw error;
+      call.error = error instanceof LostReply ? error.code : (error as Error).name;
+      if (!lost) throw error;
     } finally {
       this.inFlight--;
       call.endedAt = Date.now();
     }
+    // The change was made and only its answer was lost. aws-sdk-client-mock replaces the SDK's
+    // retry middleware, so do what it does with ECONNRESET: send the same request once more,
+    // and let the caller see whatever that second attempt is answered.
+    return this.dispatch(service, model, command, { answer: lost.retryError });
   }
 }
 

@@ -162,6 +162,49 @@ describe('faults', () => {
     await expect(elb().send(new DescribeLoadBalancersCommand({}))).rejects.toThrow('no DescribeLoadBalancersCommand');
   });
 
+  test("'reply-lost': the change is made, and the caller gets what the SDK's retry is answered", async () => {
+    world = AwsWorld.install();
+    const zoneId = world.route53.addHostedZone({ name: 'example.com' });
+    const create = new ChangeResourceRecordSetsCommand({
+      HostedZoneId: zoneId,
+      ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'b-1.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] } }] },
+    });
+    world.faults.add({ command: 'ChangeResourceRecordSetsCommand', error: 'reply-lost' });
+    const error: any = await new Route53Client({}).send(create).catch((e) => e);
+    expect(error.name).toBe('InvalidChangeBatch');
+    expect(error.message).toBe("[Tried to create resource record set [name='b-1.example.com.', type='A'] but it already exists]");
+    expect(world.route53.records(zoneId).filter((r) => r.Type === 'A')).toHaveLength(1);
+    // Two attempts reached the service: the first lost its answer, the retry was refused.
+    expect(world.calls.map((c) => [c.command, c.error])).toEqual([
+      ['ChangeResourceRecordSetsCommand', 'ECONNRESET'],
+      ['ChangeResourceRecordSetsCommand', 'InvalidChangeBatch'],
+    ]);
+  });
+
+  test("'reply-lost' of an idempotent call: the retry succeeds and reports two attempts", async () => {
+    world = AwsWorld.install();
+    world.faults.add({ command: 'CreateTargetGroupCommand', error: 'reply-lost' });
+    const out = await elb().send(tg('a'));
+    expect(out.$metadata.attempts).toBe(2);
+    expect(world.elbv2.targetGroups().map((t) => t.TargetGroupName)).toEqual(['a']);
+    expect(world.calls.map((c) => c.failed)).toEqual([true, false]);
+  });
+
+  test("'reply-lost' with retryError: an emulator's different answer to the retry", async () => {
+    world = AwsWorld.install();
+    const boom = new Error('TargetGroupNotFound');
+    world.faults.add({ command: 'CreateTargetGroupCommand', error: 'reply-lost', retryError: boom });
+    await expect(elb().send(tg('a'))).rejects.toBe(boom);
+    expect(world.elbv2.targetGroups().map((t) => t.TargetGroupName)).toEqual(['a']);
+  });
+
+  test("a change that fails on its own is not 'lost': its error is the answer, no retry", async () => {
+    world = AwsWorld.install();
+    world.faults.add({ command: 'CreateTargetGroupCommand', error: 'reply-lost' });
+    await expect(elb().send(tg('--bad'))).rejects.toThrow(/--bad/);
+    expect(world.calls).toHaveLength(1);
+  });
+
   test('failAfterWrites(n): writes after the first n fail, reads keep working, clear() lifts it', async () => {
     world = AwsWorld.install();
     world.faults.failAfterWrites(2);
