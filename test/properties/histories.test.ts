@@ -94,13 +94,26 @@ class Active implements fc.AsyncCommand<Model, Real> {
   toString = () => 'active';
 }
 
+/** A write fails (throttled beyond retries: the run stops) or loses its reply after the change (the run must still succeed). */
 class Fault implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly command: string, readonly afterCalls: number, readonly kind: 'throttle' | 'reply-lost') {}
+  check = () => true;
+  async run(_m: Model, r: Real) {
+    r.s.world.faults.add({ command: this.command, afterCalls: this.afterCalls, error: this.kind });
+  }
+  toString = () => `fault(${this.kind} ${this.command} after ${this.afterCalls})`;
+}
+
+/** Only lost replies pending: the reconcile must not fail (issue 12), whatever it hits. */
+class LostReplyReconcile implements fc.AsyncCommand<Model, Real> {
   constructor(readonly command: string, readonly afterCalls: number) {}
   check = () => true;
   async run(_m: Model, r: Real) {
-    r.s.world.faults.add({ command: this.command, afterCalls: this.afterCalls });
+    r.s.world.faults.clear();
+    r.s.world.faults.add({ command: this.command, afterCalls: this.afterCalls, error: 'reply-lost' });
+    await r.s.reconcile();
   }
-  toString = () => `fault(${this.command} after ${this.afterCalls})`;
+  toString = () => `reconcile with a lost reply of ${this.command} after ${this.afterCalls}`;
 }
 
 class Reconcile implements fc.AsyncCommand<Model, Real> {
@@ -149,7 +162,8 @@ const commands = [
   fc.nat(20).map((i) => new Replace(i)),
   fc.integer({ min: 0, max: 3 }).map((n) => new Busy(n)),
   fc.constant(new Active()),
-  fc.tuple(fc.constantFrom(...WRITES), fc.nat(4)).map(([c, n]) => new Fault(c, n)),
+  fc.tuple(fc.constantFrom(...WRITES), fc.nat(4), fc.constantFrom('throttle' as const, 'reply-lost' as const)).map(([c, n, k]) => new Fault(c, n, k)),
+  fc.tuple(fc.constantFrom(...WRITES), fc.nat(3)).map(([c, n]) => new LostReplyReconcile(c, n)),
   fc.constant(new Reconcile()),
   fc.constant(new Reconcile()),
   fc.constant(new Settle()),
