@@ -46,7 +46,7 @@ export interface ApplyResult {
 }
 
 /**
- * Dependency order. Creating: target group -> listener + targets -> DNS (then INSYNC) -> advertised listeners -> alarms.
+ * Dependency order. Creating: ingress + target group -> listener + targets -> DNS (then INSYNC) and alarms -> health gate -> advertised listeners.
  * Deleting runs after DNS stops pointing at a port: listeners, then their target groups.
  * A phase starts only when every action of the one before it succeeded.
  */
@@ -55,12 +55,14 @@ const PHASES: ActionType[][] = [
   ['create-target-group', 'authorize-ingress', 'modify-ingress', 'revoke-ingress'],
   // Cross-zone is on before a name can send clients to the group.
   ['create-listener', 'modify-listener', 'set-target-group-attributes', 'register-targets', 'deregister-targets'],
-  ['change-records'],
+  // Alarms depend on nothing but the broker id: they go alongside the DNS change (and its INSYNC wait),
+  // not behind the health gate, and never ahead of the listeners and targets clients need.
+  ['change-records', 'put-alarm'],
   ['await-target-health'],
   ['verify-data-path'],
   // Only once every listener, target and name is in place (and DNS INSYNC) may brokers advertise the names.
   ['alter-broker-configs', 'update-msk-configuration'],
-  ['put-alarm', 'delete-alarms', 'delete-listener'],
+  ['delete-alarms', 'delete-listener'],
   ['delete-target-group'],
 ];
 
