@@ -259,3 +259,93 @@ describe('fake MSK broker with real kafkajs + MSK IAM signer', () => {
     expect((await admin.describeCluster()).brokers.map((b) => b.nodeId)).toEqual([1, 3, 4]);
   });
 });
+
+/** A raw Kafka client over TLS: framed requests out, framed responses (correlation id + body) in. */
+async function rawClient(c: FakeCluster) {
+  const { FrameSplitter, Reader, Writer } = await import('./fake/wire');
+  const b = c.brokers[0]!;
+  const socket = tlsConnect({ host: b.host, port: b.port, ca: [c.ca] });
+  await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
+  const frames = new FrameSplitter();
+  const inbox: Buffer[] = [];
+  let waiting: (() => void) | undefined;
+  let closed = false;
+  socket.on('data', (chunk: Buffer) => {
+    inbox.push(...frames.push(chunk));
+    waiting?.();
+  });
+  socket.on('close', () => {
+    closed = true;
+    waiting?.();
+  });
+  let correlation = 0;
+  return {
+    send(apiKey: number, version: number, body: (w: InstanceType<typeof Writer>) => void) {
+      const w = new Writer().int16(apiKey).int16(version).int32(++correlation).string('raw-test');
+      body(w);
+      const payload = w.toBuffer();
+      socket.write(Buffer.concat([new Writer().int32(payload.length).toBuffer(), payload]));
+    },
+    /** The next response body after its correlation id, or 'closed'. */
+    async next(): Promise<InstanceType<typeof Reader> | 'closed'> {
+      while (!inbox.length && !closed) await new Promise<void>((r) => (waiting = r));
+      const frame = inbox.shift();
+      if (!frame) return 'closed';
+      const r = new Reader(frame);
+      r.int32();
+      return r;
+    },
+    close: () => socket.destroy(),
+  };
+}
+
+async function bearer(region: string): Promise<Buffer> {
+  const { generateAuthTokenFromCredentialsProvider } = await import('aws-msk-iam-sasl-signer-js');
+  const { token } = await generateAuthTokenFromCredentialsProvider({ region, awsCredentialsProvider: staticCredentials() });
+  return Buffer.from(`n,,\x01auth=Bearer ${token}\x01\x01`);
+}
+
+describe('closer to MSK 3.x where kafkajs would behave differently', () => {
+  test('Metadata is offered as MSK does (0-12): kafkajs negotiates its own maximum, v6, and reads brokers and controller through it', async () => {
+    const c = await start();
+    const admin = await connectedAdmin(c);
+    const { brokers, controller, clusterId } = await admin.describeCluster();
+    expect(brokers.map((b) => b.nodeId)).toEqual([1, 2, 3]);
+    expect(controller).toBe(1);
+    expect(clusterId).toBe('fake-msk-cluster-id');
+    const versions = [...new Set(c.requests.filter((r) => r.apiName === 'Metadata').map((r) => r.apiVersion))];
+    expect(versions).toEqual([6]);
+  });
+
+  test('a second SaslHandshake after authentication gets ILLEGAL_SASL_STATE (34) and the connection stays usable', async () => {
+    const c = await start();
+    const raw = await rawClient(c);
+    raw.send(17, 1, (w) => w.string('OAUTHBEARER'));
+    expect(((await raw.next()) as { int16(): number }).int16()).toBe(0);
+    const auth = await bearer(c.region);
+    raw.send(36, 1, (w) => w.bytes(auth));
+    expect(((await raw.next()) as { int16(): number }).int16()).toBe(0);
+    raw.send(17, 1, (w) => w.string('OAUTHBEARER'));
+    expect(((await raw.next()) as { int16(): number }).int16()).toBe(34);
+    raw.send(3, 1, (w) => w.array([], () => undefined));
+    expect(await raw.next()).not.toBe('closed');
+    raw.close();
+  });
+
+  test('an unsupported mechanism: the error reply (33), then the broker closes the connection', async () => {
+    const c = await start();
+    const raw = await rawClient(c);
+    raw.send(17, 1, (w) => w.string('SCRAM-SHA-512'));
+    expect(((await raw.next()) as { int16(): number }).int16()).toBe(33);
+    expect(await raw.next()).toBe('closed');
+  });
+
+  test('ApiVersions between the handshake and the token is not answered: the connection is closed', async () => {
+    const c = await start();
+    const raw = await rawClient(c);
+    raw.send(17, 1, (w) => w.string('OAUTHBEARER'));
+    expect(((await raw.next()) as { int16(): number }).int16()).toBe(0);
+    raw.send(18, 0, () => undefined);
+    expect(await raw.next()).toBe('closed');
+  });
+});

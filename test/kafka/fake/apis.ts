@@ -36,8 +36,14 @@ export function encodeSaslAuthenticate(version: number, errorCode: number, error
   return w.toBuffer();
 }
 
-/** v0: empty array = all topics; v1: null = all topics, empty = none. */
-export const decodeMetadata = (r: Reader) => ({ topics: r.array((r) => r.string() ?? '') });
+/** v0: empty array = all topics; v1+: null = all topics, empty = none; v4+ adds allow_auto_topic_creation. */
+export const decodeMetadata = (r: Reader, version = 0) => {
+  const topics = r.array((r) => r.string() ?? '');
+  return version >= 4 ? { topics, allowAutoTopicCreation: r.boolean() } : { topics };
+};
+
+/** The cluster id Metadata v2+ reports (MSK answers with its own; any stable string will do here). */
+export const CLUSTER_ID = 'fake-msk-cluster-id';
 
 export interface MetadataBroker { nodeId: number; host: string; port: number; rack: string | null }
 export function encodeMetadata(
@@ -46,10 +52,15 @@ export function encodeMetadata(
   controllerId: number,
   unknownTopics: readonly string[],
 ): Buffer {
-  const w = new Writer().array(brokers, (w, b) => {
+  // v3+: throttle_time_ms first; v2+: cluster_id after the brokers; v5+ adds offline_replicas to
+  // partitions, which never appear here (no topics).
+  const w = new Writer();
+  if (version >= 3) w.int32(0);
+  w.array(brokers, (w, b) => {
     w.int32(b.nodeId).string(b.host).int32(b.port);
     if (version >= 1) w.string(b.rack);
   });
+  if (version >= 2) w.string(CLUSTER_ID);
   if (version >= 1) w.int32(controllerId);
   w.array(unknownTopics, (w, t) => {
     w.int16(3).string(t); // UNKNOWN_TOPIC_OR_PARTITION: this fake has no topics

@@ -72,14 +72,19 @@ function bearerToken(authBytes: Buffer): string | undefined {
   return auth ? /^auth=Bearer ([^\s]+)$/i.exec(auth)?.[1] : undefined;
 }
 
+/** The highest Metadata version encoded here: kafkajs 2.2.4's own maximum. */
+const METADATA_SERVED = 6;
+
 export function serveConnection(socket: Socket, ctx: BrokerContext): void {
   const connection = nextConnectionId++;
   const frames = new FrameSplitter();
   let state: SaslState = 'handshake';
   let principal: string | undefined;
 
+  // Metadata as MSK 3.x offers it (0-12): kafkajs then picks its own maximum, 6, as it does against
+  // MSK; versions above 6 (flexible encodings) are never asked for by kafkajs and not served here.
   const apiRanges = (): ApiRange[] => [
-    { apiKey: ApiKey.Metadata, min: 0, max: 1 },
+    { apiKey: ApiKey.Metadata, min: 0, max: 12 },
     { apiKey: ApiKey.SaslHandshake, min: 0, max: 1 },
     { apiKey: ApiKey.ApiVersions, min: 0, max: 2 },
     { apiKey: ApiKey.DescribeConfigs, min: 0, max: ctx.describeConfigsMaxVersion },
@@ -130,6 +135,13 @@ export function serveConnection(socket: Socket, ctx: BrokerContext): void {
     const reply = (body: Buffer) => socket.write(frameResponse(h.correlationId, body));
     const range = apiRanges().find((a) => a.apiKey === h.apiKey);
 
+    if (h.apiKey === ApiKey.ApiVersions && state === 'authenticate') {
+      // Between SaslHandshake and SaslAuthenticate Kafka expects the token: anything else is an
+      // IllegalSaslStateException, and the connection is closed unanswered.
+      record(h, {}, { closed: 'ApiVersions during the SASL exchange' });
+      socket.destroy();
+      return;
+    }
     if (h.apiKey === ApiKey.ApiVersions) {
       // An unsupported ApiVersions version is answered in v0 form with the supported ranges.
       const ok = range && h.apiVersion <= range.max;
@@ -138,7 +150,7 @@ export function serveConnection(socket: Socket, ctx: BrokerContext): void {
       reply(body);
       return;
     }
-    if (!range || h.apiVersion < range.min || h.apiVersion > range.max) {
+    if (!range || h.apiVersion < range.min || h.apiVersion > range.max || (h.apiKey === ApiKey.Metadata && h.apiVersion > METADATA_SERVED)) {
       record(h, {}, { closed: 'unsupported api or version' });
       socket.destroy(); // Kafka cannot parse it and drops the connection
       return;
@@ -153,10 +165,21 @@ export function serveConnection(socket: Socket, ctx: BrokerContext): void {
     switch (h.apiKey) {
       case ApiKey.SaslHandshake: {
         const req = decodeSaslHandshake(r);
+        if (state === 'ready') {
+          // Kafka answers a handshake after authentication with ILLEGAL_SASL_STATE and keeps the connection.
+          record(h, req, { errorCode: ErrorCode.ILLEGAL_SASL_STATE });
+          reply(encodeSaslHandshake(ErrorCode.ILLEGAL_SASL_STATE, []));
+          return;
+        }
         const ok = MECHANISMS.includes(req.mechanism.toUpperCase());
-        if (ok) state = h.apiVersion === 0 ? 'raw-token' : 'authenticate';
         const errorCode = ok ? ErrorCode.NONE : ErrorCode.UNSUPPORTED_SASL_MECHANISM;
         record(h, req, { errorCode, mechanisms: MECHANISMS });
+        if (!ok) {
+          // An unsupported mechanism: the error reply, then Kafka closes the connection.
+          socket.end(frameResponse(h.correlationId, encodeSaslHandshake(errorCode, MECHANISMS)));
+          return;
+        }
+        state = h.apiVersion === 0 ? 'raw-token' : 'authenticate';
         reply(encodeSaslHandshake(errorCode, MECHANISMS));
         return;
       }
@@ -179,7 +202,7 @@ export function serveConnection(socket: Socket, ctx: BrokerContext): void {
         return;
       }
       case ApiKey.Metadata: {
-        const req = decodeMetadata(r);
+        const req = decodeMetadata(r, h.apiVersion);
         const all = req.topics === null || (h.apiVersion === 0 && req.topics.length === 0);
         const unknownTopics = all ? [] : (req.topics ?? []);
         const brokers = ctx.metadataBrokers();
