@@ -23,6 +23,8 @@ import { join } from 'node:path';
 import { EXIT, runCli } from '../../cli/main';
 import { createAwsClients } from '../../shared/aws/clients';
 import { testCa } from '../world/network';
+import { startFakeCluster } from '../kafka/fake';
+import { CREDENTIALS, staticCredentials } from '../kafka/helpers';
 import { startMoto, type Moto } from './moto';
 import { startMskHttp, type MskHttp } from './msk-http';
 
@@ -82,7 +84,7 @@ interface Seeded {
 }
 
 /** One cluster's world in moto (VPC, NLB, zone, imported certificate) and MSK, and its config file. */
-async function seed(brokerIds: number[], config: Record<string, unknown> = {}): Promise<Seeded> {
+async function seed(brokerIds: number[], config: Record<string, unknown> = {}, brokers?: { id: number; ip: string; endpoint: string; port: number }[]): Promise<Seeded> {
   const c = clients();
   const vpc = (await c.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!;
   const subnets: string[] = [];
@@ -94,17 +96,19 @@ async function seed(brokerIds: number[], config: Record<string, unknown> = {}): 
   // ACM's RequestCertificate stays PENDING_VALIDATION in moto: import one the test CA issued, as a user may.
   const { key, cert } = testCa().issue(['kafka.example.com', '*.kafka.example.com']);
   const certificateArn = (await c.acm.send(new ImportCertificateCommand({ Certificate: Buffer.from(cert), PrivateKey: Buffer.from(key), CertificateChain: Buffer.from(testCa().pem) }))).CertificateArn!;
-  const clusterArn = mskHttp.msk.addCluster({ name: 'orders', brokers: brokerIds.map((id) => ({ id, ip: ip(id) })), enhancedMonitoring: 'PER_BROKER' });
+  const clusterArn = mskHttp.msk.addCluster({ name: 'orders', brokers: brokers ?? brokerIds.map((id) => ({ id, ip: ip(id) })), enhancedMonitoring: 'PER_BROKER' });
   const file = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
   const cluster = { clusterArn, domain: 'kafka.example.com', hostedZoneId: zone.Id!, loadBalancerArn: lb.LoadBalancerArn!, certificateArn, ...config };
   await writeFile(file, JSON.stringify({ clusters: [cluster] }));
   return { clusterArn, lbArn: lb.LoadBalancerArn!, zoneId: zone.Id!.replace('/hostedzone/', ''), file, vpcId: vpc.VpcId! };
 }
 
+let kafkaAccess: Parameters<typeof runCli>[1]['kafkaAccess'];
+
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, { clientsFor: createAwsClients, out: (t) => out.push(t), err: (t) => err.push(t), dnsPollSeconds: 0.2 });
+  const code = await runCli(argv, { clientsFor: createAwsClients, out: (t) => out.push(t), err: (t) => err.push(t), dnsPollSeconds: 0.2, kafkaAccess });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -236,5 +240,28 @@ describe('the CLI against moto (ELBv2, Route 53, CloudWatch, ACM, EC2) and MSK o
     expect(now.listeners).toEqual({ 9000: 'bootstrap', 9001: 'broker-1', 9002: 'foreign', 9003: 'broker-3' });
     const b3 = ((await c.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: s.zoneId }))).ResourceRecordSets ?? []).find((r) => r.Name === 'b-3.kafka.example.com.');
     expect(b3).toMatchObject({ Type: 'CNAME', ResourceRecords: [{ Value: 'elsewhere.example.net' }] });
+  });
+
+  test('dynamic-broker-config with fake Kafka brokers: apply makes them advertise the names, check passes, restore brings the AWS names back and check says so', async () => {
+    const kafka = await startFakeCluster({ brokers: [1, 2, 3].map((id) => ({ id, host: `127.0.21.${id}` })), credentials: CREDENTIALS, region: REGION, advertise: 'aws-name' });
+    kafkaAccess = { credentials: staticCredentials(), tls: { ca: [kafka.ca], lookup: kafka.lookup }, connectionTimeoutMs: 2000 };
+    try {
+      const s = await seed([1, 2, 3], { advertisedListeners: 'dynamic-broker-config' }, kafka.brokers.map((b) => ({ id: b.id, ip: ip(b.id), endpoint: b.awsHost, port: b.port })));
+      const applied = await cli('apply', '--config', s.file);
+      expect({ code: applied.code, err: applied.err }).toEqual({ code: EXIT.ok, err: '' });
+      for (const id of [1, 2, 3]) expect(kafka.broker(id).advertisedEndpoint()).toEqual({ host: `b-${id}.kafka.example.com`, port: 9000 + id });
+      const checked = await cli('check', '--config', s.file);
+      expect(checked.out).toContain('Every check passed for 4 endpoint(s).');
+
+      const restored = await cli('restore', '--config', s.file, '--cluster', s.clusterArn);
+      expect({ code: restored.code, err: restored.err }).toEqual({ code: EXIT.ok, err: '' });
+      for (const b of kafka.brokers) expect(kafka.broker(b.id).advertisedEndpoint()).toEqual({ host: b.awsHost, port: b.port });
+      const after = await cli('check', '--config', s.file);
+      expect(after.code).toBe(EXIT.notConverged);
+      expect(after.out).toMatch(/broker-1 advertised: advertises b-1\.demo-cluster\.[^ ]+, expected b-1\.kafka\.example\.com:9001/);
+    } finally {
+      kafkaAccess = undefined;
+      await kafka.stop();
+    }
   });
 });
