@@ -11,6 +11,10 @@ import { formatState } from '../shared/report/state';
 import { describeAction } from '../shared/apply';
 import { allPass, checkCluster, type ProbeOptions } from '../shared/check';
 import { formatChecks } from '../shared/report/check';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { hostname, userInfo } from 'node:os';
+import { LeaseHeldError, withClusterLease, type LeaseStore } from '../shared/lease';
+import { dynamoDbLeaseStore } from '../shared/lease/dynamodb';
 
 export interface CliDeps {
   clientsFor: (region: string) => AwsClients;
@@ -25,6 +29,23 @@ export interface CliDeps {
   clock?: ReconcileOptions['clock'];
   /** How `check --probe` resolves and trusts names (tests: the embedded DNS and CA; default: the system's). */
   probe?: ProbeOptions;
+  /** The per-cluster lease (default: from the config's `lease`, none without it). */
+  leaseStore?: (config: Config) => LeaseStore | undefined;
+}
+
+function configuredLease(config: Config): LeaseStore | undefined {
+  return config.lease && dynamoDbLeaseStore(new DynamoDBClient({ region: config.lease.region, maxAttempts: 8 }), config.lease.table);
+}
+
+/** Who holds a lease, as the other side will read it. */
+function cliHolder(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no user entry (containers)
+  }
+  return `the CLI of ${user}@${hostname()} (pid ${process.pid})`;
 }
 
 type Mode = 'plan' | 'apply' | 'restore';
@@ -123,6 +144,9 @@ function selectClusters(config: Config, arn?: string): ClusterConfig[] {
 
 async function runCommand(mode: Mode, opts: CommandOptions, deps: CliDeps): Promise<number> {
   const config = await loadConfig(opts.config);
+  // Only runs that write take the lease: a plan reads.
+  const lease = mode !== 'plan' && !opts.dryRun ? (deps.leaseStore ?? configuredLease)(config) : undefined;
+  const holder = cliHolder();
   // An error on any cluster wins over "not converged" on another, whatever the order of the clusters.
   let failed = false;
   let converged = true;
@@ -139,8 +163,13 @@ async function runCommand(mode: Mode, opts: CommandOptions, deps: CliDeps): Prom
     };
     let outcome: ReconcileOutcome;
     try {
-      outcome = await (mode === 'restore' ? restoreCluster : reconcileCluster)(clients, cluster, options);
+      outcome = await withClusterLease(lease, cluster.clusterArn, holder, () => (mode === 'restore' ? restoreCluster : reconcileCluster)(clients, cluster, options));
     } catch (error) {
+      if (error instanceof LeaseHeldError) {
+        deps.err(`waiting: ${error.message}`);
+        converged = false;
+        continue;
+      }
       deps.err(`error: ${cluster.clusterArn}: ${errorMessage(error)}`);
       failed = true;
       continue;

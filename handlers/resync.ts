@@ -10,6 +10,9 @@ import { ConfigError, errorMessage } from '../shared/errors';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { parseCheckRequest, parseTrigger, queuedTriggers, type CheckRequest, type FollowUp } from '../shared/events';
 import { allPass, checkCluster, type EndpointChecks } from '../shared/check';
+import { LeaseHeldError, withClusterLease, type LeaseStore } from '../shared/lease';
+import { dynamoDbLeaseStore } from '../shared/lease/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FOLLOW_UP_DEFAULTS, scheduleFollowUp } from '../shared/follow-up';
 import { logger as defaultLogger, type Logger } from '../shared/log';
 import { describeAction } from '../shared/apply';
@@ -34,6 +37,8 @@ export interface ResyncDeps {
   followUp?: { maxAttempts: number; schedule(followUp: FollowUp & { clusterArn: string }): Promise<string> };
   /** Milliseconds the invocation has left: bounds the waits inside each apply (shared/wait-budget.ts). */
   remainingMs?: () => number;
+  /** The per-cluster lease shared with the CLI (deployed: the stack's table, LEASE_TABLE). */
+  lease?: { store: LeaseStore; holder: string };
 }
 
 export interface ClusterReport {
@@ -74,7 +79,9 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
     try {
       const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region);
       // Budgeted when each reconcile starts: earlier clusters of the same invocation used some of the time.
-      const run = () => reconcileCluster(clients, cluster, { apply: !trigger.dryRun, ...(deps.remainingMs ? waitBudget(deps.remainingMs()) : {}) });
+      const reconcile = () => reconcileCluster(clients, cluster, { apply: !trigger.dryRun, ...(deps.remainingMs ? waitBudget(deps.remainingMs()) : {}) });
+      // A dry run writes nothing: it needs no lease.
+      const run = () => (deps.lease && !trigger.dryRun ? withClusterLease(deps.lease.store, cluster.clusterArn, deps.lease.holder, reconcile) : reconcile());
       let { plan, applied } = await run();
       const followWarnings: string[] = [];
       if (plan.status === 'waiting' && trigger.followUp && deps.followUp) {
@@ -115,6 +122,12 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
       log.info(report, 'reconciled');
       reports.push(report);
     } catch (error) {
+      if (error instanceof LeaseHeldError) {
+        // Someone else (the CLI) is reconciling this cluster right now: the next trigger comes anyway.
+        log.warn({ held: error.held }, 'cluster lease held elsewhere');
+        reports.push({ clusterArn: cluster.clusterArn, reconcileId, converged: false, status: 'waiting', summary: error.message, changes: [], conflicts: [], pending: [], warnings: [] });
+        continue;
+      }
       log.error({ err: error }, 'reconcile failed');
       changesByKind = {};
       reports.push({ clusterArn: cluster.clusterArn, reconcileId, converged: false, status: 'failed', summary: 'failed', changes: [], conflicts: [], pending: [], warnings: [], error: errorMessage(error) });
@@ -197,6 +210,14 @@ function followUpFromEnv(env: NodeJS.ProcessEnv = process.env): ResyncDeps['foll
   };
 }
 
+let leaseClient: DynamoDBClient | undefined;
+/** The stack's lease table (LEASE_TABLE, set by serverless.yml); none in a local run without it. */
+function leaseFromEnv(context: Context, env: NodeJS.ProcessEnv = process.env): ResyncDeps['lease'] {
+  if (!env.LEASE_TABLE) return undefined;
+  leaseClient ??= new DynamoDBClient({ region: env.AWS_REGION, maxAttempts: 8 });
+  return { store: dynamoDbLeaseStore(leaseClient, env.LEASE_TABLE), holder: `the resync function (request ${context.awsRequestId ?? 'unknown'})` };
+}
+
 /** Time kept back from the Lambda timeout for the reconcile that follows a finished change. */
 const RECONCILE_RESERVE_MS = 240_000;
 
@@ -209,6 +230,7 @@ export const handler = middy(async (event: unknown, context: Context) => {
     metrics,
     followUp: followUpFromEnv(),
     remainingMs: () => context.getRemainingTimeInMillis?.() ?? 0,
+    lease: leaseFromEnv(context),
     // Scale-outs often outlast one invocation; the schedule picks up what this one cannot wait for.
     follow: { pollSeconds: 30, maxSeconds: Math.max(0, Math.floor(((context.getRemainingTimeInMillis?.() ?? 0) - RECONCILE_RESERVE_MS) / 1000)) },
   };

@@ -84,6 +84,11 @@ export const clusterConfigSchema = z.strictObject({
 export const configSchema = z
   .strictObject({
     clusters: z.array(clusterConfigSchema).check(z.minLength(1, 'list at least one cluster')),
+    /**
+     * The deployment's lease table (its stack output LeaseTableName) and region: with it the CLI's
+     * apply and restore take the same per-cluster lease as the deployed function.
+     */
+    lease: z.optional(z.strictObject({ table: matching(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'), region: matching(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region like eu-west-1') })),
   })
   .check(
     z.superRefine((config, ctx) => {

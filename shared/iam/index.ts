@@ -51,6 +51,7 @@ export function stackIamResources(config: Config, options: StackIamOptions): Rec
     vpc: options.vpc,
     queueArn: { 'Fn::GetAtt': ['ResyncQueue', 'Arn'] },
     followUpRoleArn: { 'Fn::GetAtt': ['ResyncFollowUpRole', 'Arn'] },
+    leaseTableArn: { 'Fn::GetAtt': ['LeaseTable', 'Arn'] },
   });
   const notify = notifyStatements({
     logGroupArn: logGroupOf(`${options.functionPrefix}-notify`),

@@ -29,6 +29,8 @@ export interface ResyncRoleOptions {
   queueArn?: PolicyValue;
   /** The role EventBridge Scheduler uses for follow-up messages (shared/follow-up.ts). */
   followUpRoleArn?: PolicyValue;
+  /** The per-cluster lease table shared with the CLI (shared/lease). */
+  leaseTableArn?: PolicyValue;
 }
 
 export interface NotifyRoleOptions {
@@ -80,6 +82,9 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
     // What Lambda's SQS event source does with the function's role (AWSLambdaSQSQueueExecutionRole, on one queue).
     ...(options.queueArn
       ? [{ Sid: 'ResyncQueue', Effect: 'Allow' as const, Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: [options.queueArn] }]
+      : []),
+    ...(options.leaseTableArn
+      ? [{ Sid: 'ClusterLease', Effect: 'Allow' as const, Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'], Resource: [options.leaseTableArn] }]
       : []),
     { Sid: 'MskClusters', Effect: 'Allow', Action: ['kafka:DescribeClusterV2', 'kafka:ListNodes'], Resource: clusters.map((c) => c.clusterArn) },
     // DescribeClusterOperationV2 (and GetBootstrapBrokers, below) have no resource type in the

@@ -124,6 +124,18 @@ export function eventFlowResources(config: Config, options: EventFlowOptions): R
       },
     },
   };
+  // One lease per cluster, shared by the function and the CLI (config `lease`; shared/lease).
+  resources.LeaseTable = {
+    Type: 'AWS::DynamoDB::Table',
+    Properties: {
+      TableName: `${options.functionPrefix}-leases`,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'clusterArn', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'clusterArn', KeyType: 'HASH' }],
+      // Sweeps leases whose holder died; expiry itself is decided by each item's expiresAt.
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    },
+  };
   const period = notConvergedPeriod(options.scheduleRate);
   // Rules send only once the queue admits them.
   const afterPolicy = { DependsOn: ['ResyncQueuePolicy'] };

@@ -133,3 +133,22 @@ describe('the not-converged window follows the schedule', () => {
     expect(() => notConvergedPeriod('cron(0 * * * ? *)')).toThrow(/use rate\(<n> minutes\|hours\)/);
   });
 });
+
+describe('the cluster lease', () => {
+  test('a DynamoDB table keyed by cluster ARN, named in the resync environment and the outputs, and only resync may use it', () => {
+    const table = template.Resources.LeaseTable!;
+    expect(table.Type).toBe('AWS::DynamoDB::Table');
+    expect(table.Properties).toMatchObject({
+      KeySchema: [{ AttributeName: 'clusterArn', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    });
+    expect(template.Resources.ResyncLambdaFunction!.Properties.Environment.Variables.LEASE_TABLE).toEqual({ Ref: 'LeaseTable' });
+    expect((template.Outputs as Record<string, { Value: unknown }>).LeaseTableName!.Value).toEqual({ Ref: 'LeaseTable' });
+    const statements = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as { Action: string[]; Resource: unknown[] }[])
+      .filter((st) => st.Action.some((a) => a.startsWith('dynamodb:')));
+    expect(statements).toEqual([expect.objectContaining({ Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'], Resource: [{ 'Fn::GetAtt': ['LeaseTable', 'Arn'] }] })]);
+  });
+});

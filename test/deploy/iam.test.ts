@@ -79,6 +79,7 @@ function actionsTheCodeCalls(): Set<string> {
     'client-cloudwatch': 'cloudwatch',
     'client-scheduler': 'scheduler',
     'client-ec2': 'ec2',
+    'client-dynamodb': 'dynamodb',
   };
   const waiters: Record<string, string> = { waitUntilResourceRecordSetsChanged: 'GetChange' };
   const files = (dir: string): string[] =>

@@ -20,7 +20,11 @@ import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceR
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { EXIT, runCli } from '../../cli/main';
+import { resync } from '../../handlers/resync';
+import { dynamoDbLeaseStore } from '../../shared/lease/dynamodb';
+import { logger } from '../../shared/log';
 import { createAwsClients } from '../../shared/aws/clients';
 import { testCa } from '../world/network';
 import { startFakeCluster } from '../kafka/fake';
@@ -263,5 +267,44 @@ describe('the CLI against moto (ELBv2, Route 53, CloudWatch, ACM, EC2) and MSK o
       kafkaAccess = undefined;
       await kafka.stop();
     }
+  });
+
+  test('the cluster lease (DynamoDB conditional writes): a held lease makes the CLI and the function wait, an expired one is taken over, and a run gives it back', async () => {
+    const ddb = new DynamoDBClient({ region: REGION });
+    await ddb.send(new CreateTableCommand({
+      TableName: 'mcd-leases', BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'clusterArn', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'clusterArn', KeyType: 'HASH' }],
+    }));
+    const s = await seed([1, 2, 3]);
+    const config = JSON.parse(await (await import('node:fs/promises')).readFile(s.file, 'utf8'));
+    await writeFile(s.file, JSON.stringify({ ...config, lease: { table: 'mcd-leases', region: REGION } }));
+    const store = dynamoDbLeaseStore(ddb, 'mcd-leases');
+    const leaseItem = async () => (await ddb.send(new GetItemCommand({ TableName: 'mcd-leases', Key: { clusterArn: { S: s.clusterArn } } }))).Item;
+
+    // Someone else holds it: the CLI waits (exit 2, naming the holder) and writes nothing.
+    expect(await store.acquire(s.clusterArn, 'the resync function (request r-1)', 60_000)).toEqual({ ok: true });
+    const held = await cli('apply', '--config', s.file);
+    expect(held.code).toBe(EXIT.notConverged);
+    expect(held.err).toMatch(/^waiting: cluster .* is being reconciled by the resync function \(request r-1\) since \d{4}-.*; its lease expires at /);
+    expect((await state(s)).listeners).toEqual({});
+    // The function, meanwhile, reports the cluster as waiting for a CLI's lease.
+    await store.release(s.clusterArn, 'the resync function (request r-1)');
+    expect(await store.acquire(s.clusterArn, 'the CLI of ops@laptop (pid 1)', 60_000)).toEqual({ ok: true });
+    const quiet = logger.child({});
+    quiet.level = 'silent';
+    const fn = await resync({ clusterArn: s.clusterArn }, {
+      config: { clusters: [config.clusters[0]] }, clientsFor: createAwsClients, logger: quiet,
+      lease: { store, holder: 'the resync function (request r-2)' },
+    });
+    expect(fn.clusters.map((c) => [c.status, c.summary])).toEqual([['waiting', expect.stringContaining('is being reconciled by the CLI of ops@laptop (pid 1)')]]);
+    expect((await state(s)).listeners).toEqual({});
+
+    // A holder that died: its lease expired, the next run takes it over, applies, and gives it back.
+    await store.release(s.clusterArn, 'the CLI of ops@laptop (pid 1)');
+    expect(await store.acquire(s.clusterArn, 'a crashed run', -1)).toEqual({ ok: true });
+    const run = await cli('apply', '--config', s.file);
+    expect({ code: run.code, err: run.err }).toEqual({ code: EXIT.ok, err: '' });
+    expect(Object.keys((await state(s)).listeners)).toHaveLength(4);
+    expect(await leaseItem()).toBeUndefined();
   });
 });
