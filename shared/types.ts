@@ -106,6 +106,16 @@ export interface ObservedTargetGroup {
   tags: Tags;
   /** Target-group attributes, e.g. load_balancing.cross_zone.enabled. */
   attributes: Record<string, string>;
+  healthCheck: HealthCheck;
+}
+
+/** How the NLB decides a target is healthy: a new target takes interval x healthyThreshold. */
+export interface HealthCheck {
+  protocol: string;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
 }
 
 export interface AliasTarget {

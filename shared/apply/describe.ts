@@ -7,6 +7,7 @@ export function describeAction(action: Action): string {
     case 'create-listener': return `create listener :${action.port} for ${action.resource}`;
     case 'modify-listener': return `modify listener :${action.port} (${action.reason})`;
     case 'register-targets': return `register ${action.ips.join(', ')} in ${action.resource}${action.outsideVpc.length ? ` (${action.outsideVpc.join(', ')} outside the VPC: AZ all)` : ''}`;
+    case 'set-target-group-health': return `health check of ${action.targetGroup.name}: every ${action.healthCheck.intervalSeconds} s, healthy after ${action.healthCheck.healthyThreshold} (${action.reason})`;
     case 'set-target-group-attributes': return `set ${Object.entries(action.attributes).map(([k, v]) => `${k}=${v}`).join(', ')} on ${action.targetGroup.name} (${action.reason})`;
     case 'deregister-targets': return `deregister ${action.targets.map((t) => t.ip).join(', ')} from ${action.resource}`;
     case 'change-records': return `change ${action.changes.length} DNS record(s)`;

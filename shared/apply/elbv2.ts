@@ -6,10 +6,12 @@ import {
   DeregisterTargetsCommand,
   ModifyListenerCommand,
   ModifyTargetGroupAttributesCommand,
+  ModifyTargetGroupCommand,
   RegisterTargetsCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Action, TargetGroupRef } from '../plan/types';
+import type { HealthCheck } from '../types';
 import { writeOrConfirm } from './confirm';
 import { listenerGone, listenerInPlace, targetGroupGone, targetGroupInPlace, targetsGone } from './confirm-elbv2';
 import { describeAction } from './describe';
@@ -44,7 +46,7 @@ export async function createTargetGroup(elbv2: ElasticLoadBalancingV2Client, act
           Port: action.port,
           VpcId: action.vpcId,
           TargetType: 'ip',
-          HealthCheckProtocol: 'TCP',
+          ...healthCheckInput(action.healthCheck),
           Tags: tagList(action.tags),
         }),
       );
@@ -102,6 +104,21 @@ export async function registerTargets(elbv2: ElasticLoadBalancingV2Client, actio
       Targets: action.ips.map((Id) => ({ Id, Port: action.port, ...(action.outsideVpc.includes(Id) ? { AvailabilityZone: 'all' } : {}) })),
     }),
   );
+}
+
+/** The health check as CreateTargetGroup and ModifyTargetGroup take it. */
+function healthCheckInput(h: HealthCheck) {
+  return {
+    HealthCheckProtocol: h.protocol as 'TCP',
+    HealthCheckIntervalSeconds: h.intervalSeconds,
+    HealthCheckTimeoutSeconds: h.timeoutSeconds,
+    HealthyThresholdCount: h.healthyThreshold,
+    UnhealthyThresholdCount: h.unhealthyThreshold,
+  };
+}
+
+export async function setTargetGroupHealth(elbv2: ElasticLoadBalancingV2Client, action: Of<'set-target-group-health'>, created: CreatedGroups) {
+  await elbv2.send(new ModifyTargetGroupCommand({ TargetGroupArn: resolveGroup(action.targetGroup, created), ...healthCheckInput(action.healthCheck) }));
 }
 
 export async function setTargetGroupAttributes(elbv2: ElasticLoadBalancingV2Client, action: Of<'set-target-group-attributes'>, created: CreatedGroups) {

@@ -27,7 +27,7 @@ export async function observeLoadBalancer(elbv2: ElasticLoadBalancingV2Client, a
     dnsName: lb.DNSName,
     canonicalHostedZoneId: lb.CanonicalHostedZoneId,
     vpcId: lb.VpcId,
-    type: lb.Type ?? 'network',
+    type: lb.Type,
     securityGroupIds: lb.SecurityGroups ?? [],
     zones: (lb.AvailabilityZones ?? []).map((z) => z.ZoneName!).filter(Boolean),
   };
@@ -107,6 +107,13 @@ export async function observeNetwork(
       targets: targets[i],
       tags: tags.get(g.TargetGroupArn!) ?? {},
       attributes: attributes[i],
+      healthCheck: {
+        protocol: g.HealthCheckProtocol ?? '',
+        intervalSeconds: g.HealthCheckIntervalSeconds ?? 30,
+        timeoutSeconds: g.HealthCheckTimeoutSeconds ?? 10,
+        healthyThreshold: g.HealthyThresholdCount ?? 5,
+        unhealthyThreshold: g.UnhealthyThresholdCount ?? 2,
+      },
     })),
   };
 }

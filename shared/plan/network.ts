@@ -3,7 +3,7 @@ import type { DesiredEndpoint, DesiredState } from '../desired';
 import { ownedRole, roleKey } from '../naming';
 import type { ObservedState } from '../state';
 import { inAnyCidr } from '../net/cidr';
-import type { ObservedListener, ObservedTargetGroup } from '../types';
+import type { HealthCheck, ObservedListener, ObservedTargetGroup } from '../types';
 import type { Action, Conflict, TargetGroupRef } from './types';
 
 export interface NetworkPlan {
@@ -59,7 +59,7 @@ export function planNetwork(config: ClusterConfig, desired: DesiredState, observ
     if (group) keptGroups.add(group.arn);
     else plan.actions.push(createTargetGroup(endpoint, desired, observed));
     const groupRef: TargetGroupRef = { name: endpoint.targetGroupName, arn: group?.arn };
-    if (group) plan.actions.push(...attributeChanges(endpoint, groupRef, group));
+    if (group) plan.actions.push(...attributeChanges(endpoint, groupRef, group), ...healthCheckChanges(endpoint, groupRef, group));
 
     if (!listener) {
       plan.actions.push({
@@ -115,6 +115,7 @@ function createTargetGroup(endpoint: DesiredEndpoint, desired: DesiredState, obs
     vpcId: observed.loadBalancer.vpcId,
     tags: endpoint.tags,
     attributes: { ...TARGET_GROUP_ATTRIBUTES },
+    healthCheck: { ...TARGET_GROUP_HEALTH_CHECK },
   };
 }
 
@@ -134,6 +135,24 @@ function listenerDrift(listener: ObservedListener, endpoint: DesiredEndpoint, co
 export const TARGET_GROUP_ATTRIBUTES: Readonly<Record<string, string>> = {
   'load_balancing.cross_zone.enabled': 'true',
 };
+
+/**
+ * The health check of every group the tool owns. A new or replaced broker's target carries no
+ * traffic until it is healthy, so the NLB default (30 s x 5 checks = 150 s) is how long clients
+ * of a joining broker's name (MSK advertises it at once) or a replaced broker fail. 10 s x 2
+ * makes that 20 s. The cost is a TCP connect per group and NLB node every 10 s: for a broker (its
+ * own group and the bootstrap, three nodes) 0.6 connections a second, far below MSK's
+ * connection-creation quotas.
+ */
+export const TARGET_GROUP_HEALTH_CHECK: HealthCheck = { protocol: 'TCP', intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2 };
+
+function healthCheckChanges(endpoint: DesiredEndpoint, ref: TargetGroupRef, group: ObservedTargetGroup): Action[] {
+  const want = TARGET_GROUP_HEALTH_CHECK;
+  const have = group.healthCheck;
+  const drift = (Object.keys(want) as (keyof HealthCheck)[]).filter((k) => have[k] !== want[k]);
+  if (!drift.length) return [];
+  return [{ type: 'set-target-group-health', resource: endpoint.key, targetGroup: ref, healthCheck: { ...want }, reason: drift.map((k) => `${k} was ${have[k]}`).join(', ') }];
+}
 
 function attributeChanges(endpoint: DesiredEndpoint, ref: TargetGroupRef, group: ObservedTargetGroup): Action[] {
   const drift = Object.entries(TARGET_GROUP_ATTRIBUTES).filter(([key, value]) => group.attributes[key] !== value);

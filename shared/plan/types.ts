@@ -1,7 +1,7 @@
 import type { PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
 import type { ConfigValue } from '../kafka/dynamic-config';
 import type { BrokerEndpoint } from '../kafka/endpoints';
-import type { RecordSet } from '../types';
+import type { HealthCheck, RecordSet } from '../types';
 
 /** A target group named in a plan: known by ARN, or created earlier in the same apply. */
 export interface TargetGroupRef {
@@ -16,7 +16,8 @@ export interface RecordChange {
 
 export type Action =
   /** Created, then given `attributes` (CreateTargetGroup takes none). */
-  | { type: 'create-target-group'; resource: string; name: string; port: number; vpcId: string; tags: Record<string, string>; attributes: Record<string, string> }
+  | { type: 'create-target-group'; resource: string; name: string; port: number; vpcId: string; tags: Record<string, string>; attributes: Record<string, string>; healthCheck: HealthCheck }
+  | { type: 'set-target-group-health'; resource: string; targetGroup: TargetGroupRef; healthCheck: HealthCheck; reason: string }
   | { type: 'create-listener'; resource: string; port: number; certificateArn: string; sslPolicy: string; targetGroup: TargetGroupRef; tags: Record<string, string> }
   | { type: 'modify-listener'; resource: string; listenerArn: string; port: number; certificateArn: string; sslPolicy: string; targetGroup: TargetGroupRef; reason: string }
   | { type: 'set-target-group-attributes'; resource: string; targetGroup: TargetGroupRef; attributes: Record<string, string>; reason: string }
@@ -50,7 +51,7 @@ export interface Conflict {
 export interface Plan {
   clusterArn: string;
   clusterName: string;
-  /** `waiting`: the cluster is not ACTIVE; the actions show what would be done once it is. */
+  /** `waiting`: the cluster is not ACTIVE; the actions are the additions safe meanwhile (the rest follows once it is). */
   status: 'ready' | 'waiting';
   waitingReason?: string;
   actions: Action[];

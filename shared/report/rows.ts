@@ -16,6 +16,8 @@ export function planRows(plan: Plan): Row[] {
       case 'modify-listener': return [[SIGN.change, 'listener', action.resource, `:${action.port} ${action.reason}`]];
       case 'register-targets':
         return [[SIGN.create, 'targets', action.resource, action.ips.map((ip) => `${ip}:${action.port}${action.outsideVpc.includes(ip) ? ' (AZ all)' : ''}`).join(', ')]];
+      case 'set-target-group-health':
+        return [[SIGN.change, 'target group', action.resource, `health check every ${action.healthCheck.intervalSeconds} s, healthy after ${action.healthCheck.healthyThreshold} (${action.reason})`]];
       case 'set-target-group-attributes':
         return [[SIGN.change, 'target group', action.resource, `${Object.entries(action.attributes).map(([k, v]) => `${k}=${v}`).join(', ')} (${action.reason})`]];
       case 'deregister-targets': return [[SIGN.delete, 'targets', action.resource, action.targets.map((t) => `${t.ip}:${t.port}`).join(', ')]];

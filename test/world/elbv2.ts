@@ -37,6 +37,8 @@ import {
   type ModifyLoadBalancerAttributesCommandOutput,
   type ModifyTargetGroupAttributesCommandInput,
   type ModifyTargetGroupAttributesCommandOutput,
+  type ModifyTargetGroupCommandInput,
+  type ModifyTargetGroupCommandOutput,
   type DescribeListenersCommandOutput,
   type DescribeLoadBalancersCommandInput,
   type DescribeLoadBalancersCommandOutput,
@@ -219,6 +221,7 @@ export class Elbv2Model {
     ModifyLoadBalancerAttributesCommand: (i) => this.modifyLoadBalancerAttributes(i),
     DescribeTargetGroupAttributesCommand: (i) => this.describeTargetGroupAttributes(i),
     ModifyTargetGroupAttributesCommand: (i) => this.modifyTargetGroupAttributes(i),
+    ModifyTargetGroupCommand: (i) => this.modifyTargetGroup(i),
     AddTagsCommand: (i) => this.addTags(i),
     RemoveTagsCommand: (i) => this.removeTags(i),
   };
@@ -796,6 +799,30 @@ export class Elbv2Model {
     }
     Object.assign(state.attributes, changes);
     return { Attributes: Object.entries(state.attributes).map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  /** Health check settings (ELBv2 ranges: interval 5-300 s, timeout 2-120 s, thresholds 2-10). */
+  private modifyTargetGroup(input: ModifyTargetGroupCommandInput): Out<ModifyTargetGroupCommandOutput> {
+    const state = this.requireTg(input.TargetGroupArn);
+    const range = (name: string, v: number | undefined, min: number, max: number) => {
+      if (v !== undefined && (v < min || v > max)) {
+        throw validationError(`1 validation error detected: Value '${v}' at '${name}' failed to satisfy constraint: Member must have value ${v < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`}`);
+      }
+    };
+    range('healthCheckIntervalSeconds', input.HealthCheckIntervalSeconds, 5, 300);
+    range('healthCheckTimeoutSeconds', input.HealthCheckTimeoutSeconds, 2, 120);
+    range('healthyThresholdCount', input.HealthyThresholdCount, 2, 10);
+    range('unhealthyThresholdCount', input.UnhealthyThresholdCount, 2, 10);
+    const tg = state.tg;
+    Object.assign(tg, {
+      HealthCheckProtocol: input.HealthCheckProtocol ?? tg.HealthCheckProtocol,
+      HealthCheckPort: input.HealthCheckPort ?? tg.HealthCheckPort,
+      HealthCheckIntervalSeconds: input.HealthCheckIntervalSeconds ?? tg.HealthCheckIntervalSeconds,
+      HealthCheckTimeoutSeconds: input.HealthCheckTimeoutSeconds ?? tg.HealthCheckTimeoutSeconds,
+      HealthyThresholdCount: input.HealthyThresholdCount ?? tg.HealthyThresholdCount,
+      UnhealthyThresholdCount: input.UnhealthyThresholdCount ?? tg.UnhealthyThresholdCount,
+    });
+    return { TargetGroups: [this.tgView(state)] };
   }
 
   // ---------------------------------------------------------------- data path (for the data plane and DNS)
