@@ -106,7 +106,7 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
         clusterArn: cluster.clusterArn,
         reconcileId,
         converged:
-          plan.status === 'ready' && !plan.conflicts.length && !plan.pending.length && !mismatches.length && !applied?.operation?.stillRunning,
+          plan.status === 'ready' && !plan.conflicts.length && !plan.pending.length && !mismatches.length && !applied?.operation?.stillRunning && !applied?.waiting,
         // A converged cluster has nothing to apply (no `applied` result), yet the run was not a dry run.
         status: plan.status === 'waiting' || applied?.waiting ? 'waiting' : trigger.dryRun ? 'planned' : 'applied',
         summary: plan.status === 'waiting' ? plan.waitingReason! : applied?.waiting ?? planSummary(plan),

@@ -47,14 +47,15 @@ export interface ApplyResult {
 
 /**
  * Dependency order. Creating: ingress + target group -> listener + targets -> DNS (then INSYNC) and alarms -> health gate -> advertised listeners.
- * Deleting runs after DNS stops pointing at a port: listeners, then their target groups.
+ * Deleting listeners runs after DNS stops pointing at their ports, then their target groups. (The
+ * tool's ingress rule changes in place in phase 1; it only narrows once the cluster is ACTIVE.)
  * A phase starts only when every action of the one before it succeeded.
  */
 const PHASES: ActionType[][] = [
   // Ingress first: nothing depends on it, and it must admit clients before a name leads to the port.
   ['create-target-group', 'authorize-ingress', 'modify-ingress', 'revoke-ingress'],
   // Cross-zone is on before a name can send clients to the group.
-  ['create-listener', 'modify-listener', 'set-target-group-attributes', 'register-targets', 'deregister-targets'],
+  ['create-listener', 'modify-listener', 'set-target-group-attributes', 'set-target-group-health', 'register-targets', 'deregister-targets'],
   // Alarms depend on nothing but the broker id: they go alongside the DNS change (and its INSYNC wait),
   // not behind the health gate, and never ahead of the listeners and targets clients need.
   ['change-records', 'put-alarm'],
@@ -82,6 +83,7 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
       case 'modify-listener': return elb.modifyListener(clients.elbv2, action, created);
       case 'register-targets': return elb.registerTargets(clients.elbv2, action, created);
       case 'set-target-group-attributes': return elb.setTargetGroupAttributes(clients.elbv2, action, created);
+      case 'set-target-group-health': return elb.setTargetGroupHealth(clients.elbv2, action, created);
       case 'deregister-targets': return elb.deregisterTargets(clients.elbv2, action);
       case 'delete-listener': return elb.deleteListener(clients.elbv2, action);
       case 'delete-target-group': return elb.deleteTargetGroup(clients.elbv2, action);

@@ -77,6 +77,10 @@ export async function probeRows(rows: EndpointChecks[], options: ProbeOptions): 
       const results = await Promise.all(
         addresses.map(async (address) => ({ address, result: await probeApiVersions({ host: address, port: row.port, servername: row.host, ca: options.ca, timeoutMs: options.timeoutMs }) })),
       );
+      if (!addresses.length) {
+        row.checks.push({ name: 'probe', ok: false, detail: `${row.host} resolves to no address` });
+        return;
+      }
       const failed = results.filter((r) => !r.result.ok);
       row.checks.push(
         failed.length

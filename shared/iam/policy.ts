@@ -150,7 +150,7 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       Sid: 'ElbOwnTargetGroups',
       Effect: 'Allow',
       Action: [
-        'elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:DeleteTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes',
+        'elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:DeleteTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:ModifyTargetGroup',
         'elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets',
       ],
       Resource: unique(clusters.map(targetGroupsOf)),

@@ -29,6 +29,8 @@ export function dynamoDbLeaseStore(ddb: DynamoDBClient, table: string, now: () =
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException) && (error as Error).name !== 'ConditionalCheckFailedException') throw error;
         const current = (await ddb.send(new GetItemCommand({ TableName: table, Key: { clusterArn: { S: clusterArn } }, ConsistentRead: true }))).Item;
+        // Our own write, whose reply was lost and whose SDK retry was refused: the lease is ours.
+        if (current?.holder?.S === holder) return { ok: true };
         return {
           ok: false,
           holder: current?.holder?.S ?? 'an unknown holder',

@@ -16,8 +16,11 @@ export interface LeaseStore {
   release(clusterArn: string, holder: string): Promise<void>;
 }
 
-/** Longer than any run can take (the Lambda timeout is 15 minutes), short enough after a crash. */
-export const LEASE_TTL_MS = 20 * 60_000;
+/**
+ * Longer than any run can take, short enough after a crash: the Lambda stops at 15 minutes, and the
+ * CLI's bounded waits add up to 20 (DNS 5, health gate 5, configuration follow-up 10) plus its calls.
+ */
+export const LEASE_TTL_MS = 30 * 60_000;
 
 export class LeaseHeldError extends Error {
   override name = 'LeaseHeldError';
@@ -34,6 +37,7 @@ export async function withClusterLease<T>(store: LeaseStore | undefined, cluster
   try {
     return await run();
   } finally {
-    await store.release(clusterArn, holder);
+    // A failed release must not turn the run's own outcome into an error: the lease then expires.
+    await store.release(clusterArn, holder).catch(() => undefined);
   }
 }

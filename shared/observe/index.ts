@@ -16,6 +16,10 @@ import { checkZone, observeRecords } from './route53';
 /** How to reach the brokers over Kafka; the region always comes from the cluster ARN. */
 export type KafkaAccessOptions = Omit<KafkaAccess, 'region'>;
 
+function ingressGroups(config: ClusterConfig, loadBalancerGroups: string[]): string[] {
+  return [...new Set([...loadBalancerGroups, ...(config.loadBalancerIngress ? [config.loadBalancerIngress.securityGroupId] : [])])];
+}
+
 export async function observe(clients: AwsClients, config: ClusterConfig, kafkaAccess: KafkaAccessOptions = {}): Promise<ObservedState> {
   const { clusterName } = parseClusterArn(config.clusterArn);
   const [cluster, network, records, alarms] = await Promise.all([
@@ -29,7 +33,10 @@ export async function observe(clients: AwsClients, config: ClusterConfig, kafkaA
     observeAdvertised(clients.kafka, config, cluster, { ...kafkaAccess, region: cluster.region }),
     observeVpc(clients.ec2, network.loadBalancer.vpcId),
     observeSecurityGroups(clients.ec2, network.loadBalancer.securityGroupIds),
-    config.loadBalancerIngress ? observeIngressRules(clients.ec2, config.loadBalancerIngress.securityGroupId, config.clusterArn) : [],
+    // The tool's rules may sit in any of the NLB's groups (the option moved, or was turned off): all are read.
+    ingressGroups(config, network.loadBalancer.securityGroupIds).length
+      ? Promise.all(ingressGroups(config, network.loadBalancer.securityGroupIds).map((g) => observeIngressRules(clients.ec2, g, config.clusterArn))).then((r) => r.flat())
+      : [],
   ]);
   return { cluster, ...network, vpc, securityGroups, ingressRules, records, alarms, advertised };
 }

@@ -14,7 +14,16 @@ const RESOURCE = 'load balancer ingress';
  */
 export function planIngress(config: ClusterConfig, desired: DesiredState, observed: ObservedState): Action[] {
   const wanted = config.loadBalancerIngress;
-  if (!wanted) return [];
+  // The tool's rules outside the wanted group (the option was turned off, or names another group) go.
+  const stray = observed.ingressRules.filter((r) => r.owned && r.groupId !== wanted?.securityGroupId);
+  const strayRevokes: Action[] = [...new Set(stray.map((r) => r.groupId))].map((groupId) => ({
+    type: 'revoke-ingress',
+    resource: RESOURCE,
+    groupId,
+    ruleIds: stray.filter((r) => r.groupId === groupId).map((r) => r.id),
+    reason: wanted ? `loadBalancerIngress now names ${wanted.securityGroupId}` : 'loadBalancerIngress is no longer configured',
+  }));
+  if (!wanted) return strayRevokes;
   const groups = observed.loadBalancer.securityGroupIds;
   if (!groups.includes(wanted.securityGroupId)) {
     throw new PlanError(
@@ -24,17 +33,18 @@ export function planIngress(config: ClusterConfig, desired: DesiredState, observ
   }
   const ports = desired.endpoints.map((e) => e.port);
   const range = { fromPort: Math.min(...ports), toPort: Math.max(...ports), source: wanted.source };
-  const owned = observed.ingressRules.filter((r) => r.owned);
+  const inGroup = observed.ingressRules.filter((r) => r.groupId === wanted.securityGroupId);
+  const owned = inGroup.filter((r) => r.owned);
   // EC2 refuses a second identical rule: when someone else's rule grants exactly this, the tool keeps none.
-  const foreignTwin = observed.ingressRules.some(
+  const foreignTwin = inGroup.some(
     (r) => !r.owned && r.protocol === 'tcp' && r.fromPort === range.fromPort && r.toPort === range.toPort && r.source === range.source,
   );
   if (foreignTwin) {
     const reason = `a rule the tool does not own already allows TCP ${range.fromPort}-${range.toPort} from ${range.source}`;
-    return owned.length ? [{ type: 'revoke-ingress', resource: RESOURCE, groupId: wanted.securityGroupId, ruleIds: owned.map((r) => r.id), reason }] : [];
+    return [...strayRevokes, ...(owned.length ? [{ type: 'revoke-ingress' as const, resource: RESOURCE, groupId: wanted.securityGroupId, ruleIds: owned.map((r) => r.id), reason }] : [])];
   }
   const [keep, ...extra] = owned;
-  const actions: Action[] = [];
+  const actions: Action[] = [...strayRevokes];
   if (!keep) {
     actions.push({
       type: 'authorize-ingress',

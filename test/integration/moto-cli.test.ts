@@ -299,6 +299,9 @@ describe('the CLI against moto (ELBv2, Route 53, CloudWatch, ACM, EC2) and MSK o
     expect(fn.clusters.map((c) => [c.status, c.summary])).toEqual([['waiting', expect.stringContaining('is being reconciled by the CLI of ops@laptop (pid 1)')]]);
     expect((await state(s)).listeners).toEqual({});
 
+    // Our own write whose reply was lost: the retry is refused, yet the lease is ours.
+    expect(await store.acquire(s.clusterArn, 'the CLI of ops@laptop (pid 1)', 60_000)).toEqual({ ok: true });
+
     // A holder that died: its lease expired, the next run takes it over, applies, and gives it back.
     await store.release(s.clusterArn, 'the CLI of ops@laptop (pid 1)');
     expect(await store.acquire(s.clusterArn, 'a crashed run', -1)).toEqual({ ok: true });
