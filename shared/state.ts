@@ -1,5 +1,6 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { ObservedAdvertised } from './advertised/observe';
+import { ownedRole, roleKey } from './naming';
 import type { Certificate, LoadBalancer, ObservedCluster, ObservedIngressRule, ObservedListener, ObservedSecurityGroup, ObservedTargetGroup, ObservedVpc, RecordSet } from './types';
 
 /** Everything `observe` read for one cluster: the input of the pure planner. */
@@ -24,4 +25,12 @@ export interface ObservedState {
   alarms: MetricAlarm[];
   /** What brokers advertise (undefined when advertisedListeners is `none`). */
   advertised?: ObservedAdvertised;
+}
+
+/** The target group this tool owns for one endpoint (`bootstrap`, `broker-<id>`), found by its tags. */
+export function ownedTargetGroup(observed: ObservedState, key: string): ObservedTargetGroup | undefined {
+  return observed.targetGroups.find((g) => {
+    const role = ownedRole(g.tags, observed.cluster.arn);
+    return role !== undefined && roleKey(role) === key;
+  });
 }

@@ -1,12 +1,13 @@
-import { DescribeTargetHealthCommand, type ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Clock } from '../clock';
 import { pollUntil, type FollowOptions } from '../follow';
+import { readTargets } from '../observe/elbv2';
 import type { Action } from '../plan/types';
 import { resolveGroup, type CreatedGroups } from './elbv2';
 
 type Gate = Extract<Action, { type: 'await-target-health' }>;
 
-/** A new target needs interval x healthy threshold (30 s x 5 by default) before it is healthy. */
+/** A new target needs interval x healthy threshold (the tool's groups: 10 s x 2) before it is healthy. */
 export const DEFAULT_HEALTH_WAIT: FollowOptions = { pollSeconds: 10, maxSeconds: 300 };
 
 /** Polls the gate's targets until all are healthy or the time is up; returns the states that are not healthy yet. */
@@ -20,8 +21,8 @@ export async function awaitTargetHealth(
   const read = async () => {
     const states = await Promise.all(
       gate.targets.map(async (t) => {
-        const out = await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: resolveGroup(t.targetGroup, created), Targets: [{ Id: t.ip }] }));
-        return { target: t, state: out.TargetHealthDescriptions?.[0]?.TargetHealth?.State ?? 'unknown' };
+        const targets = await readTargets(elbv2, resolveGroup(t.targetGroup, created));
+        return { target: t, state: targets.find((x) => x.ip === t.ip && x.state !== 'draining')?.state ?? 'not registered' };
       }),
     );
     return states.filter((s) => s.state !== 'healthy').map((s) => `${s.target.resource} ${s.target.ip} ${s.state}`);

@@ -5,7 +5,7 @@ import { desiredState, type DesiredEndpoint } from '../desired';
 import { fqdn, ownedRole, roleKey } from '../naming';
 import { uncoveredHosts } from '../plan/certificate';
 import { compactPorts, uncoveredPorts } from '../plan/security-groups';
-import type { ObservedState } from '../state';
+import { ownedTargetGroup, type ObservedState } from '../state';
 
 export type CheckName = 'listener' | 'cross-zone' | 'targets' | 'ingress' | 'dns' | 'certificate' | 'advertised' | 'probe';
 
@@ -53,12 +53,7 @@ export function allPass(rows: EndpointChecks[]): boolean {
   return rows.every((r) => r.checks.every((c) => c.ok));
 }
 
-function ownedGroup(observed: ObservedState, endpoint: DesiredEndpoint) {
-  return observed.targetGroups.find((g) => {
-    const role = ownedRole(g.tags, observed.cluster.arn);
-    return role !== undefined && roleKey(role) === endpoint.key;
-  });
-}
+const ownedGroup = (observed: ObservedState, endpoint: DesiredEndpoint) => ownedTargetGroup(observed, endpoint.key);
 
 function listenerCheck(config: ClusterConfig, observed: ObservedState, endpoint: DesiredEndpoint): Check {
   const fail = (detail: string): Check => ({ name: 'listener', ok: false, detail });

@@ -1,7 +1,7 @@
 import type { ClusterConfig } from '../config/schema';
 import { desiredState } from '../desired';
 import { UnsupportedClusterError } from '../errors';
-import type { ObservedState } from '../state';
+import { ownedTargetGroup, type ObservedState } from '../state';
 import { uncoveredHosts } from './certificate';
 import { planAdvertised, planRestore } from './advertised';
 import { planAlarms } from './alarms';
@@ -10,7 +10,7 @@ import { planNetwork } from './network';
 import { planRecords } from './records';
 import { planIngress } from './ingress';
 import { securityGroupWarnings } from './security-groups';
-import { ownedRole, roleKey } from '../naming';
+import { roleKey } from '../naming';
 import type { Action, Plan } from './types';
 
 /**
@@ -110,7 +110,7 @@ function healthGate(advertised: Action[], network: Action[], observed: ObservedS
     .flatMap((id) => {
       const ip = observed.cluster.brokers.find((b) => b.id === id)?.clientIp;
       const key = roleKey({ brokerId: id });
-      const group = observed.targetGroups.find((g) => g.tags && ownedRole(g.tags, observed.cluster.arn) && roleKey(ownedRole(g.tags, observed.cluster.arn)!) === key);
+      const group = ownedTargetGroup(observed, key);
       const seenHealthy = group?.targets.some((t) => t.ip === ip && t.state === 'healthy');
       const created = network.find((n) => n.type === 'create-target-group' && n.resource === key);
       const name = group?.name ?? (created?.type === 'create-target-group' ? created.name : undefined);
