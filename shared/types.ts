@@ -69,6 +69,8 @@ export interface ObservedIngressRule {
   source: string;
   /** Tagged as this tool's rule for this cluster: the only kind it changes. */
   owned: boolean;
+  /** The rule's tags (the listener it serves, among others). */
+  tags: Record<string, string>;
 }
 
 export interface ObservedSecurityGroup {

@@ -2,7 +2,7 @@ import type { ObservedAdvertised } from '../advertised/observe';
 import { advertisedListenersTemplate, CUSTOM_ADVERTISED_LISTENERS, getProperty, removeProperty, setProperty } from '../advertised/server-properties';
 import type { ClusterConfig } from '../config/schema';
 import type { DesiredState } from '../desired';
-import { clientListenerName } from '../kafka/advertised-listeners';
+import { perBrokerListeners } from '../listeners';
 import { planAdvertisedListeners, removeOverride, type DynamicConfigPlan } from '../kafka/dynamic-config';
 import { brokerPort, hostName } from '../naming';
 import type { ObservedState } from '../state';
@@ -29,6 +29,11 @@ export function planAdvertised(config: ClusterConfig, desired: DesiredState, obs
   return planConfiguration(config, desired, advertised, blocked);
 }
 
+/** The client listeners whose per-broker names brokers advertise. (Several are planned after the MSK-configuration rework.) */
+export function mappedClientListeners(config: ClusterConfig): { listenerName: string; hostTemplate: string; domain: string; portBase: number }[] {
+  return perBrokerListeners(config).map((l) => ({ listenerName: l.clientListenerName, hostTemplate: l.brokerHostTemplate, domain: l.domain, portBase: l.brokerPortBase }));
+}
+
 function planDynamic(config: ClusterConfig, observed: ObservedState, advertised: ObservedAdvertised, blocked: Set<string>): AdvertisedPlan {
   const plan = empty();
   if (advertised.kraft) {
@@ -38,7 +43,7 @@ function planDynamic(config: ClusterConfig, observed: ObservedState, advertised:
     });
     return plan;
   }
-  const listenerName = clientListenerName(config.authentication);
+  const listenerName = mappedClientListeners(config)[0].listenerName;
   for (const broker of advertised.brokers) {
     const id = broker.endpoint.id;
     const resource = `broker-${id}`;
@@ -56,7 +61,7 @@ function planDynamic(config: ClusterConfig, observed: ObservedState, advertised:
 function planConfiguration(config: ClusterConfig, desired: DesiredState, advertised: ObservedAdvertised, blocked: Set<string>): AdvertisedPlan {
   const plan = empty();
   const configuration = advertised.configuration!;
-  const want = advertisedListenersTemplate(clientListenerName(config.authentication), config.brokerHostTemplate, config.domain, config.brokerPortBase);
+  const want = advertisedListenersTemplate(mappedClientListeners(config)[0].listenerName, config.brokerHostTemplate, config.domain, config.brokerPortBase);
   const current = getProperty(configuration.serverProperties, CUSTOM_ADVERTISED_LISTENERS);
 
   if (current !== want) {
