@@ -153,5 +153,8 @@ export function listenerConfigProblems(config: ClusterConfig): { index?: number;
       else hosts.set(key, i);
     }
   });
+  if (config.advertisedListeners !== 'none' && !listeners.some((l) => l.endpoints === 'bootstrap-and-brokers')) {
+    problems.push({ message: `advertisedListeners ${config.advertisedListeners} needs a listener with per-broker names: with every listener bootstrap-only, brokers keep their AWS names; set advertisedListeners: none` });
+  }
   return problems;
 }

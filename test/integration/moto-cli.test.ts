@@ -126,7 +126,7 @@ async function state(s: Seeded) {
   const targets: Record<string, string[]> = {};
   const crossZone: Record<string, string | undefined> = {};
   for (const g of groups) {
-    const name = g.TargetGroupName!.replace(/^mcd-orders-[0-9a-f]+-/, '');
+    const name = g.TargetGroupName!.replace(/^mcd-orders-[0-9a-f]+-[0-9a-f]{3}-/, '');
     targets[name] = ((await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: g.TargetGroupArn }))).TargetHealthDescriptions ?? [])
       .filter((d) => d.TargetHealth?.State !== 'draining')
       .map((d) => d.Target!.Id!)
@@ -238,7 +238,7 @@ describe('the CLI against moto (ELBv2, Route 53, CloudWatch, ACM, EC2) and MSK o
 
     const run = await cli('apply', '--config', s.file);
     expect(run.code).toBe(EXIT.notConverged);
-    expect(run.out).toContain(`port 9002 (wanted for broker-2) has a listener this tool does not own (${foreign.ListenerArn})`);
+    expect(run.out).toContain(`port 9002 of msk-orders/${s.lbArn.split('/').pop()} (wanted for broker-2) has a listener this tool does not own (${foreign.ListenerArn})`);
     expect(run.out).toContain('b-3.kafka.example.com. already exists (CNAME) and was not created by this tool');
     const now = await state(s);
     expect(now.listeners).toEqual({ 9000: 'bootstrap', 9001: 'broker-1', 9002: 'foreign', 9003: 'broker-3' });
