@@ -1,7 +1,7 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { ObservedAdvertised } from './advertised/observe';
 import { ownedRole, roleKey } from './naming';
-import type { Certificate, LoadBalancer, ObservedCluster, ObservedIngressRule, ObservedListener, ObservedSecurityGroup, ObservedTargetGroup, ObservedVpc, RecordSet } from './types';
+import type { Certificate, LoadBalancer, ObservedCluster, ObservedIngressRule, ObservedListener, ObservedSecurityGroup, ObservedTargetGroup, ObservedVpc, RecordSet, RecordTarget } from './types';
 
 /** Everything `observe` read for one cluster: the input of the pure planner. */
 export interface ObservedState {
@@ -19,6 +19,8 @@ export interface ObservedState {
   targetGroups: ObservedTargetGroup[];
   /** Records under the configured domain (managed names and their registry TXT records). */
   records: RecordSet[];
+  /** Where the names point when not at the load balancer (config recordTarget, resolved by observe). */
+  recordTarget?: RecordTarget;
   /** Read only when a plan puts names or listeners live (see reconcile.ts). */
   certificate?: Certificate;
   /** Alarms under this cluster's name prefix: the only alarms the tool owns. */
@@ -33,4 +35,10 @@ export function ownedTargetGroup(observed: ObservedState, key: string): Observed
     const role = ownedRole(g.tags, observed.cluster.arn);
     return role !== undefined && roleKey(role) === key;
   });
+}
+
+/** What the managed names point at: the configured record target, else the load balancer. */
+export function recordTargetOf(observed: ObservedState): RecordTarget {
+  const lb = observed.loadBalancer;
+  return observed.recordTarget ?? { kind: 'load-balancer', dnsName: lb.dnsName, hostedZoneId: lb.canonicalHostedZoneId };
 }

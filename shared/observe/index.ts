@@ -1,4 +1,4 @@
-import type { AwsClients } from '../aws/clients';
+import { zoneClient, type AwsClients } from '../aws/clients';
 import type { ClusterConfig } from '../config/schema';
 import { targetGroupPrefix } from '../naming';
 import { parseClusterArn } from '../arn';
@@ -11,6 +11,7 @@ import { observeNetwork } from './elbv2';
 import { observeIngressRules, observeSecurityGroups, observeVpc } from './ec2';
 import { observeCluster } from './msk';
 import { checkZone, observeRecords } from './route53';
+import { observeRecordTarget } from './record-target';
 
 /** Reads everything the planner needs for one cluster; independent reads run in parallel. */
 /** How to reach the brokers over Kafka; the region always comes from the cluster ARN. */
@@ -22,12 +23,14 @@ function ingressGroups(config: ClusterConfig, loadBalancerGroups: string[]): str
 
 export async function observe(clients: AwsClients, config: ClusterConfig, kafkaAccess: KafkaAccessOptions = {}): Promise<ObservedState> {
   const { clusterName } = parseClusterArn(config.clusterArn);
-  const [cluster, network, records, alarms] = await Promise.all([
+  const route53 = zoneClient(clients, config.hostedZoneRole);
+  const [cluster, network, records, alarms, recordTarget] = await Promise.all([
     observeCluster(clients.kafka, config.clusterArn),
     observeNetwork(clients.elbv2, config.loadBalancerArn, targetGroupPrefix(config.clusterArn, clusterName)),
-    checkZone(clients.route53, config.hostedZoneId, config.domain).then(() => observeRecords(clients.route53, config.hostedZoneId, config.domain)),
+    checkZone(route53, config.hostedZoneId, config.domain, config.hostedZoneRole?.roleArn).then(() => observeRecords(route53, config.hostedZoneId, config.domain)),
     // Read even when disabled: turning alarms off must remove the ones the tool made.
     observeAlarms(clients.cloudwatch, alarmPrefix(clusterName, config.clusterArn)),
+    observeRecordTarget(clients.ec2, config),
   ]);
   const [advertised, vpc, securityGroups, ingressRules] = await Promise.all([
     observeAdvertised(clients.kafka, config, cluster, { ...kafkaAccess, region: cluster.region }),
@@ -38,5 +41,5 @@ export async function observe(clients: AwsClients, config: ClusterConfig, kafkaA
       ? Promise.all(ingressGroups(config, network.loadBalancer.securityGroupIds).map((g) => observeIngressRules(clients.ec2, g, config.clusterArn))).then((r) => r.flat())
       : [],
   ]);
-  return { cluster, ...network, vpc, securityGroups, ingressRules, records, alarms, advertised };
+  return { cluster, ...network, vpc, securityGroups, ingressRules, records, alarms, advertised, ...(recordTarget ? { recordTarget } : {}) };
 }

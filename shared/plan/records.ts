@@ -1,7 +1,8 @@
 import type { ClusterConfig } from '../config/schema';
 import type { DesiredEndpoint, DesiredState } from '../desired';
 import { fqdn, parseRegistryValue, registryName, registryValue, MANAGED_BY } from '../naming';
-import type { ObservedState } from '../state';
+import { recordTargetOf, type ObservedState } from '../state';
+import { ConfigError } from '../errors';
 import type { RecordSet } from '../types';
 import type { Conflict, RecordChange } from './types';
 
@@ -72,11 +73,13 @@ export function planRecords(config: ClusterConfig, desired: DesiredState, observ
 }
 
 function recordFor(config: ClusterConfig, endpoint: DesiredEndpoint, observed: ObservedState): RecordSet {
-  const lb = observed.loadBalancer;
+  const target = recordTargetOf(observed);
   if (config.recordType === 'cname') {
-    return { name: fqdn(endpoint.host), type: 'CNAME', ttl: config.recordTtl, values: [fqdn(lb.dnsName)] };
+    return { name: fqdn(endpoint.host), type: 'CNAME', ttl: config.recordTtl, values: [fqdn(target.dnsName)] };
   }
-  return { name: fqdn(endpoint.host), type: 'A', alias: { dnsName: fqdn(lb.dnsName), hostedZoneId: lb.canonicalHostedZoneId } };
+  // observe refuses an alias to an endpoint DNS name given without its zone id.
+  if (!target.hostedZoneId) throw new ConfigError(`an alias record to ${target.dnsName} needs its hosted zone id: set recordTarget.hostedZoneId or recordType cname`);
+  return { name: fqdn(endpoint.host), type: 'A', alias: { dnsName: fqdn(target.dnsName), hostedZoneId: target.hostedZoneId } };
 }
 
 export function registryOwner(txt: RecordSet): string | undefined {
