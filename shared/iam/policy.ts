@@ -75,7 +75,6 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       const { partition, region, accountId } = arnParts(c);
       return `arn:${partition}:${service}:${region}:${accountId}`;
     }));
-  const partitions = unique(clusters.map((c) => arnParts(c).partition));
 
   const statements: Statement[] = [
     logStatement(options.logGroupArn),
@@ -134,9 +133,18 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       ],
       Resource: ['*'],
     },
-    // The data path: the NLB's VPC CIDRs (targets outside it need AZ all) and its security groups.
+    // The data path: the NLB's VPC CIDRs (targets outside it need AZ all) and its security groups,
+    // and a VPC endpoint named as record target with its endpoint service.
     // EC2 Describe* actions support no resource-level permissions.
-    { Sid: 'Ec2DescribeNoResourceType', Effect: 'Allow', Action: ['ec2:DescribeVpcs', 'ec2:DescribeSecurityGroups'], Resource: ['*'] },
+    {
+      Sid: 'Ec2DescribeNoResourceType',
+      Effect: 'Allow',
+      Action: [
+        'ec2:DescribeVpcs', 'ec2:DescribeSecurityGroups',
+        ...(clusters.some((c) => c.recordTarget?.vpcEndpointId) ? ['ec2:DescribeVpcEndpoints', 'ec2:DescribeVpcEndpointServiceConfigurations'] : []),
+      ],
+      Resource: ['*'],
+    },
     { Sid: 'ElbCreateListener', Effect: 'Allow', Action: ['elasticloadbalancing:CreateListener'], Resource: unique(clusters.map((c) => c.loadBalancerArn)) },
     {
       // Only listeners the tool created (tagged managed-by): a foreign listener on the same NLB stays untouchable.
@@ -169,8 +177,13 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       Condition: { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateListener', 'CreateTargetGroup'] } },
     },
   );
-  const zones = unique(clusters.map((c) => `arn:${arnParts(c).partition}:route53:::hostedzone/${c.hostedZoneId}`));
-  statements.push(
+  // A zone reached through a role of another account is written with that role's credentials:
+  // this role gets no Route 53 rights on it, only the AssumeRole (README: what that role needs).
+  const ownZoneClusters = clusters.filter((c) => !c.hostedZoneRole);
+  const zones = unique(ownZoneClusters.map((c) => `arn:${arnParts(c).partition}:route53:::hostedzone/${c.hostedZoneId}`));
+  const roles = unique(clusters.flatMap((c) => (c.hostedZoneRole ? [c.hostedZoneRole.roleArn] : [])));
+  if (roles.length) statements.push({ Sid: 'AssumeHostedZoneRoles', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: roles });
+  if (zones.length) statements.push(
     {
       // Names under the configured domains only, and only the record types the tool writes. One
       // statement for all zones: Route 53 itself refuses a name that is not inside the zone.
@@ -181,12 +194,14 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       Action: ['route53:GetHostedZone', 'route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'],
       Resource: zones,
       Condition: {
-        'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': unique(clusters.map((c) => `*.${c.domain}`)) },
+        'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': unique(ownZoneClusters.map((c) => `*.${c.domain}`)) },
         'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'CNAME', 'TXT'] },
       },
     },
     // Change ids are only known once a change is submitted.
-    { Sid: 'Route53Changes', Effect: 'Allow', Action: ['route53:GetChange'], Resource: partitions.map((p) => `arn:${p}:route53:::change/*`) },
+    { Sid: 'Route53Changes', Effect: 'Allow', Action: ['route53:GetChange'], Resource: unique(ownZoneClusters.map((c) => arnParts(c).partition)).map((p) => `arn:${p}:route53:::change/*`) },
+  );
+  statements.push(
     { Sid: 'AcmCertificates', Effect: 'Allow', Action: ['acm:DescribeCertificate'], Resource: unique(clusters.map((c) => c.certificateArn)) },
     {
       // DescribeAlarms is called with AlarmNamePrefix, not alarm names: IAM authorizes it against
