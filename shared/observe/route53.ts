@@ -14,7 +14,9 @@ export async function checkZone(route53: Route53Client, hostedZoneId: string, do
     zoneName = fqdn((await route53.send(new GetHostedZoneCommand({ Id: hostedZoneId }))).HostedZone?.Name ?? '');
   } catch (error) {
     if (error instanceof ConfigError) throw error; // the role could not be assumed: the message says why
-    if ((error as Error).name === 'NoSuchHostedZone') throw new ConfigError(`hosted zone ${hostedZoneId} not found${seenBy}: check hostedZoneId`);
+    if ((error as Error).name === 'NoSuchHostedZone') {
+      throw new ConfigError(`hosted zone ${hostedZoneId} not found${seenBy}: check hostedZoneId${roleArn ? '' : ' (a zone of another account needs hostedZoneRole)'}`);
+    }
     if ((error as Error).name === 'AccessDenied') {
       throw new ConfigError(`hosted zone ${hostedZoneId} cannot be read${seenBy}: ${errorMessage(error)}${roleArn ? '' : '; a zone of another account needs hostedZoneRole'}`, { cause: error });
     }
