@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { ACMClient, ImportCertificateCommand } from '@aws-sdk/client-acm';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, CreateVpcEndpointServiceConfigurationCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -244,6 +244,20 @@ describe('the CLI against moto (ELBv2, Route 53, CloudWatch, ACM, EC2) and MSK o
     // The function's own zone got nothing, and its own credentials do not reach the partner zone.
     expect((await state(s)).records).toEqual([]);
     await expect(clients().route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone.Id }))).rejects.toMatchObject({ name: 'NoSuchHostedZone' });
+    await converged(s);
+  });
+
+  test('recordTarget vpcEndpointId: the endpoint and its service read from EC2, the names alias its regional DNS name', async () => {
+    const s = await seed([1]);
+    const c = clients();
+    const service = (await c.ec2.send(new CreateVpcEndpointServiceConfigurationCommand({ NetworkLoadBalancerArns: [s.lbArn], AcceptanceRequired: false }))).ServiceConfiguration!;
+    const endpoint = (await c.ec2.send(new CreateVpcEndpointCommand({ VpcId: s.vpcId, ServiceName: service.ServiceName, VpcEndpointType: 'Interface' }))).VpcEndpoint!;
+    await writeFile(s.file, JSON.stringify({ clusters: [{ ...JSON.parse(await readFile(s.file, 'utf8')).clusters[0], recordTarget: { vpcEndpointId: endpoint.VpcEndpointId } }] }));
+
+    const run = await cli('apply', '--config', s.file);
+    expect({ code: run.code, err: run.err }).toEqual({ code: EXIT.ok, err: '' });
+    const b1 = ((await c.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: s.zoneId }))).ResourceRecordSets ?? []).find((r) => r.Name === 'b-1.kafka.example.com.');
+    expect(b1?.AliasTarget?.DNSName?.replace(/\.$/, '')).toBe(endpoint.DnsEntries![0]!.DnsName);
     await converged(s);
   });
 
