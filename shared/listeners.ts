@@ -58,6 +58,10 @@ export interface MappedListener {
   recordType: ClusterConfig['recordType'];
   recordTtl: number;
   loadBalancerIngress?: ClusterConfig['loadBalancerIngress'];
+  /** Where this listener's names point when not at its load balancer (a VPC endpoint). */
+  recordTarget?: ClusterConfig['recordTarget'];
+  /** The role that reaches `hostedZoneId` when the zone is in another account. */
+  hostedZoneRole?: ClusterConfig['hostedZoneRole'];
 }
 
 export function clientListenerName(authentication: Authentication): string {
@@ -104,6 +108,9 @@ export function mappedListeners(config: ClusterConfig): MappedListener[] {
       recordType: entry.recordType ?? config.recordType,
       recordTtl: config.recordTtl,
       loadBalancerIngress: entry.loadBalancerIngress ?? config.loadBalancerIngress,
+      recordTarget: entry.recordTarget ?? config.recordTarget,
+      // A listener in another zone does not inherit the cluster zone's role.
+      hostedZoneRole: entry.hostedZoneRole ?? (entry.hostedZoneId && entry.hostedZoneId !== config.hostedZoneId ? undefined : config.hostedZoneRole),
     };
   });
 }
@@ -152,6 +159,14 @@ export function listenerConfigProblems(config: ClusterConfig): { index?: number;
       if (earlier !== undefined && earlier !== i) problems.push({ index: at(i), message: `names ${name} are published by listeners ${earlier} and ${i} in zone ${l.hostedZoneId}: give each its own bootstrapHost / brokerHostTemplate or domain` });
       else hosts.set(key, i);
     }
+  });
+  // One zone, one way in: its records are read and written through one client.
+  const zoneRoles = new Map<string, { role: string; index: number }>();
+  listeners.forEach((l, i) => {
+    const role = l.hostedZoneRole ? `${l.hostedZoneRole.roleArn} ${l.hostedZoneRole.externalId ?? ''}` : 'none';
+    const earlier = zoneRoles.get(l.hostedZoneId);
+    if (earlier && earlier.role !== role) problems.push({ index: at(i), message: `listeners ${earlier.index} and ${i} reach zone ${l.hostedZoneId} through different hostedZoneRole settings: give them the same` });
+    else if (!earlier) zoneRoles.set(l.hostedZoneId, { role, index: i });
   });
   if (config.advertisedListeners !== 'none' && !listeners.some((l) => l.endpoints === 'bootstrap-and-brokers')) {
     problems.push({ message: `advertisedListeners ${config.advertisedListeners} needs a listener with per-broker names: with every listener bootstrap-only, brokers keep their AWS names; set advertisedListeners: none` });

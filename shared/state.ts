@@ -2,7 +2,7 @@ import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { ObservedAdvertised } from './advertised/observe';
 import type { MappedListener } from './listeners';
 import { ownedRole, roleKey, servesListener, type Role } from './naming';
-import type { Certificate, LoadBalancer, ObservedCluster, ObservedIngressRule, ObservedListener, ObservedSecurityGroup, ObservedTargetGroup, ObservedVpc, RecordSet } from './types';
+import type { Certificate, LoadBalancer, ObservedCluster, ObservedIngressRule, ObservedListener, ObservedSecurityGroup, ObservedTargetGroup, ObservedVpc, RecordSet, RecordTarget } from './types';
 
 /** One configured load balancer and the data path around it. */
 export interface ObservedLoadBalancer {
@@ -32,6 +32,8 @@ export interface ObservedState {
   targetGroups: ObservedTargetGroup[];
   /** One per distinct hosted zone of the mapped listeners. */
   zones: ObservedZone[];
+  /** Where each listener's names point when not at its load balancer (config recordTarget, resolved by observe), by listener id. */
+  recordTargets?: Record<string, RecordTarget>;
   /** Read only when a plan puts names or listeners live (see reconcile.ts). */
   certificates?: Certificate[];
   /** Alarms under this cluster's name prefix: the only alarms the tool owns. */
@@ -68,4 +70,10 @@ export function ownsAs(tags: Record<string, string>, clusterArn: string, listene
 /** The target group this tool owns for one endpoint (a role of one listener), found by its tags. */
 export function ownedTargetGroup(observed: ObservedState, endpoint: { listener: Pick<MappedListener, 'id' | 'primary'>; role: Role }): ObservedTargetGroup | undefined {
   return observed.targetGroups.find((g) => ownsAs(g.tags, observed.cluster.arn, endpoint.listener, endpoint.role));
+}
+
+/** What a listener's names point at: its configured record target, else its load balancer. */
+export function recordTargetOf(observed: ObservedState, listener: Pick<MappedListener, 'id' | 'loadBalancerArn'>): RecordTarget {
+  const lb = loadBalancerOf(observed, listener.loadBalancerArn).loadBalancer;
+  return observed.recordTargets?.[listener.id] ?? { kind: 'load-balancer', dnsName: lb.dnsName, hostedZoneId: lb.canonicalHostedZoneId };
 }

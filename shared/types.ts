@@ -135,6 +135,16 @@ export interface RecordSet {
   alias?: AliasTarget;
 }
 
+/**
+ * What the managed names point at: the load balancer, or a VPC endpoint in front of it (PrivateLink
+ * clients). Without hostedZoneId no alias record is possible, only a CNAME.
+ */
+export interface RecordTarget {
+  kind: 'load-balancer' | 'vpc-endpoint';
+  dnsName: string;
+  hostedZoneId?: string;
+}
+
 export interface Certificate {
   arn: string;
   domainName: string;

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { AwsClients } from '../aws/clients';
+import { zoneClient, type AwsClients } from '../aws/clients';
 import type { ClusterConfig } from '../config/schema';
 import { ApplyError, errorMessage } from '../errors';
 import type { Action, ActionType, Plan } from '../plan/types';
@@ -88,7 +88,7 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
       case 'delete-listener': return elb.deleteListener(clients.elbv2, action);
       case 'delete-target-group': return elb.deleteTargetGroup(clients.elbv2, action);
       case 'change-records':
-        result.changeId = await changeRecords(clients.route53, action.hostedZoneId, observed.cluster.arn, action.changes, options.dnsWait ?? DEFAULT_DNS_WAIT);
+        result.changeId = await changeRecords(zoneClient(clients, action.hostedZoneRole), action.hostedZoneId, observed.cluster.arn, action.changes, options.dnsWait ?? DEFAULT_DNS_WAIT);
         return;
       case 'await-target-health': {
         const notHealthy = await awaitTargetHealth(clients.elbv2, action, created, options.healthWait ?? DEFAULT_HEALTH_WAIT, options.clock ?? realClock);

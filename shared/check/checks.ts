@@ -5,7 +5,7 @@ import { desiredState, type DesiredEndpoint } from '../desired';
 import { fqdn } from '../naming';
 import { uncoveredHosts } from '../plan/certificate';
 import { compactPorts, uncoveredPorts } from '../plan/security-groups';
-import { certificateOf, listenersOn, loadBalancerOf, ownedTargetGroup, ownsAs, recordsIn, type ObservedState } from '../state';
+import { certificateOf, listenersOn, loadBalancerOf, ownedTargetGroup, ownsAs, recordsIn, recordTargetOf, type ObservedState } from '../state';
 
 export type CheckName = 'listener' | 'cross-zone' | 'targets' | 'ingress' | 'dns' | 'certificate' | 'advertised' | 'probe';
 
@@ -106,19 +106,21 @@ function ingressCheck(observed: ObservedState, endpoint: DesiredEndpoint, uncove
     : { name: 'ingress', ok: true, detail: `admitted by ${groups.join(', ')}` };
 }
 
+/** The name must lead to the record target: the load balancer, or the VPC endpoint in front of it (recordTarget). */
 function dnsCheck(observed: ObservedState, endpoint: DesiredEndpoint): Check {
   const name = fqdn(endpoint.host);
-  const { hostedZoneId, loadBalancerArn } = endpoint.listener;
+  const { hostedZoneId } = endpoint.listener;
   const records = recordsIn(observed, hostedZoneId).filter((r) => r.name === name);
-  const loadBalancer = loadBalancerOf(observed, loadBalancerArn).loadBalancer;
-  const lb = fqdn(loadBalancer.dnsName).replace(/^dualstack\./, '');
-  const pointsAtLb = records.some((r) =>
-    r.alias ? fqdn(r.alias.dnsName).replace(/^dualstack\./, '') === lb : r.type === 'CNAME' && (r.values ?? []).some((v) => fqdn(v) === lb),
+  const target = recordTargetOf(observed, endpoint.listener);
+  const want = fqdn(target.dnsName).replace(/^dualstack\./, '');
+  const pointsAtTarget = records.some((r) =>
+    r.alias ? fqdn(r.alias.dnsName).replace(/^dualstack\./, '') === want : r.type === 'CNAME' && (r.values ?? []).some((v) => fqdn(v) === want),
   );
+  const what = target.kind === 'vpc-endpoint' ? `VPC endpoint ${target.dnsName}` : target.dnsName;
   if (!records.length) return { name: 'dns', ok: false, detail: `no record ${name} in zone ${hostedZoneId}` };
-  return pointsAtLb
-    ? { name: 'dns', ok: true, detail: `${name} -> ${loadBalancer.dnsName}` }
-    : { name: 'dns', ok: false, detail: `${name} does not point at ${loadBalancer.dnsName}` };
+  return pointsAtTarget
+    ? { name: 'dns', ok: true, detail: `${name} -> ${what}` }
+    : { name: 'dns', ok: false, detail: `${name} does not point at ${what}` };
 }
 
 function certificateCheck(observed: ObservedState, endpoint: DesiredEndpoint): Check {

@@ -36,6 +36,35 @@ export const alarmsSchema = z.strictObject({
   snsTopicArn: z.optional(matching(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN')),
 });
 
+/**
+ * Issue 9, clients elsewhere: where the names point when not at the load balancer itself. A VPC
+ * endpoint of this account is read by id (validated: available, its service fronts the configured
+ * NLB); an endpoint elsewhere is named by its DNS name (alias only with that name's hosted zone id).
+ */
+export const recordTargetSchema = z
+  .strictObject({
+    vpcEndpointId: z.optional(matching(/^vpce-[0-9a-f]+$/, 'must be a VPC endpoint id like vpce-0123456789abcdef0')),
+    vpcEndpointDnsName: z.optional(domain),
+    /** The HostedZoneId of that DNS entry (describe-vpc-endpoints shows it): needed for an alias record. */
+    hostedZoneId: z.optional(matching(/^[A-Za-z0-9]+$/, 'must be the hosted zone id of the endpoint DNS entry, like Z7HUB22UULQXV')),
+  })
+  .check(
+    z.superRefine((t, ctx) => {
+      if (!t.vpcEndpointId === !t.vpcEndpointDnsName) {
+        ctx.addIssue({ code: 'custom', message: 'name one endpoint: vpcEndpointId (an endpoint of this account) or vpcEndpointDnsName (an endpoint elsewhere)' });
+      } else if (t.vpcEndpointId && t.hostedZoneId) {
+        ctx.addIssue({ code: 'custom', path: ['hostedZoneId'], message: 'only with vpcEndpointDnsName: an endpoint read by id brings its own' });
+      }
+    }),
+  );
+
+/** A hosted zone in another account, reached through a role there; the same TXT ownership rules apply. */
+export const hostedZoneRoleSchema = z.strictObject({
+  roleArn: matching(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, 'must be an IAM role ARN like arn:aws:iam::210987654321:role/msk-custom-domain-dns'),
+  /** Required by the role's trust policy when the account owner asked for one (confused-deputy protection). */
+  externalId: z.optional(matching(/^[\w+=,.@:\/-]{2,1224}$/, 'must be 2-1224 characters of letters, digits and +=,.@:/-')),
+});
+
 /** Client authentications an NLB can front (mutual TLS reaches no broker through a TLS listener, but is allowed with a warning). */
 export const AUTHENTICATIONS = ['iam', 'scram', 'tls', 'iam-public', 'scram-public', 'tls-public'] as const;
 
@@ -81,6 +110,8 @@ export const listenerConfigSchema = z.strictObject({
   sslPolicy: z.optional(sslPolicy),
   recordType: z.optional(recordType),
   loadBalancerIngress: z.optional(loadBalancerIngress),
+  recordTarget: z.optional(recordTargetSchema),
+  hostedZoneRole: z.optional(hostedZoneRoleSchema),
 });
 
 export const clusterConfigSchema = z.strictObject({
@@ -101,6 +132,10 @@ export const clusterConfigSchema = z.strictObject({
   recordType: z._default(recordType, 'alias'),
   /** TTL of CNAME and registry TXT records (alias records have none). */
   recordTtl: z._default(z.int().check(z.minimum(0), z.maximum(2147483647)), 60),
+  /** Where the names point; default: the load balancer. */
+  recordTarget: z.optional(recordTargetSchema),
+  /** Default: hostedZoneId is a zone of the function's own account. */
+  hostedZoneRole: z.optional(hostedZoneRoleSchema),
   advertisedListeners: z._default(z.enum(['msk-configuration', 'dynamic-broker-config', 'none']), 'none'),
   /** Changing the MSK configuration restarts every broker: only with this set (or --allow-rolling-restart). */
   allowRollingRestart: z._default(z.boolean(), false),
@@ -145,5 +180,7 @@ export const configSchema = z
 
 export type ClusterConfig = z.output<typeof clusterConfigSchema>;
 export type AlarmsConfig = z.output<typeof alarmsSchema>;
+export type RecordTargetConfig = z.output<typeof recordTargetSchema>;
+export type HostedZoneRole = z.output<typeof hostedZoneRoleSchema>;
 export type Config = z.output<typeof configSchema>;
 export type ClusterConfigInput = z.input<typeof clusterConfigSchema>;

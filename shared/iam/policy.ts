@@ -81,7 +81,6 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       const { partition, region, accountId } = arnParts(c);
       return `arn:${partition}:${service}:${region}:${accountId}`;
     }));
-  const partitions = unique(clusters.map((c) => arnParts(c).partition));
 
   const statements: Statement[] = [
     logStatement(options.logGroupArn),
@@ -140,10 +139,19 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       ],
       Resource: ['*'],
     },
-    // The data path: the NLB's VPC CIDRs (targets outside it need AZ all) and its security groups.
+    // The data path: the NLB's VPC CIDRs (targets outside it need AZ all) and its security groups,
+    // and a VPC endpoint named as record target with its endpoint service.
     // EC2 Describe* actions support no resource-level permissions.
     // Observe reads the rules of the NLB's groups (to find the tool's own) whether or not loadBalancerIngress is set.
-    { Sid: 'Ec2DescribeNoResourceType', Effect: 'Allow', Action: ['ec2:DescribeVpcs', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules'], Resource: ['*'] },
+    {
+      Sid: 'Ec2DescribeNoResourceType',
+      Effect: 'Allow',
+      Action: [
+        'ec2:DescribeVpcs', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules',
+        ...(listeners.some((l) => l.recordTarget?.vpcEndpointId) ? ['ec2:DescribeVpcEndpoints', 'ec2:DescribeVpcEndpointServiceConfigurations'] : []),
+      ],
+      Resource: ['*'],
+    },
     { Sid: 'ElbCreateListener', Effect: 'Allow', Action: ['elasticloadbalancing:CreateListener'], Resource: unique(listeners.map((l) => l.loadBalancerArn)) },
     {
       // Only listeners the tool created (tagged managed-by): a foreign listener on the same NLB stays untouchable.
@@ -173,8 +181,13 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       Condition: { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateListener', 'CreateTargetGroup'] } },
     },
   );
-  const zones = unique(listeners.map((l) => `arn:${arnParts(l.cluster).partition}:route53:::hostedzone/${l.hostedZoneId}`));
-  statements.push(
+  // A zone reached through a role of another account is written with that role's credentials:
+  // this role gets no Route 53 rights on it, only the AssumeRole (README: what that role needs).
+  const ownZoneListeners = listeners.filter((l) => !l.hostedZoneRole);
+  const zones = unique(ownZoneListeners.map((l) => `arn:${arnParts(l.cluster).partition}:route53:::hostedzone/${l.hostedZoneId}`));
+  const roles = unique(listeners.flatMap((l) => (l.hostedZoneRole ? [l.hostedZoneRole.roleArn] : [])));
+  if (roles.length) statements.push({ Sid: 'AssumeHostedZoneRoles', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: roles });
+  if (zones.length) statements.push(
     {
       // Names under the configured domains only, and only the record types the tool writes. One
       // statement for all zones: Route 53 itself refuses a name that is not inside the zone.
@@ -185,12 +198,14 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       Action: ['route53:GetHostedZone', 'route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'],
       Resource: zones,
       Condition: {
-        'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': unique(listeners.map((l) => `*.${l.domain}`)) },
+        'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': unique(ownZoneListeners.map((l) => `*.${l.domain}`)) },
         'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'CNAME', 'TXT'] },
       },
     },
     // Change ids are only known once a change is submitted.
-    { Sid: 'Route53Changes', Effect: 'Allow', Action: ['route53:GetChange'], Resource: partitions.map((p) => `arn:${p}:route53:::change/*`) },
+    { Sid: 'Route53Changes', Effect: 'Allow', Action: ['route53:GetChange'], Resource: unique(ownZoneListeners.map((l) => arnParts(l.cluster).partition)).map((p) => `arn:${p}:route53:::change/*`) },
+  );
+  statements.push(
     { Sid: 'AcmCertificates', Effect: 'Allow', Action: ['acm:DescribeCertificate'], Resource: unique(listeners.map((l) => l.certificateArn)) },
     {
       // DescribeAlarms is called with AlarmNamePrefix, not alarm names: IAM authorizes it against

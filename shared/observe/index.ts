@@ -1,4 +1,4 @@
-import type { AwsClients } from '../aws/clients';
+import { zoneClient, type AwsClients } from '../aws/clients';
 import type { ClusterConfig } from '../config/schema';
 import { targetGroupPrefix } from '../naming';
 import { parseClusterArn } from '../arn';
@@ -7,12 +7,13 @@ import { observeAdvertised } from '../advertised/observe';
 import { alarmPrefix } from '../alarms/desired';
 import type { KafkaAccess } from '../kafka/admin';
 import { distinct, mappedListeners, type MappedListener } from '../listeners';
-import type { LoadBalancer, ObservedListener } from '../types';
+import type { LoadBalancer, ObservedListener, RecordTarget } from '../types';
 import { observeAlarms } from './cloudwatch';
 import { observeNetwork } from './elbv2';
 import { observeIngressRules, observeSecurityGroups, observeVpc } from './ec2';
 import { observeCluster } from './msk';
 import { checkZone, observeRecords } from './route53';
+import { observeRecordTarget } from './record-target';
 
 /** How to reach the brokers over Kafka; the region always comes from the cluster ARN. */
 export type KafkaAccessOptions = Omit<KafkaAccess, 'region'>;
@@ -21,25 +22,35 @@ export type KafkaAccessOptions = Omit<KafkaAccess, 'region'>;
 export async function observe(clients: AwsClients, config: ClusterConfig, kafkaAccess: KafkaAccessOptions = {}): Promise<ObservedState> {
   const { clusterName } = parseClusterArn(config.clusterArn);
   const listeners = mappedListeners(config);
-  const [cluster, network, zones, alarms] = await Promise.all([
+  const [cluster, network, zones, alarms, recordTargets] = await Promise.all([
     observeCluster(clients.kafka, config.clusterArn),
     observeNetwork(clients.elbv2, distinct(listeners.map((l) => l.loadBalancerArn)), targetGroupPrefix(config.clusterArn, clusterName)),
     Promise.all(distinct(listeners.map((l) => l.hostedZoneId)).map((zoneId) => observeZone(clients, zoneId, listeners))),
     // Read even when disabled: turning alarms off must remove the ones the tool made.
     observeAlarms(clients.cloudwatch, alarmPrefix(clusterName, config.clusterArn)),
+    observeRecordTargets(clients, listeners),
   ]);
   const [advertised, loadBalancers] = await Promise.all([
     observeAdvertised(clients.kafka, config, cluster, { ...kafkaAccess, region: cluster.region }),
     Promise.all(network.loadBalancers.map((site) => observeDataPath(clients, config.clusterArn, site, listeners))),
   ]);
-  return { cluster, loadBalancers, targetGroups: network.targetGroups, zones, alarms, advertised };
+  return { cluster, loadBalancers, targetGroups: network.targetGroups, zones, alarms, advertised, ...(Object.keys(recordTargets).length ? { recordTargets } : {}) };
+}
+
+/** The record target of each listener that names one, by listener id. */
+async function observeRecordTargets(clients: AwsClients, listeners: MappedListener[]): Promise<Record<string, RecordTarget>> {
+  const targets = await Promise.all(listeners.map((l) => observeRecordTarget(clients.ec2, l)));
+  return Object.fromEntries(listeners.flatMap((l, i) => (targets[i] ? [[l.id, targets[i]]] : [])));
 }
 
 /** Records under every domain published in one zone; the zone is proven to hold each domain first. */
 async function observeZone(clients: AwsClients, hostedZoneId: string, listeners: MappedListener[]): Promise<ObservedZone> {
-  const domains = distinct(listeners.filter((l) => l.hostedZoneId === hostedZoneId).map((l) => l.domain));
+  const inZone = listeners.filter((l) => l.hostedZoneId === hostedZoneId);
+  // A zone of another account is read through the role there (the config gives a zone's listeners one role).
+  const role = inZone[0]?.hostedZoneRole;
+  const route53 = zoneClient(clients, role);
   const perDomain = await Promise.all(
-    domains.map((domain) => checkZone(clients.route53, hostedZoneId, domain).then(() => observeRecords(clients.route53, hostedZoneId, domain))),
+    distinct(inZone.map((l) => l.domain)).map((domain) => checkZone(route53, hostedZoneId, domain, role?.roleArn).then(() => observeRecords(route53, hostedZoneId, domain))),
   );
   // A domain inside another (kafka.example.com and public.kafka.example.com) lists some records twice.
   const seen = new Set<string>();

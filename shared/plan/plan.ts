@@ -48,7 +48,7 @@ export function planCluster(config: ClusterConfig, observed: ObservedState): Pla
 
   const actions: Action[] = [...ingress, ...network.actions];
   for (const batch of records.batches) {
-    actions.push({ type: 'change-records', resource: records.batches.length > 1 ? `dns ${batch.hostedZoneId}` : 'dns', hostedZoneId: batch.hostedZoneId, changes: batch.changes });
+    actions.push({ type: 'change-records', resource: records.batches.length > 1 ? `dns ${batch.hostedZoneId}` : 'dns', hostedZoneId: batch.hostedZoneId, ...(batch.hostedZoneRole ? { hostedZoneRole: batch.hostedZoneRole } : {}), changes: batch.changes });
   }
   actions.push(...healthGate(advertised.actions, network.actions, desired, observed), ...advertised.actions, ...alarms.actions);
 

@@ -1,12 +1,13 @@
 import type { DesiredEndpoint, DesiredState } from '../desired';
 import { fqdn, parseRegistryValue, registryName, registryValue, MANAGED_BY } from '../naming';
-import { loadBalancerOf, type ObservedState } from '../state';
+import { recordTargetOf, type ObservedState } from '../state';
+import { ConfigError } from '../errors';
 import type { RecordSet } from '../types';
 import type { Conflict, RecordChange } from './types';
 
 export interface RecordsPlan {
   /** One change batch per hosted zone (Route 53 applies a batch atomically). */
-  batches: { hostedZoneId: string; changes: RecordChange[] }[];
+  batches: { hostedZoneId: string; hostedZoneRole?: { roleArn: string; externalId?: string }; changes: RecordChange[] }[];
   conflicts: Conflict[];
 }
 
@@ -22,7 +23,9 @@ export function planRecords(desired: DesiredState, observed: ObservedState, bloc
   for (const zone of observed.zones) {
     const endpoints = desired.endpoints.filter((e) => e.listener.hostedZoneId === zone.hostedZoneId);
     const changes = planZone(endpoints, zone.records, observed, blocked, plan.conflicts);
-    if (changes.length) plan.batches.push({ hostedZoneId: zone.hostedZoneId, changes });
+    // Every listener of a zone reaches it the same way (the config is refused otherwise).
+    const hostedZoneRole = desired.listeners.find((l) => l.hostedZoneId === zone.hostedZoneId)?.hostedZoneRole;
+    if (changes.length) plan.batches.push({ hostedZoneId: zone.hostedZoneId, ...(hostedZoneRole ? { hostedZoneRole } : {}), changes });
   }
   return plan;
 }
@@ -83,11 +86,13 @@ function planZone(endpoints: DesiredEndpoint[], records: RecordSet[], observed: 
 }
 
 function recordFor(endpoint: DesiredEndpoint, observed: ObservedState): RecordSet {
-  const lb = loadBalancerOf(observed, endpoint.listener.loadBalancerArn).loadBalancer;
+  const target = recordTargetOf(observed, endpoint.listener);
   if (endpoint.listener.recordType === 'cname') {
-    return { name: fqdn(endpoint.host), type: 'CNAME', ttl: endpoint.listener.recordTtl, values: [fqdn(lb.dnsName)] };
+    return { name: fqdn(endpoint.host), type: 'CNAME', ttl: endpoint.listener.recordTtl, values: [fqdn(target.dnsName)] };
   }
-  return { name: fqdn(endpoint.host), type: 'A', alias: { dnsName: fqdn(lb.dnsName), hostedZoneId: lb.canonicalHostedZoneId } };
+  // observe refuses an alias to an endpoint DNS name given without its zone id.
+  if (!target.hostedZoneId) throw new ConfigError(`an alias record to ${target.dnsName} needs its hosted zone id: set recordTarget.hostedZoneId or recordType cname`);
+  return { name: fqdn(endpoint.host), type: 'A', alias: { dnsName: fqdn(target.dnsName), hostedZoneId: target.hostedZoneId } };
 }
 
 export function registryOwner(txt: RecordSet): string | undefined {

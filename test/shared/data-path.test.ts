@@ -109,7 +109,7 @@ describe('facts, not id spelling: the config is checked against what the APIs sa
       `hosted zone ${other} is example.org., which cannot hold kafka.example.com: set hostedZoneId to the zone of kafka.example.com`,
     );
     await expect(reconcileCluster(s.clients, { ...s.config, hostedZoneId: 'Z0000000000000NOPE' }, { ...s.reconcileOptions, apply: true })).rejects.toThrow(
-      'hosted zone Z0000000000000NOPE not found: check hostedZoneId',
+      'hosted zone Z0000000000000NOPE not found: check hostedZoneId (a zone of another account needs hostedZoneRole)',
     );
     expect(s.world.writes()).toEqual([]);
   });

@@ -43,7 +43,7 @@ export async function createKafkaScenario(options: {
   serverProperties?: string;
   latencyMs?: number;
   /** Extra settings of the embedded world (NLB security groups, certificate names). */
-  world?: Pick<ScenarioOptions, 'loadBalancer' | 'loadBalancerIngress' | 'certificateNames' | 'managedIngressSource'>;
+  world?: Pick<ScenarioOptions, 'loadBalancer' | 'loadBalancerIngress' | 'certificateNames' | 'managedIngressSource' | 'prepare'>;
 }): Promise<KafkaScenario> {
   const ids = options.brokerIds ?? [1, 2, 3];
   const mode = options.mode ?? 'zookeeper';
