@@ -237,3 +237,40 @@ describe('names that point at a VPC endpoint in front of the NLB', () => {
     expect(rows[1].checks.find((c) => c.name === 'probe')!.ok).toBe(true);
   });
 });
+
+describe('per listener: internal names in the own zone, the same cluster for another account through PrivateLink', () => {
+  test("each listener's names go to its own zone and target; the other account's zone through its role, the own zone untouched by it", async () => {
+    const scenario = (s = createScenario({ brokerIds: [1, 2] }));
+    const { world, lbArn, zoneId } = scenario;
+    const clients = clientsAccount(world);
+    const { serviceId } = world.ec2.addEndpointService({ loadBalancerArns: [lbArn] });
+    const { id } = world.ec2.addVpcEndpoint({ serviceId });
+    const { listeners: _, ...base } = scenario.config;
+    const { parseConfig } = await import('../../shared/config/load');
+    const { reconcileCluster } = await import('../../shared/reconcile');
+    const config = parseConfig({
+      clusters: [{
+        ...base,
+        listeners: [
+          { authentication: 'iam' },
+          // Same NLB, own ports and names, published in the clients' zone and pointing at their endpoint.
+          {
+            authentication: 'scram', bootstrapPort: 9100, brokerPortBase: 9100,
+            hostedZoneId: clients.zoneId, hostedZoneRole: { roleArn: clients.roleArn, externalId: EXTERNAL_ID }, recordTarget: { vpcEndpointId: id },
+          },
+        ],
+      }],
+    }).clusters[0];
+    const { observed, plan } = await reconcileCluster(scenario.clients, config, { ...scenario.reconcileOptions, apply: true });
+    expect(plan.conflicts).toEqual([]);
+    const lbDns = world.elbv2.loadBalancer(lbArn)!.DNSName!.toLowerCase();
+    const endpointDns = target(observed).dnsName;
+    const names = (zone: string) => namesIn(world, zone).filter((n) => !n.startsWith('_')).sort();
+    expect(names(zoneId)).toEqual(['b-1', 'b-2', 'bootstrap'].map((h) => `${h}.kafka.example.com. A -> ${lbDns}.`));
+    expect(names(clients.zoneId)).toEqual(['b-1', 'b-2', 'bootstrap'].map((h) => `${h}.kafka.example.com. A -> ${endpointDns}.`));
+
+    world.resetCalls();
+    expect((await reconcileCluster(scenario.clients, config, { ...scenario.reconcileOptions, apply: true })).plan.actions).toEqual([]);
+    expect(world.writes()).toEqual([]);
+  });
+});
