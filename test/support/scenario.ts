@@ -49,7 +49,7 @@ export interface ScenarioOptions {
   clusterName?: string;
   kafkaVersion?: string;
   config?: Partial<ClusterConfigInput>;
-  /** Parallel AWS writes per apply phase (default: the tool's default). */
+  /** Calls in flight per limited service (ELBv2, Route 53, CloudWatch); default: the clients' own limits. */
   concurrency?: number;
   /** Certificate names; default a wildcard for the domain plus the domain itself. */
   certificateNames?: string[];
@@ -90,9 +90,9 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
       ...options.config,
     }],
   }).clusters[0];
-  const clients = createAwsClients(world.region);
+  const n = options.concurrency;
+  const clients = createAwsClients(world.region, n ? { concurrency: { elbv2: n, route53: n, cloudwatch: n } } : {});
   const reconcileOptions: Omit<ReconcileOptions, 'apply'> = {
-    concurrency: options.concurrency,
     clock,
     kafkaAccess: options.kafkaAccess,
     dnsWait: { minDelaySeconds: 0.01, maxWaitSeconds: 5 },
