@@ -27,12 +27,20 @@ export interface ReconcileOutcome {
  */
 export async function reconcileCluster(clients: AwsClients, clusterConfig: ClusterConfig, options: ReconcileOptions): Promise<ReconcileOutcome> {
   const config = withOptions(clusterConfig, options);
-  const observed = await observe(clients, config, options.kafkaAccess);
+  // The certificate matters only for names about to go live, which only the plan shows; one call,
+  // so it is read beside the first round of observe rather than in a round of its own after it.
+  const [observed, certificate] = await Promise.all([
+    observe(clients, config, options.kafkaAccess),
+    observeCertificate(clients.acm, config.certificateArn).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    ),
+  ]);
   let plan = planCluster(config, observed);
   if (putsNamesLive(plan)) {
-    // Certificate coverage matters for names about to go live: read it only then (a no-op run
-    // stays at the minimum of reads), and plan again with it for the warning.
-    observed.certificate = await observeCertificate(clients.acm, config.certificateArn);
+    // Not needed otherwise: a failed read, or the coverage warning, then stays out of a run that puts no name live.
+    if ('error' in certificate) throw certificate.error;
+    observed.certificate = certificate.value;
     if (observed.certificate.status && observed.certificate.status !== 'ISSUED') {
       throw new ConfigError(
         `certificate ${config.certificateArn} is ${observed.certificate.status}, not ISSUED: TLS listeners cannot use it; nothing was changed`,

@@ -78,14 +78,18 @@ export async function readTargetGroupAttributes(elbv2: ElasticLoadBalancingV2Cli
   return Object.fromEntries((out.Attributes ?? []).map((a) => [a.Key!, a.Value ?? '']));
 }
 
-/** Listeners and target groups of one cluster, tags, targets and attributes included, in two rounds of parallel reads. */
+/**
+ * Listeners and target groups of one cluster, tags, targets and attributes included, in two rounds of parallel reads.
+ * `loadBalancerRead`: its read, already under way (observe starts the EC2 reads from it too).
+ */
 export async function observeNetwork(
   elbv2: ElasticLoadBalancingV2Client,
   loadBalancerArn: string,
   targetGroupPrefix: string,
+  loadBalancerRead: Promise<LoadBalancer> = observeLoadBalancer(elbv2, loadBalancerArn),
 ): Promise<{ loadBalancer: LoadBalancer; listeners: ObservedListener[]; targetGroups: ObservedTargetGroup[] }> {
   const [loadBalancer, listeners, groups] = await Promise.all([
-    observeLoadBalancer(elbv2, loadBalancerArn),
+    loadBalancerRead,
     listListeners(elbv2, loadBalancerArn),
     listTargetGroupsByPrefix(elbv2, targetGroupPrefix),
   ]);

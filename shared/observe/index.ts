@@ -7,7 +7,7 @@ import { observeAdvertised } from '../advertised/observe';
 import { alarmPrefix } from '../alarms/desired';
 import type { KafkaAccess } from '../kafka/admin';
 import { observeAlarms } from './cloudwatch';
-import { observeNetwork } from './elbv2';
+import { observeLoadBalancer, observeNetwork } from './elbv2';
 import { observeIngressRules, observeSecurityGroups, observeVpc } from './ec2';
 import { observeCluster } from './msk';
 import { checkZone, observeRecords } from './route53';
@@ -22,21 +22,26 @@ function ingressGroups(config: ClusterConfig, loadBalancerGroups: string[]): str
 
 export async function observe(clients: AwsClients, config: ClusterConfig, kafkaAccess: KafkaAccessOptions = {}): Promise<ObservedState> {
   const { clusterName } = parseClusterArn(config.clusterArn);
-  const [cluster, network, records, alarms] = await Promise.all([
-    observeCluster(clients.kafka, config.clusterArn),
-    observeNetwork(clients.elbv2, config.loadBalancerArn, targetGroupPrefix(config.clusterArn, clusterName)),
+  // Each read starts as soon as what it needs is known (not when a whole round is done): two rounds deep.
+  const clusterRead = observeCluster(clients.kafka, config.clusterArn);
+  const loadBalancerRead = observeLoadBalancer(clients.elbv2, config.loadBalancerArn);
+  const [cluster, network, records, alarms, advertised, [vpc, securityGroups, ingressRules]] = await Promise.all([
+    clusterRead,
+    observeNetwork(clients.elbv2, config.loadBalancerArn, targetGroupPrefix(config.clusterArn, clusterName), loadBalancerRead),
     checkZone(clients.route53, config.hostedZoneId, config.domain).then(() => observeRecords(clients.route53, config.hostedZoneId, config.domain)),
     // Read even when disabled: turning alarms off must remove the ones the tool made.
     observeAlarms(clients.cloudwatch, alarmPrefix(clusterName, config.clusterArn)),
-  ]);
-  const [advertised, vpc, securityGroups, ingressRules] = await Promise.all([
-    observeAdvertised(clients.kafka, config, cluster, { ...kafkaAccess, region: cluster.region }),
-    observeVpc(clients.ec2, network.loadBalancer.vpcId),
-    observeSecurityGroups(clients.ec2, network.loadBalancer.securityGroupIds),
-    // The tool's rules may sit in any of the NLB's groups (the option moved, or was turned off): all are read.
-    ingressGroups(config, network.loadBalancer.securityGroupIds).length
-      ? Promise.all(ingressGroups(config, network.loadBalancer.securityGroupIds).map((g) => observeIngressRules(clients.ec2, g, config.clusterArn))).then((r) => r.flat())
-      : [],
+    clusterRead.then((cluster) => observeAdvertised(clients.kafka, config, cluster, { ...kafkaAccess, region: cluster.region })),
+    loadBalancerRead.then((loadBalancer) =>
+      Promise.all([
+        observeVpc(clients.ec2, loadBalancer.vpcId),
+        observeSecurityGroups(clients.ec2, loadBalancer.securityGroupIds),
+        // The tool's rules may sit in any of the NLB's groups (the option moved, or was turned off): all are read.
+        ingressGroups(config, loadBalancer.securityGroupIds).length
+          ? Promise.all(ingressGroups(config, loadBalancer.securityGroupIds).map((g) => observeIngressRules(clients.ec2, g, config.clusterArn))).then((r) => r.flat())
+          : [],
+      ]),
+    ),
   ]);
   return { cluster, ...network, vpc, securityGroups, ingressRules, records, alarms, advertised };
 }

@@ -34,11 +34,13 @@ describe('a fresh cluster of 3 brokers', () => {
     const { plan } = await s.reconcile();
     expect(plan.actions).toEqual([]);
     expect(s.world.writes()).toHaveLength(0);
-    // The reads of a no-op: one per target group for its targets and its attributes, and a fixed handful otherwise.
+    // The reads of a no-op: one per target group for its targets and its attributes, and a fixed handful otherwise
+    // (the certificate among them: read beside the first round, before the plan can say whether it is needed).
     const reads = s.world.reads().map((c) => c.command);
     expect(reads.filter((c) => c === 'DescribeTargetHealthCommand')).toHaveLength(4);
     expect(reads.filter((c) => c !== 'DescribeTargetHealthCommand').sort()).toEqual([
       'DescribeAlarmsCommand',
+      'DescribeCertificateCommand',
       'DescribeClusterV2Command',
       'DescribeListenersCommand',
       'DescribeLoadBalancersCommand',
