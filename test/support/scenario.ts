@@ -46,6 +46,8 @@ export interface ScenarioOptions {
   kafkaAccess?: KafkaAccessOptions;
   serverProperties?: string;
   latencyMs?: number;
+  /** Real milliseconds until a Route 53 change is INSYNC (default: at once). */
+  insyncAfterMs?: number;
   clusterName?: string;
   kafkaVersion?: string;
   config?: Partial<ClusterConfigInput>;
@@ -69,7 +71,7 @@ export interface ScenarioOptions {
  */
 export function createScenario(options: ScenarioOptions = {}): Scenario {
   const clock = options.clock;
-  const world = AwsWorld.install({ latencyMs: options.latencyMs ?? 0, ...(clock ? { now: () => clock.now() } : {}) });
+  const world = AwsWorld.install({ latencyMs: options.latencyMs ?? 0, insyncAfterMs: options.insyncAfterMs, ...(clock ? { now: () => clock.now() } : {}) });
   const clusterArn = world.msk.addCluster({
     name: options.clusterName ?? 'orders',
     brokers: options.brokers ?? brokersFor(options.brokerIds ?? [1, 2, 3]),

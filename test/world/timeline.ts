@@ -49,3 +49,16 @@ export function spanWithInsync(calls: CallRecord[], insyncMs: number): number {
   const end = Math.max(insyncSeen + shift, ...all.map((c) => c.endedAt + (c.startedAt >= insyncSeen ? shift : 0)));
   return end - start;
 }
+
+/** The most calls of `service` (every service when omitted) in flight at one moment. */
+export function maxInFlight(calls: CallRecord[], service?: CallRecord['service']): number {
+  const edges = timed(calls)
+    .filter((c) => !service || c.service === service)
+    .flatMap((c) => [{ at: c.startedAt, delta: 1 }, { at: c.endedAt, delta: -1 }])
+    // An answer at the moment another call starts frees its place first.
+    .sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let now = 0;
+  let most = 0;
+  for (const edge of edges) most = Math.max(most, (now += edge.delta));
+  return most;
+}
