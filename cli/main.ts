@@ -8,6 +8,7 @@ import { reconcileCluster, restoreCluster, type ReconcileOutcome, type Reconcile
 import type { KafkaAccessOptions } from '../shared/observe';
 import { formatPlan } from '../shared/report/plan';
 import { formatState } from '../shared/report/state';
+import { resultingState } from '../shared/report/resulting-state';
 import { describeAction } from '../shared/apply';
 import { allPass, checkCluster, type ProbeOptions } from '../shared/check';
 import { formatChecks } from '../shared/report/check';
@@ -195,15 +196,8 @@ async function runCommand(mode: Mode, opts: CommandOptions, deps: CliDeps): Prom
     for (const check of applied.verification ?? []) {
       deps.out(`  broker ${check.brokerId} advertises ${check.actual ?? 'nothing'}${check.ok ? ' (as expected)' : ` — MISMATCH, expected ${check.expected}`}`);
     }
-    if (mode !== 'restore') {
-      // Read back what AWS now reports; failing to show it must not hide the other clusters.
-      try {
-        const after = await reconcileCluster(clients, cluster, { apply: false, kafkaAccess: deps.kafkaAccess });
-        deps.out(formatState(cluster, after.observed));
-      } catch (error) {
-        deps.err(`warning: ${cluster.clusterArn}: applied, but reading the result back failed: ${errorMessage(error)}`);
-      }
-    }
+    // What was observed plus what apply did: no second full read of the cluster.
+    if (mode !== 'restore') deps.out(formatState(cluster, resultingState(outcome.observed, applied)));
   }
   if (opts.json) deps.out(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
   return failed ? EXIT.error : converged ? EXIT.ok : EXIT.notConverged;

@@ -8,6 +8,7 @@ import { checkCluster } from '../shared/check';
 import { formatChecks } from '../shared/report/check';
 import { formatPlan } from '../shared/report/plan';
 import { formatState } from '../shared/report/state';
+import { resultingState } from '../shared/report/resulting-state';
 import { createKafkaScenario, type KafkaScenario } from '../test/support/kafka-scenario';
 import { formatProbe } from '../test/support/probe';
 import { STEP_MS } from '../test/support/stories';
@@ -17,7 +18,7 @@ async function step(s: KafkaScenario, title: string, change?: () => Promise<void
   console.log(`\n=== ${title} ===`);
   await change?.();
   s.world.resetCalls();
-  const { plan, applied } = await s.reconcile();
+  const { plan, applied, observed } = await s.reconcile();
   console.log(formatPlan(plan));
   if (applied) {
     console.log(`  Applied with ${s.world.writes().length} AWS write(s).`);
@@ -26,9 +27,8 @@ async function step(s: KafkaScenario, title: string, change?: () => Promise<void
     }
   }
   if (applied?.waiting) console.log(`  ${applied.waiting}`);
-  const after = await s.reconcile({ apply: false });
   console.log('  Resulting mapping:');
-  console.log(formatState(s.config, after.observed));
+  console.log(formatState(s.config, applied ? resultingState(observed, applied) : observed));
   // Five minutes of world time (the schedule's interval) pass, a client probing every 10 s: bootstrap, then
   // each advertised broker by name from every AZ node DNS returns. The figures include the reconcile's own waits.
   console.log(`  ${formatProbe(await s.pass(STEP_MS))} (since the step began, then 5 min)`);

@@ -28,13 +28,20 @@ export interface ReconcileOutcome {
  */
 export async function reconcileCluster(clients: AwsClients, clusterConfig: ClusterConfig, options: ReconcileOptions): Promise<ReconcileOutcome> {
   const config = withOptions(clusterConfig, options);
-  const observed = await observe(clients, config, options.kafkaAccess);
+  // The certificate matters only for names about to go live, which only the plan shows; one call,
+  // so it is read beside the first round of observe rather than in a round of its own after it.
+  const [observed, certificates] = await Promise.all([
+    observe(clients, config, options.kafkaAccess),
+    Promise.all(distinct(mappedListeners(config).map((l) => l.certificateArn)).map((arn) => observeCertificate(clients.acm, arn))).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    ),
+  ]);
   let plan = planCluster(config, observed);
   if (putsNamesLive(plan)) {
-    // Certificate coverage matters for names about to go live: read it only then (a no-op run
-    // stays at the minimum of reads), and plan again with it for the warning.
-    const arns = distinct(mappedListeners(config).map((l) => l.certificateArn));
-    observed.certificates = await Promise.all(arns.map((arn) => observeCertificate(clients.acm, arn)));
+    // Not needed otherwise: a failed read, or the coverage warning, then stays out of a run that puts no name live.
+    if ('error' in certificates) throw certificates.error;
+    observed.certificates = certificates.value;
     const unusable = observed.certificates.find((c) => c.status && c.status !== 'ISSUED');
     if (unusable) {
       throw new ConfigError(`certificate ${unusable.arn} is ${unusable.status}, not ISSUED: TLS listeners cannot use it; nothing was changed`);

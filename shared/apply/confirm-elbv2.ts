@@ -17,15 +17,15 @@ export interface WantedListener {
   tags: Record<string, string>;
 }
 
-/** DuplicateListener: the listener on the port is ours (tags) with exactly the wanted settings. */
-export async function listenerInPlace(elbv2: ElasticLoadBalancingV2Client, loadBalancerArn: string, want: WantedListener): Promise<boolean> {
+/** DuplicateListener: the listener on the port is ours (tags) with exactly the wanted settings; its ARN. */
+export async function listenerInPlace(elbv2: ElasticLoadBalancingV2Client, loadBalancerArn: string, want: WantedListener): Promise<string | undefined> {
   // An NLB has at most 50 listeners: one page.
   const out = await elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancerArn, PageSize: 400 }));
   const listener = out.Listeners?.find((l) => l.Port === want.port);
-  if (!listener || listener.Protocol !== 'TLS' || listener.SslPolicy !== want.sslPolicy) return false;
-  if (listener.Certificates?.length !== 1 || listener.Certificates[0].CertificateArn !== want.certificateArn) return false;
-  if (forwardsTo(listener).join() !== want.targetGroupArn) return false;
-  return hasTags(elbv2, listener.ListenerArn!, want.tags);
+  if (!listener || listener.Protocol !== 'TLS' || listener.SslPolicy !== want.sslPolicy) return undefined;
+  if (listener.Certificates?.length !== 1 || listener.Certificates[0].CertificateArn !== want.certificateArn) return undefined;
+  if (forwardsTo(listener).join() !== want.targetGroupArn) return undefined;
+  return (await hasTags(elbv2, listener.ListenerArn!, want.tags)) ? listener.ListenerArn : undefined;
 }
 
 /** ListenerNotFound: the listener is gone. */

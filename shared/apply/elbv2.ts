@@ -57,17 +57,26 @@ export async function createTargetGroup(elbv2: ElasticLoadBalancingV2Client, act
     async () => !!(arn = await targetGroupInPlace(elbv2, action)),
   );
   created.set(action.name, arn!);
+}
+
+/** The attributes of a group created in this apply (a call of its own: CreateTargetGroup takes none). */
+export async function setNewTargetGroupAttributes(elbv2: ElasticLoadBalancingV2Client, action: Of<'create-target-group'>, created: CreatedGroups) {
   await elbv2.send(
-    new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: Object.entries(action.attributes).map(([Key, Value]) => ({ Key, Value })) }),
+    new ModifyTargetGroupAttributesCommand({
+      TargetGroupArn: resolveGroup({ name: action.name }, created),
+      Attributes: Object.entries(action.attributes).map(([Key, Value]) => ({ Key, Value })),
+    }),
   );
 }
 
-export async function createListener(elbv2: ElasticLoadBalancingV2Client, loadBalancerArn: string, action: Of<'create-listener'>, created: CreatedGroups) {
+/** Returns the new listener's ARN (for the resulting table). */
+export async function createListener(elbv2: ElasticLoadBalancingV2Client, loadBalancerArn: string, action: Of<'create-listener'>, created: CreatedGroups): Promise<string> {
   const targetGroupArn = resolveGroup(action.targetGroup, created);
+  let arn: string | undefined;
   await writeOrConfirm(
     describeAction(action),
-    () =>
-      elbv2.send(
+    async () => {
+      const out = await elbv2.send(
         new CreateListenerCommand({
           LoadBalancerArn: loadBalancerArn,
           Port: action.port,
@@ -77,11 +86,14 @@ export async function createListener(elbv2: ElasticLoadBalancingV2Client, loadBa
           DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],
           Tags: tagList(action.tags),
         }),
-      ),
+      );
+      arn = out.Listeners![0].ListenerArn!;
+    },
     // A listener on the port that is not ours, or differs, keeps the refusal.
     ['DuplicateListener'],
-    () => listenerInPlace(elbv2, loadBalancerArn, { ...action, targetGroupArn }),
+    async () => !!(arn = await listenerInPlace(elbv2, loadBalancerArn, { ...action, targetGroupArn })),
   );
+  return arn!;
 }
 
 export async function modifyListener(elbv2: ElasticLoadBalancingV2Client, action: Of<'modify-listener'>, created: CreatedGroups) {

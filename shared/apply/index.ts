@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import { zoneClient, type AwsClients } from '../aws/clients';
 import type { ClusterConfig } from '../config/schema';
 import { ApplyError, errorMessage } from '../errors';
@@ -25,8 +24,6 @@ export interface ApplyOptions {
   clock?: Clock;
   /** How long the health gate waits for targets before brokers advertise custom names. */
   healthWait?: FollowOptions;
-  /** Parallel AWS writes within one phase; ELBv2 write quotas are low, the SDK retries throttles. */
-  concurrency?: number;
   dnsWait?: DnsWaitOptions;
   kafkaAccess?: KafkaAccessOptions;
   /** How long to follow an MSK configuration update (a rolling restart) before leaving it to the next run. */
@@ -43,22 +40,26 @@ export interface ApplyResult {
   verification?: AdvertisedCheck[];
   /** Set when the health gate held the rest back: why (targets not healthy yet). The next run continues. */
   waiting?: string;
+  /** ARNs of what this apply created: target groups by name, listeners by port (for the resulting table). */
+  created: { targetGroups: Record<string, string>; listeners: Record<number, string> };
 }
 
+/** A unit of apply's work: an action, or the second half of creating a target group (its attributes). */
+type Step = ActionType | 'new-target-group-attributes';
+
 /**
- * Dependency order. Creating: ingress + target group -> listener + targets -> DNS (then INSYNC) and alarms -> health gate -> advertised listeners.
+ * Dependency order. Creating: ingress + target group -> listener + targets + the new group's attributes -> DNS (then INSYNC) -> health gate -> advertised listeners.
  * Deleting listeners runs after DNS stops pointing at their ports, then their target groups. (The
  * tool's ingress rule changes in place in phase 1; it only narrows once the cluster is ACTIVE.)
- * A phase starts only when every action of the one before it succeeded.
+ * A phase starts only when every action of the one before it succeeded. Calls queue per service
+ * (aws/concurrency.ts), so a phase with many actions is bounded by the clients, not here.
  */
-const PHASES: ActionType[][] = [
+const PHASES: Step[][] = [
   // Ingress first: nothing depends on it, and it must admit clients before a name leads to the port.
   ['create-target-group', 'authorize-ingress', 'modify-ingress', 'revoke-ingress'],
-  // Cross-zone is on before a name can send clients to the group.
-  ['create-listener', 'modify-listener', 'set-target-group-attributes', 'set-target-group-health', 'register-targets', 'deregister-targets'],
-  // Alarms depend on nothing but the broker id: they go alongside the DNS change (and its INSYNC wait),
-  // not behind the health gate, and never ahead of the listeners and targets clients need.
-  ['change-records', 'put-alarm'],
+  // Cross-zone is on before a name can send clients to the group: a new group's attributes go beside its listener.
+  ['create-listener', 'modify-listener', 'new-target-group-attributes', 'set-target-group-attributes', 'set-target-group-health', 'register-targets', 'deregister-targets'],
+  ['change-records'],
   ['await-target-health'],
   ['verify-data-path'],
   // Only once every listener, target and name is in place (and DNS INSYNC) may brokers advertise the names.
@@ -67,19 +68,40 @@ const PHASES: ActionType[][] = [
   ['delete-target-group'],
 ];
 
+/**
+ * Alarms depend on nothing but the broker id (and nothing depends on them): they are written from
+ * the first phase on, beside the others, and waited for only at the end, so neither the phases'
+ * writes nor the INSYNC wait hold them back, nor they the names. Their deletions stay in the phases.
+ */
+const ALONGSIDE: Step[] = ['put-alarm'];
+
+interface Outcome {
+  done: Action[];
+  failures: string[];
+  causes: unknown[];
+}
+
 export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan: Plan, observed: ObservedState, options: ApplyOptions = {}): Promise<ApplyResult> {
-  const limit = pLimit(options.concurrency ?? 8);
   const created: elb.CreatedGroups = new Map();
-  const result: ApplyResult = { done: [] };
+  const result: ApplyResult = { done: [], created: { targetGroups: {}, listeners: {} } };
   const kafkaAccess = { ...options.kafkaAccess, region: observed.cluster.region };
 
-  const run = async (action: Action): Promise<void> => {
+  const run = async (action: Action, step: Step): Promise<void> => {
+    if (step === 'new-target-group-attributes') {
+      if (action.type === 'create-target-group') await elb.setNewTargetGroupAttributes(clients.elbv2, action, created);
+      return;
+    }
     switch (action.type) {
-      case 'create-target-group': return elb.createTargetGroup(clients.elbv2, action, created);
+      case 'create-target-group':
+        await elb.createTargetGroup(clients.elbv2, action, created);
+        result.created.targetGroups[action.name] = created.get(action.name)!;
+        return;
       case 'authorize-ingress': return ec2.authorizeIngress(clients.ec2, action);
       case 'modify-ingress': return ec2.modifyIngress(clients.ec2, action);
       case 'revoke-ingress': return ec2.revokeIngress(clients.ec2, action);
-      case 'create-listener': return elb.createListener(clients.elbv2, action.loadBalancerArn, action, created);
+      case 'create-listener':
+        result.created.listeners[action.port] = await elb.createListener(clients.elbv2, action.loadBalancerArn, action, created);
+        return;
       case 'modify-listener': return elb.modifyListener(clients.elbv2, action, created);
       case 'register-targets': return elb.registerTargets(clients.elbv2, action, created);
       case 'set-target-group-attributes': return elb.setTargetGroupAttributes(clients.elbv2, action, created);
@@ -111,28 +133,51 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
     }
   };
 
-  for (const phase of PHASES) {
-    const actions = plan.actions.filter((a) => phase.includes(a.type));
-    const outcomes = await Promise.allSettled(actions.map((a) => limit(() => run(a))));
-    const failures: string[] = [];
-    outcomes.forEach((outcome, i) => {
-      if (outcome.status === 'fulfilled') result.done.push(actions[i]);
-      else failures.push(`${describeAction(actions[i])}: ${errorMessage(outcome.reason)}`);
+  /** Runs every action of the steps in parallel; never rejects. A new group's attributes are part of its creation, not a change of their own. */
+  const runSteps = async (steps: Step[]): Promise<Outcome> => {
+    const units = plan.actions.flatMap((action) =>
+      steps.flatMap((step) => (step === action.type || (step === 'new-target-group-attributes' && action.type === 'create-target-group') ? [{ action, step }] : [])),
+    );
+    const settled = await Promise.allSettled(units.map((u) => run(u.action, u.step)));
+    const outcome: Outcome = { done: [], failures: [], causes: [] };
+    settled.forEach((s, i) => {
+      const { action, step } = units[i];
+      if (s.status === 'fulfilled') {
+        if (step === action.type) outcome.done.push(action);
+        return;
+      }
+      outcome.failures.push(`${describeAction(action)}${step === action.type ? '' : ' (its attributes)'}: ${errorMessage(s.reason)}`);
+      outcome.causes.push(s.reason);
     });
-    if (failures.length) {
-      const firstCause = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
-      throw Object.assign(
-        new ApplyError(
-          `${failures.length} change(s) to ${plan.clusterName} failed; ${result.done.length} done, later steps not started (the next run picks up from here):\n` +
-            failures.map((f) => `  - ${f}`).join('\n'),
-          { cause: firstCause.reason },
-        ),
-        { result },
-      );
+    return outcome;
+  };
+
+  const alongside = runSteps(ALONGSIDE);
+  let stopped: Outcome | undefined;
+  for (const phase of PHASES) {
+    const outcome = await runSteps(phase);
+    result.done.push(...outcome.done);
+    if (outcome.failures.length) {
+      stopped = outcome;
+      break;
     }
     // The gate held: nothing after it runs (the names stay as they are), and the next run tries again.
-    if (result.waiting) return result;
+    if (result.waiting) break;
   }
+  const side = await alongside;
+  result.done.push(...side.done);
+  const failures = [...(stopped?.failures ?? []), ...side.failures];
+  if (failures.length) {
+    throw Object.assign(
+      new ApplyError(
+        `${failures.length} change(s) to ${plan.clusterName} failed; ${result.done.length} done${stopped ? ', later steps not started' : ''} (the next run picks up from here):\n` +
+          failures.map((f) => `  - ${f}`).join('\n'),
+        { cause: [...(stopped?.causes ?? []), ...side.causes][0] },
+      ),
+      { result },
+    );
+  }
+  if (result.waiting) return result;
   if (options.verify !== false) result.verification = await verifyAfterApply(config, plan, observed, result, kafkaAccess);
   return result;
 }

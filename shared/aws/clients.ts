@@ -7,6 +7,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { ConfigError, errorMessage } from '../errors';
+import { limitInFlight, SERVICE_CONCURRENCY, type LimitedService } from './concurrency';
 
 /** Every AWS client the controller uses, for one region. The only place clients are built. */
 export interface AwsClients {
@@ -22,20 +23,28 @@ export interface AwsClients {
   sts: STSClient;
 }
 
+export interface AwsClientOptions {
+  /** Calls in flight per service, replacing SERVICE_CONCURRENCY's figure (the benchmark lifts them). */
+  concurrency?: Partial<Record<LimitedService, number>>;
+}
+
 /**
  * Builds the SDK v3 clients for a region. No endpoint is set here on purpose: the SDK itself
  * honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, and retries throttling with its
  * standard retry strategy (adaptive mode smooths bursts against ELBv2's low write limits).
+ * ELBv2, Route 53 and CloudWatch calls queue per service (concurrency.ts); MSK, ACM and EC2 get a
+ * fixed handful of reads per run.
  */
-export function createAwsClients(region: string): AwsClients {
+export function createAwsClients(region: string, options: AwsClientOptions = {}): AwsClients {
   const common = { region, maxAttempts: 8, retryMode: 'adaptive' as const };
+  const limit = { ...SERVICE_CONCURRENCY, ...options.concurrency };
   return {
     region,
     kafka: new KafkaClient(common),
-    elbv2: new ElasticLoadBalancingV2Client(common),
-    route53: new Route53Client(common),
+    elbv2: limitInFlight(new ElasticLoadBalancingV2Client(common), limit.elbv2),
+    route53: limitInFlight(new Route53Client(common), limit.route53),
     acm: new ACMClient(common),
-    cloudwatch: new CloudWatchClient(common),
+    cloudwatch: limitInFlight(new CloudWatchClient(common), limit.cloudwatch),
     ec2: new EC2Client(common),
     sts: new STSClient(common),
   };
@@ -61,7 +70,8 @@ export function zoneClient(clients: AwsClients, role: ZoneRole | undefined): Rou
   const key = `${role.roleArn}|${role.externalId ?? ''}`;
   let client = byRole.get(key);
   if (!client) {
-    client = new Route53Client({ region: clients.region, maxAttempts: 8, retryMode: 'adaptive', credentials: assumedRole(clients.sts, role) });
+    // Route 53's request quota is per account: the other account's client gets a limit of its own.
+    client = limitInFlight(new Route53Client({ region: clients.region, maxAttempts: 8, retryMode: 'adaptive', credentials: assumedRole(clients.sts, role) }), SERVICE_CONCURRENCY.route53);
     byRole.set(key, client);
   }
   return client;

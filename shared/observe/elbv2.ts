@@ -80,15 +80,17 @@ export async function readTargetGroupAttributes(elbv2: ElasticLoadBalancingV2Cli
 
 /**
  * The load balancers of one cluster with their listeners, and the cluster's target groups, tags,
- * targets and attributes included, in two rounds of parallel reads.
+ * targets and attributes included, in two rounds of parallel reads. `loadBalancerReads`: their
+ * reads, already under way (observe starts the EC2 reads from them too).
  */
 export async function observeNetwork(
   elbv2: ElasticLoadBalancingV2Client,
   loadBalancerArns: string[],
   targetGroupPrefix: string,
+  loadBalancerReads: Promise<LoadBalancer>[] = loadBalancerArns.map((arn) => observeLoadBalancer(elbv2, arn)),
 ): Promise<{ loadBalancers: { loadBalancer: LoadBalancer; listeners: ObservedListener[] }[]; targetGroups: ObservedTargetGroup[] }> {
   const [loadBalancers, listenersPerLb, groups] = await Promise.all([
-    Promise.all(loadBalancerArns.map((arn) => observeLoadBalancer(elbv2, arn))),
+    Promise.all(loadBalancerReads),
     Promise.all(loadBalancerArns.map((arn) => listListeners(elbv2, arn))),
     listTargetGroupsByPrefix(elbv2, targetGroupPrefix),
   ]);

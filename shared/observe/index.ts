@@ -7,9 +7,9 @@ import { observeAdvertised } from '../advertised/observe';
 import { alarmPrefix } from '../alarms/desired';
 import type { KafkaAccess } from '../kafka/admin';
 import { distinct, mappedListeners, type MappedListener } from '../listeners';
-import type { LoadBalancer, ObservedListener, RecordTarget } from '../types';
+import type { LoadBalancer, RecordTarget } from '../types';
 import { observeAlarms } from './cloudwatch';
-import { observeNetwork } from './elbv2';
+import { observeLoadBalancer, observeNetwork } from './elbv2';
 import { observeIngressRules, observeSecurityGroups, observeVpc } from './ec2';
 import { observeCluster } from './msk';
 import { checkZone, observeRecords } from './route53';
@@ -22,18 +22,21 @@ export type KafkaAccessOptions = Omit<KafkaAccess, 'region'>;
 export async function observe(clients: AwsClients, config: ClusterConfig, kafkaAccess: KafkaAccessOptions = {}): Promise<ObservedState> {
   const { clusterName } = parseClusterArn(config.clusterArn);
   const listeners = mappedListeners(config);
-  const [cluster, network, zones, alarms, recordTargets] = await Promise.all([
-    observeCluster(clients.kafka, config.clusterArn),
-    observeNetwork(clients.elbv2, distinct(listeners.map((l) => l.loadBalancerArn)), targetGroupPrefix(config.clusterArn, clusterName)),
+  // Each read starts as soon as what it needs is known (not when a whole round is done): two rounds deep.
+  const clusterRead = observeCluster(clients.kafka, config.clusterArn);
+  const loadBalancerArns = distinct(listeners.map((l) => l.loadBalancerArn));
+  const loadBalancerReads = loadBalancerArns.map((arn) => observeLoadBalancer(clients.elbv2, arn));
+  const [cluster, network, zones, alarms, recordTargets, advertised, dataPaths] = await Promise.all([
+    clusterRead,
+    observeNetwork(clients.elbv2, loadBalancerArns, targetGroupPrefix(config.clusterArn, clusterName), loadBalancerReads),
     Promise.all(distinct(listeners.map((l) => l.hostedZoneId)).map((zoneId) => observeZone(clients, zoneId, listeners))),
     // Read even when disabled: turning alarms off must remove the ones the tool made.
     observeAlarms(clients.cloudwatch, alarmPrefix(clusterName, config.clusterArn)),
     observeRecordTargets(clients, listeners),
+    clusterRead.then((cluster) => observeAdvertised(clients.kafka, config, cluster, { ...kafkaAccess, region: cluster.region })),
+    Promise.all(loadBalancerReads.map((read) => read.then((loadBalancer) => observeDataPath(clients, config.clusterArn, loadBalancer, listeners)))),
   ]);
-  const [advertised, loadBalancers] = await Promise.all([
-    observeAdvertised(clients.kafka, config, cluster, { ...kafkaAccess, region: cluster.region }),
-    Promise.all(network.loadBalancers.map((site) => observeDataPath(clients, config.clusterArn, site, listeners))),
-  ]);
+  const loadBalancers = network.loadBalancers.map((site, i) => ({ ...site, ...dataPaths[i] }));
   return { cluster, loadBalancers, targetGroups: network.targetGroups, zones, alarms, advertised, ...(Object.keys(recordTargets).length ? { recordTargets } : {}) };
 }
 
@@ -65,10 +68,9 @@ async function observeZone(clients: AwsClients, hostedZoneId: string, listeners:
 async function observeDataPath(
   clients: AwsClients,
   clusterArn: string,
-  site: { loadBalancer: LoadBalancer; listeners: ObservedListener[] },
+  loadBalancer: LoadBalancer,
   listeners: MappedListener[],
-): Promise<ObservedLoadBalancer> {
-  const { loadBalancer } = site;
+): Promise<Omit<ObservedLoadBalancer, 'loadBalancer' | 'listeners'>> {
   // The tool's rules may sit in any of the NLB's groups (the option moved, or was turned off): all are read.
   const ingressGroups = distinct([
     ...loadBalancer.securityGroupIds,
@@ -79,5 +81,5 @@ async function observeDataPath(
     observeSecurityGroups(clients.ec2, loadBalancer.securityGroupIds),
     Promise.all(ingressGroups.map((g) => observeIngressRules(clients.ec2, g, clusterArn))).then((r) => r.flat()),
   ]);
-  return { ...site, vpc, securityGroups, ingressRules };
+  return { vpc, securityGroups, ingressRules };
 }

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { EXIT, runCli, type CliDeps } from '../../cli/main';
 import type { ClusterConfig } from '../../shared/config/schema';
 import { CUSTOM_ADVERTISED_LISTENERS } from '../../shared/advertised/server-properties';
-import { brokerIp, createScenario, type Scenario } from '../support/scenario';
+import { brokerIp, brokersFor, createScenario, range, type Scenario } from '../support/scenario';
+import { observe } from '../../shared/observe';
+import { formatState } from '../../shared/report/state';
 import { createKafkaScenario, type KafkaScenario } from '../support/kafka-scenario';
 import { mapping, names } from '../support/inspect';
 
@@ -75,6 +77,32 @@ function addSecondCluster(scenario: Scenario, name = 'payments'): ClusterConfig 
   const certificateArn = scenario.world.acm.addCertificate({ domainName: `${name}.example.com`, subjectAlternativeNames: [`*.${name}.example.com`] });
   return { ...scenario.config, clusterArn, loadBalancerArn, certificateArn, domain: `${name}.example.com` };
 }
+
+describe('the resulting table after apply', () => {
+  // What a user sees after each story; the table must match what AWS reports, without reading it all again.
+  const stories: [string, (s: Scenario) => void][] = [
+    ['a fresh cluster', () => {}],
+    ['a scale-out 3 -> 6', (sc) => sc.world.msk.setBrokers(sc.clusterArn, brokersFor(range(1, 6)))],
+    ['a broker replacement', (sc) => sc.world.msk.replaceBroker(sc.clusterArn, 2, brokerIp(2, 1))],
+    ['a scale-in 3 -> 2', (sc) => sc.world.msk.setBrokers(sc.clusterArn, brokersFor(range(1, 2)))],
+  ];
+  test.each(stories)('after %s: one observe (no second read of the cluster), the same table a fresh read shows', async (story, change) => {
+    s = createScenario();
+    const file = await writeConfig([s.config]);
+    if (story !== 'a fresh cluster') await s.reconcile();
+    change(s);
+    s.world.resetCalls();
+
+    const run = await cli(['apply', '--config', file], s);
+
+    expect(run.code).toBe(EXIT.ok);
+    // Observe reads the listeners and the alarms once each; apply itself reads neither.
+    expect(s.world.calls.filter((c) => c.command === 'DescribeListenersCommand')).toHaveLength(1);
+    expect(s.world.calls.filter((c) => c.command === 'DescribeAlarmsCommand')).toHaveLength(1);
+    const fresh = formatState(s.config, await observe(s.clients, s.config));
+    expect(run.out).toContain(fresh);
+  });
+});
 
 describe('plan and apply on a fresh cluster of 3 brokers', () => {
   test('plan prints every listener and name to add, exits 0 and writes nothing', async () => {

@@ -3,6 +3,7 @@ import { ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2
 import { reconcileCluster } from '../../shared/reconcile';
 import { brokerIp, brokersFor, createScenario, range, type Scenario } from '../support/scenario';
 import { mapping, names } from '../support/inspect';
+import { sequentialRounds } from '../world/timeline';
 
 let s: Scenario;
 afterEach(() => s?.world.restore());
@@ -34,11 +35,13 @@ describe('a fresh cluster of 3 brokers', () => {
     const { plan } = await s.reconcile();
     expect(plan.actions).toEqual([]);
     expect(s.world.writes()).toHaveLength(0);
-    // The reads of a no-op: one per target group for its targets and its attributes, and a fixed handful otherwise.
+    // The reads of a no-op: one per target group for its targets and its attributes, and a fixed handful otherwise
+    // (the certificate among them: read beside the first round, before the plan can say whether it is needed).
     const reads = s.world.reads().map((c) => c.command);
     expect(reads.filter((c) => c === 'DescribeTargetHealthCommand')).toHaveLength(4);
     expect(reads.filter((c) => c !== 'DescribeTargetHealthCommand').sort()).toEqual([
       'DescribeAlarmsCommand',
+      'DescribeCertificateCommand',
       'DescribeClusterV2Command',
       'DescribeListenersCommand',
       'DescribeLoadBalancersCommand',
@@ -218,6 +221,37 @@ describe('ownership', () => {
     await s.reconcile();
     const { state } = await mapping(s);
     expect(state.records.find((r) => r.name === 'b-4.kafka.example.com.')).toMatchObject({ type: 'A', values: ['192.0.2.44'] });
+  });
+});
+
+describe('read rounds', () => {
+  test('a no-op is two rounds of reads (the lists, then per resource) and writes nothing', async () => {
+    s = createScenario({ latencyMs: 10 });
+    await s.reconcile();
+    s.world.resetCalls();
+    await s.reconcile();
+    expect(s.world.writes()).toEqual([]);
+    expect(sequentialRounds(s.world.calls)).toBe(2);
+  });
+});
+
+describe('the certificate', () => {
+  test('is read beside the first round of observe, not in a round of its own', async () => {
+    s = createScenario({ latencyMs: 10 });
+    await s.reconcile();
+    const [certificate] = s.world.calls.filter((c) => c.command === 'DescribeCertificateCommand');
+    const firstAnswer = Math.min(...s.world.calls.map((c) => c.endedAt!));
+    expect(certificate.startedAt).toBeLessThan(firstAnswer);
+  });
+
+  test('a failed read fails only a run that puts names live', async () => {
+    s = createScenario();
+    await s.reconcile();
+    s.world.faults.add({ command: 'DescribeCertificateCommand', error: 'throttle', times: Infinity });
+    await expect(s.reconcile()).resolves.toMatchObject({ plan: { actions: [] } });
+    s.world.msk.setBrokers(s.clusterArn, brokersFor(range(1, 4)));
+    await expect(s.reconcile()).rejects.toThrow(/Rate exceeded|Throttl/);
+    expect(Object.keys((await mapping(s)).listeners)).toHaveLength(4);
   });
 });
 

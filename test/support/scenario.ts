@@ -46,10 +46,12 @@ export interface ScenarioOptions {
   kafkaAccess?: KafkaAccessOptions;
   serverProperties?: string;
   latencyMs?: number;
+  /** Real milliseconds until a Route 53 change is INSYNC (default: at once). */
+  insyncAfterMs?: number;
   clusterName?: string;
   kafkaVersion?: string;
   config?: Partial<ClusterConfigInput>;
-  /** Parallel AWS writes per apply phase (default: the tool's default). */
+  /** Calls in flight per limited service (ELBv2, Route 53, CloudWatch); default: the clients' own limits. */
   concurrency?: number;
   /** Certificate names; default a wildcard for the domain plus the domain itself. */
   certificateNames?: string[];
@@ -71,7 +73,7 @@ export interface ScenarioOptions {
  */
 export function createScenario(options: ScenarioOptions = {}): Scenario {
   const clock = options.clock;
-  const world = AwsWorld.install({ latencyMs: options.latencyMs ?? 0, ...(clock ? { now: () => clock.now() } : {}) });
+  const world = AwsWorld.install({ latencyMs: options.latencyMs ?? 0, insyncAfterMs: options.insyncAfterMs, ...(clock ? { now: () => clock.now() } : {}) });
   const clusterArn = world.msk.addCluster({
     name: options.clusterName ?? 'orders',
     brokers: options.brokers ?? brokersFor(options.brokerIds ?? [1, 2, 3]),
@@ -93,9 +95,9 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
       ...options.prepare?.(world, { lbArn, zoneId }),
     }],
   }).clusters[0];
-  const clients = createAwsClients(world.region);
+  const n = options.concurrency;
+  const clients = createAwsClients(world.region, n ? { concurrency: { elbv2: n, route53: n, cloudwatch: n } } : {});
   const reconcileOptions: Omit<ReconcileOptions, 'apply'> = {
-    concurrency: options.concurrency,
     clock,
     kafkaAccess: options.kafkaAccess,
     dnsWait: { minDelaySeconds: 0.01, maxWaitSeconds: 5 },
