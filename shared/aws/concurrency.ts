@@ -6,9 +6,11 @@ import pLimit from 'p-limit';
 
 /** Calls in flight at once, per service. */
 export const SERVICE_CONCURRENCY = {
-  // ELBv2 meters every API with small token buckets per account and Region, describes included; the
-  // mutating ones (CreateListener, RegisterTargets, ...) refill slowest. 10: a 3-broker cluster's
-  // per-group reads (4 groups x 2 + tags) or a 3-broker scale-out's second write round fit in one burst.
+  // ELBv2 meters every API with token buckets per account and Region (docs, "Request throttling for
+  // the ELB API": Describe* share a bucket of 40 refilled at 10 a second; the mutating calls have
+  // smaller ones). 10 in flight: a 3-broker cluster's per-group reads (4 groups x 2 + tags) or a
+  // 3-broker scale-out's second write round fit in one burst, and a 30-broker no-op (about 66
+  // describes) stays near the bucket instead of emptying it at once.
   elbv2: 10,
   // Route 53: five requests per second per account, for the whole API.
   route53: 5,
