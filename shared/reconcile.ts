@@ -7,6 +7,7 @@ import type { Plan } from './plan/types';
 import { observeCertificate } from './observe/acm';
 import type { ObservedState } from './state';
 import { ConfigError } from './errors';
+import { observeRestoreDetail } from './advertised/observe';
 
 export interface ReconcileOptions extends ApplyOptions {
   /** false: observe and plan only (a dry run). */
@@ -28,7 +29,9 @@ export interface ReconcileOutcome {
 export async function reconcileCluster(clients: AwsClients, clusterConfig: ClusterConfig, options: ReconcileOptions): Promise<ReconcileOutcome> {
   const config = withOptions(clusterConfig, options);
   const observed = await observe(clients, config, options.kafkaAccess);
-  let plan = planCluster(config, observed);
+  // The CLI's flag is a person's explicit go-ahead, which the config's allowRollingRestart is not.
+  const planOptions = { operator: options.allowRollingRestart === true };
+  let plan = planCluster(config, observed, planOptions);
   if (putsNamesLive(plan)) {
     // Certificate coverage matters for names about to go live: read it only then (a no-op run
     // stays at the minimum of reads), and plan again with it for the warning.
@@ -38,7 +41,7 @@ export async function reconcileCluster(clients: AwsClients, clusterConfig: Clust
         `certificate ${config.certificateArn} is ${observed.certificate.status}, not ISSUED: TLS listeners cannot use it; nothing was changed`,
       );
     }
-    plan = planCluster(config, observed);
+    plan = planCluster(config, observed, planOptions);
   }
   return applyIfWanted(clients, config, plan, observed, options);
 }
@@ -48,6 +51,7 @@ export async function restoreCluster(clients: AwsClients, clusterConfig: Cluster
   const config = withOptions(clusterConfig, options);
   // Observe as if managed, whatever the configured mode, so both kinds of override are seen.
   const observed = await observe(clients, { ...config, advertisedListeners: 'msk-configuration' }, options.kafkaAccess);
+  await observeRestoreDetail(clients.kafka, observed);
   // Nothing custom is expected afterwards, so there is nothing to verify.
   return applyIfWanted(clients, config, planClusterRestore(config, observed), observed, { ...options, verify: false });
 }

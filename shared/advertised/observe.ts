@@ -5,7 +5,8 @@ import { describeBrokerConfigs, type KafkaAccess } from '../kafka/admin';
 import type { BrokerConfigEntry } from '../kafka/dynamic-config';
 import { brokerEndpoints, type BrokerEndpoint } from '../kafka/endpoints';
 import type { ObservedCluster } from '../types';
-import { observeConfiguration, type ObservedConfiguration } from './msk-configuration';
+import { configurationConverged } from '../plan/advertised';
+import { observeConfiguration, observeConfigurationDetail, type ObservedConfiguration } from './msk-configuration';
 
 export interface ObservedBrokerConfigs {
   endpoint: BrokerEndpoint;
@@ -40,7 +41,8 @@ export async function observeAdvertised(
 ): Promise<ObservedAdvertised | undefined> {
   if (config.advertisedListeners === 'none' || cluster.clusterType === 'SERVERLESS') return undefined;
   const kraft = isKraft(cluster.kafkaVersion);
-  const configuration = config.advertisedListeners === 'msk-configuration' ? await observeConfiguration(kafka, cluster) : undefined;
+  const configuration =
+    config.advertisedListeners === 'msk-configuration' ? await observeConfiguration(kafka, cluster, (text) => configurationConverged(config, text)) : undefined;
   // KRaft refuses dynamic listener changes, so in dynamic mode there is nothing to read.
   if (kraft && config.advertisedListeners === 'dynamic-broker-config') return { kraft, brokers: [], configuration };
 
@@ -58,4 +60,13 @@ export async function observeAdvertised(
     }),
   );
   return { kraft, brokers, configuration };
+}
+
+/**
+ * The rescue removes the tool's entries from a configuration that carries them, which the
+ * steady-state read (observeConfiguration) deliberately skips the detail of: read it here.
+ */
+export async function observeRestoreDetail(kafka: KafkaClient, observed: { cluster: ObservedCluster; advertised?: ObservedAdvertised }): Promise<void> {
+  const configuration = observed.advertised?.configuration;
+  if (configuration && !configuration.detail) configuration.detail = await observeConfigurationDetail(kafka, observed.cluster, configuration);
 }

@@ -25,7 +25,7 @@ describe('dynamic-broker-config mode on a ZooKeeper cluster', () => {
     const { plan, applied } = await s.reconcile();
     expect(plan.conflicts).toEqual([]);
     for (const id of [1, 2, 3]) expect(clientEntry(s, id)).toBe(custom(id));
-    expect(applied?.verification).toEqual([1, 2, 3].map((id) => ({ brokerId: id, expected: `b-${id}.kafka.example.com:${9000 + id}`, actual: `b-${id}.kafka.example.com:${9000 + id}`, ok: true })));
+    expect(applied?.verification).toEqual([1, 2, 3].map((id) => ({ brokerId: id, listener: 'CLIENT_IAM', expected: `b-${id}.kafka.example.com:${9000 + id}`, actual: `b-${id}.kafka.example.com:${9000 + id}`, ok: true })));
 
     // Converged: a second run alters nothing.
     const before = [1, 2, 3].map((id) => alters(s!, id).length);
