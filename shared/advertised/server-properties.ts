@@ -46,12 +46,16 @@ export function differingProperties(a: string, b: string): string[] {
   return [...keys].filter((k) => left.get(k) !== right.get(k)).sort();
 }
 
-/** Sets `key=value`, replacing the line in place if present, else appending it. */
+/**
+ * Sets `key=value`: in place if present (the line keeps its own key, separator and trailing
+ * blanks; only the value changes), else appended.
+ */
 export function setProperty(text: string, key: string, value: string): string {
   const lines = text.split('\n');
   const found = findProperty(lines, key);
   if (found) {
-    lines[found.index] = `${key}=${value}`;
+    const parts = /^(\s*[^=:\s]+\s*[=:\s]\s*)(.*?)(\s*)$/.exec(lines[found.index]);
+    lines[found.index] = parts ? `${parts[1]}${value}${parts[3]}` : `${key}=${value}`;
     return lines.join('\n');
   }
   const body = text.replace(/\n*$/, '');
