@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { dedicatedConfigurationName } from '../../../shared/advertised/msk-configuration';
+import { restoreCluster } from '../../../shared/reconcile';
 import { brokersFor } from '../../support/scenario';
 import { createKafkaScenario, type KafkaScenario } from '../../support/kafka-scenario';
 
@@ -185,5 +186,18 @@ describe('entries of other listeners', () => {
     });
     await s.reconcile();
     expect(s.world.msk.serverProperties(s.clusterArn)).toBe(`${PROPERTIES}${KEY}=${scram},${IAM},${publicIam}\n`);
+  });
+});
+
+describe('restore (the rescue)', () => {
+  test('removes only the mapped entry, keeps the other listener’s, on the cluster’s own configuration built from latest', async () => {
+    const scram = 'CLIENT_SASL_SCRAM://scram-{broker_id}.other.example.com:19000+{broker_id}';
+    s = await createKafkaScenario({ config: { advertisedListeners: 'msk-configuration' }, serverProperties: `${PROPERTIES}${KEY}=${IAM},${scram}\n` });
+    const { arn } = configurationOf(s);
+    const { plan } = await restoreCluster(s.clients, s.config, { ...s.reconcileOptions, apply: true, allowRollingRestart: true });
+    expect(plan.conflicts).toEqual([]);
+    expect(configurationOf(s)).toEqual({ arn, revision: 2 });
+    expect(s.world.msk.serverProperties(s.clusterArn)).toBe(`${PROPERTIES}${KEY}=${scram}\n`);
+    expect(s.world.msk.configuration(arn).revisions[1].description).toMatch(/^msk-custom-domain-sync: custom.advertised.listeners for cluster orders \(id [0-9a-f]{12}\)$/);
   });
 });

@@ -64,6 +64,23 @@ describe('dynamic-broker-config mode on a ZooKeeper cluster', () => {
     expect(entries).toContain(custom(4));
   });
 
+  test("another client listener's entry (not mapped) is kept byte for byte; only the mapped one changes", async () => {
+    s = await createKafkaScenario({ brokerIds: [1, 2, 3] });
+    for (const b of s.kafka.brokers) {
+      const broker = s.kafka.broker(b.id);
+      broker.setStaticConfig('listeners', `${broker.configs.static.listeners},CLIENT_SASL_SCRAM://${b.host}:9096`);
+      broker.setStaticConfig('advertised.listeners', `${broker.configs.static['advertised.listeners']},CLIENT_SASL_SCRAM://${b.awsHost}:9096`);
+    }
+    const before = [1, 2, 3].map((id) => s!.kafka.broker(id).configs.static['advertised.listeners'].split(',').filter((e) => !e.startsWith('CLIENT_IAM://')));
+    const { applied } = await s.reconcile();
+    for (const id of [1, 2, 3]) {
+      const entries = s.kafka.broker(id).configs.dynamic['advertised.listeners'].split(',');
+      expect(entries.filter((e) => !e.startsWith('CLIENT_IAM://'))).toEqual(before[id - 1]);
+      expect(entries).toContain(custom(id));
+    }
+    expect(applied?.verification?.every((v) => v.ok && v.listener === 'CLIENT_IAM')).toBe(true);
+  });
+
   test('a sensitive dynamic config would be wiped by legacy AlterConfigs: clear refusal, nothing written to that broker', async () => {
     s = await createKafkaScenario({ brokerIds: [1, 2, 3] });
     s.kafka.broker(2).setDynamicConfig('listener.name.client_iam.ssl.key.password', 'hunter2', { sensitive: true });
