@@ -7,7 +7,7 @@ import type { Plan } from './plan/types';
 import { observeCertificate } from './observe/acm';
 import type { ObservedState } from './state';
 import { ConfigError } from './errors';
-import { observeRestoreDetail } from './advertised/observe';
+import { observeConfigurationChange } from './advertised/observe';
 
 export interface ReconcileOptions extends ApplyOptions {
   /** false: observe and plan only (a dry run). */
@@ -29,6 +29,7 @@ export interface ReconcileOutcome {
 export async function reconcileCluster(clients: AwsClients, clusterConfig: ClusterConfig, options: ReconcileOptions): Promise<ReconcileOutcome> {
   const config = withOptions(clusterConfig, options);
   const observed = await observe(clients, config, options.kafkaAccess);
+  await observeConfigurationChange(clients.kafka, config, observed, 'advertise');
   // The CLI's flag is a person's explicit go-ahead, which the config's allowRollingRestart is not.
   const planOptions = { operator: options.allowRollingRestart === true };
   let plan = planCluster(config, observed, planOptions);
@@ -51,7 +52,7 @@ export async function restoreCluster(clients: AwsClients, clusterConfig: Cluster
   const config = withOptions(clusterConfig, options);
   // Observe as if managed, whatever the configured mode, so both kinds of override are seen.
   const observed = await observe(clients, { ...config, advertisedListeners: 'msk-configuration' }, options.kafkaAccess);
-  await observeRestoreDetail(clients.kafka, observed);
+  await observeConfigurationChange(clients.kafka, config, observed, 'restore');
   // Nothing custom is expected afterwards, so there is nothing to verify.
   return applyIfWanted(clients, config, planClusterRestore(config, observed), observed, { ...options, verify: false });
 }

@@ -33,7 +33,7 @@ export interface ObservedConfiguration {
   revision?: number;
   /** Of the revision the cluster runs ('' on MSK's defaults). */
   serverProperties: string;
-  /** Read only when the configuration would change (observeConfiguration): a converged run makes one call. */
+  /** Read only when the configuration must change (observeConfigurationChange): a converged run makes one call. */
   detail?: ConfigurationDetail;
 }
 
@@ -91,23 +91,15 @@ async function revisionText(kafka: KafkaClient, arn: string, revision: number): 
   return text((await kafka.send(new DescribeConfigurationRevisionCommand({ Arn: arn, Revision: revision }))).ServerProperties);
 }
 
-/**
- * The cluster's configuration revision. `converged(text)` tells whether it already says what the
- * tool wants: then nothing else is read (a steady-state run costs one call); otherwise the detail
- * a safe change needs is read too.
- */
-export async function observeConfiguration(kafka: KafkaClient, cluster: ObservedCluster, converged: (serverProperties: string) => boolean): Promise<ObservedConfiguration> {
-  const current: ObservedConfiguration =
-    cluster.configurationArn && cluster.configurationRevision !== undefined
-      ? {
-          arn: cluster.configurationArn,
-          name: configurationName(cluster.configurationArn),
-          revision: cluster.configurationRevision,
-          serverProperties: await revisionText(kafka, cluster.configurationArn, cluster.configurationRevision),
-        }
-      : { serverProperties: '' };
-  if (converged(current.serverProperties)) return current;
-  return { ...current, detail: await observeConfigurationDetail(kafka, cluster, current) };
+/** The revision the cluster runs: all a converged run reads (the detail a change needs: observeConfigurationDetail). */
+export async function observeConfiguration(kafka: KafkaClient, cluster: ObservedCluster): Promise<ObservedConfiguration> {
+  if (!cluster.configurationArn || cluster.configurationRevision === undefined) return { serverProperties: '' };
+  return {
+    arn: cluster.configurationArn,
+    name: configurationName(cluster.configurationArn),
+    revision: cluster.configurationRevision,
+    serverProperties: await revisionText(kafka, cluster.configurationArn, cluster.configurationRevision),
+  };
 }
 
 export async function observeConfigurationDetail(kafka: KafkaClient, cluster: ObservedCluster, current: ObservedConfiguration): Promise<ConfigurationDetail> {

@@ -5,7 +5,8 @@ import { describeBrokerConfigs, type KafkaAccess } from '../kafka/admin';
 import type { BrokerConfigEntry } from '../kafka/dynamic-config';
 import { brokerEndpoints, type BrokerEndpoint } from '../kafka/endpoints';
 import type { ObservedCluster } from '../types';
-import { configurationConverged } from '../plan/advertised';
+import { configurationConverged, mappedClientListeners, withoutCustomEntries } from '../plan/advertised';
+import { CUSTOM_ADVERTISED_LISTENERS, getProperty } from './server-properties';
 import { observeConfiguration, observeConfigurationDetail, type ObservedConfiguration } from './msk-configuration';
 
 export interface ObservedBrokerConfigs {
@@ -41,8 +42,7 @@ export async function observeAdvertised(
 ): Promise<ObservedAdvertised | undefined> {
   if (config.advertisedListeners === 'none' || cluster.clusterType === 'SERVERLESS') return undefined;
   const kraft = isKraft(cluster.kafkaVersion);
-  const configuration =
-    config.advertisedListeners === 'msk-configuration' ? await observeConfiguration(kafka, cluster, (text) => configurationConverged(config, text)) : undefined;
+  const configuration = config.advertisedListeners === 'msk-configuration' ? await observeConfiguration(kafka, cluster) : undefined;
   // KRaft refuses dynamic listener changes, so in dynamic mode there is nothing to read.
   if (kraft && config.advertisedListeners === 'dynamic-broker-config') return { kraft, brokers: [], configuration };
 
@@ -63,10 +63,23 @@ export async function observeAdvertised(
 }
 
 /**
- * The rescue removes the tool's entries from a configuration that carries them, which the
- * steady-state read (observeConfiguration) deliberately skips the detail of: read it here.
+ * What a configuration change needs to be safe (latest revision, other clusters using it, the
+ * tool's dedicated configuration, its last revision and the updates since), read only when the
+ * configuration must change for `purpose`: a converged run stays at one DescribeConfigurationRevision.
  */
-export async function observeRestoreDetail(kafka: KafkaClient, observed: { cluster: ObservedCluster; advertised?: ObservedAdvertised }): Promise<void> {
+export async function observeConfigurationChange(
+  kafka: KafkaClient,
+  config: ClusterConfig,
+  observed: { cluster: ObservedCluster; advertised?: ObservedAdvertised },
+  purpose: 'advertise' | 'restore',
+): Promise<void> {
   const configuration = observed.advertised?.configuration;
-  if (configuration && !configuration.detail) configuration.detail = await observeConfigurationDetail(kafka, observed.cluster, configuration);
+  if (!configuration || configuration.detail) return;
+  const text = configuration.serverProperties;
+  const names = mappedClientListeners(config).map((l) => l.listenerName);
+  const unchanged =
+    purpose === 'advertise'
+      ? configurationConverged(config, text)
+      : getProperty(withoutCustomEntries(text, names), CUSTOM_ADVERTISED_LISTENERS) === getProperty(text, CUSTOM_ADVERTISED_LISTENERS);
+  if (!unchanged) configuration.detail = await observeConfigurationDetail(kafka, observed.cluster, configuration);
 }
