@@ -35,10 +35,12 @@ async function buildCli() {
  * the AWS SDK v3 that the nodejs22.x runtime ships instead of bundled. resync's EC2 client: its
  * serialisation model alone is ~600 KB minified (it knows every EC2 API), for calls that every
  * runtime SDK of nodejs22.x has (DescribeVpcs, DescribeSecurityGroups, DescribeSecurityGroupRules,
- * and with loadBalancerIngress Authorize/Modify/RevokeSecurityGroupIngress, all from 2021 or earlier).
+ * DescribeVpcEndpoints, DescribeVpcEndpointServiceConfigurations, and with loadBalancerIngress
+ * Authorize/Modify/RevokeSecurityGroupIngress, all from 2021 or earlier). Its STS client (~29 KB):
+ * only AssumeRole (hostedZoneRole), in every runtime SDK; its credentials are plain values.
  */
 const LAMBDAS = {
-  resync: { entry: 'handlers/resync.ts', external: ['@aws-sdk/client-ec2'] },
+  resync: { entry: 'handlers/resync.ts', external: ['@aws-sdk/client-ec2', '@aws-sdk/client-sts'] },
   // The SSM client (for the webhook parameter) comes from the nodejs22.x runtime, which ships
   // AWS SDK v3: bundled it would triple the function (about 300 KB of SDK core for one call).
   notify: { entry: 'handlers/notify.ts', external: ['@aws-sdk/client-ssm'] },

@@ -1,69 +1,75 @@
 import type { ClusterConfig } from './config/schema';
-import {
-  brokerTargetPort,
-  hostName,
-  listenerPort,
-  ownedRole,
-  ownershipTags,
-  roleKey,
-  targetGroupName,
-  type Role,
-} from './naming';
-import type { ObservedState } from './state';
+import { mappedListeners, type MappedListener } from './listeners';
+import { hostName, listenerPort, ownedRole, servesListener, ownershipTags, roleKey, targetGroupName, type Role } from './naming';
+import { listenersOn, type ObservedState } from './state';
 
-/** One NLB entry point the cluster should have: listener + target group + DNS name. */
+/** One NLB entry point the cluster should have: listener + target group + DNS name, for one client listener. */
 export interface DesiredEndpoint {
   role: Role;
+  /** `broker-3`, prefixed with the listener's label when the cluster maps several. Unique in a plan. */
   key: string;
+  /** The client listener (and with it the load balancer, zone and certificate) this endpoint serves. */
+  listener: MappedListener;
   port: number;
   host: string;
   targetGroupName: string;
   /** Client IPs the target group must hold (empty for a broker that has no IP yet, or was scaled in under `keep`). */
   targetIps: string[];
+  /** Broker port the target group forwards to (9098 IAM, 9096 SCRAM, 9094 TLS, 91xx public). */
+  targetPort: number;
   tags: Record<string, string>;
 }
 
 export interface DesiredState {
+  listeners: MappedListener[];
   endpoints: DesiredEndpoint[];
-  /** Port the brokers listen on for the configured authentication (9098 IAM, 9096 SCRAM, 9094 TLS). */
-  targetPort: number;
+}
+
+/** The key of an endpoint in plans and tables: `broker-3`, or `iam@my-nlb/… broker-3` when a cluster maps several listeners. */
+export function endpointKey(listener: Pick<MappedListener, 'label'>, role: Role): string {
+  return `${listener.label}${roleKey(role)}`;
 }
 
 /**
- * Pure: what the load balancer and DNS should look like for the brokers MSK reports.
- * Brokers the tool served before but MSK no longer lists are kept (without targets) only
- * under `scaleIn: keep`, so a later scale-out finds its listener and name ready.
+ * Pure: what the load balancers and DNS should look like for the brokers MSK reports, per
+ * mapped client listener. Brokers the tool served before but MSK no longer lists are kept
+ * (without targets) only under `scaleIn: keep`, so a later scale-out finds its listener and name ready.
  */
 export function desiredState(config: ClusterConfig, observed: ObservedState): DesiredState {
   const { cluster } = observed;
+  const listeners = mappedListeners(config);
   const brokerIps = new Map(cluster.brokers.map((b) => [b.id, b.clientIp]));
-  // Brokers a scale-out in progress announces get their listener and name before they exist.
-  const brokerIds = new Set([...cluster.brokers.map((b) => b.id), ...(cluster.announcedBrokerIds ?? [])]);
-
-  if (config.scaleIn === 'keep') {
-    for (const listener of observed.listeners) {
-      const role = ownedRole(listener.tags, cluster.arn);
-      if (role && role !== 'bootstrap') brokerIds.add(role.brokerId);
-    }
-  }
-
-  const endpoint = (role: Role, targetIps: string[]): DesiredEndpoint => ({
-    role,
-    key: roleKey(role),
-    port: listenerPort(config, role),
-    host: hostName(config, role),
-    targetGroupName: targetGroupName(cluster.arn, cluster.name, role),
-    targetIps,
-    tags: ownershipTags(cluster.arn, role),
-  });
-
   const allIps = cluster.brokers.flatMap((b) => (b.clientIp ? [b.clientIp] : [])).sort();
-  const brokers = [...brokerIds]
-    .sort((a, b) => a - b)
-    .map((id) => {
-      const ip = brokerIps.get(id);
-      return endpoint({ brokerId: id }, ip ? [ip] : []);
-    });
 
-  return { endpoints: [endpoint('bootstrap', allIps), ...brokers], targetPort: brokerTargetPort(config.authentication) };
+  const endpoints = listeners.flatMap((listener) => {
+    const endpoint = (role: Role, targetIps: string[]): DesiredEndpoint => ({
+      role,
+      key: endpointKey(listener, role),
+      listener,
+      port: listenerPort(listener, role),
+      host: hostName(listener, role),
+      targetGroupName: targetGroupName(cluster.arn, cluster.name, role, listener.id),
+      targetIps,
+      targetPort: listener.targetPort,
+      tags: ownershipTags(cluster.arn, role, listener.id),
+    });
+    if (listener.endpoints === 'bootstrap-only') return [endpoint('bootstrap', allIps)];
+
+    // Brokers a scale-out in progress announces get their listener and name before they exist.
+    const brokerIds = new Set([...cluster.brokers.map((b) => b.id), ...(cluster.announcedBrokerIds ?? [])]);
+    if (config.scaleIn === 'keep') {
+      for (const owned of listenersOn(observed, listener.loadBalancerArn)) {
+        const role = ownedRole(owned.tags, cluster.arn);
+        if (role && role !== 'bootstrap' && servesListener(owned.tags, listener)) brokerIds.add(role.brokerId);
+      }
+    }
+    const brokers = [...brokerIds]
+      .sort((a, b) => a - b)
+      .map((id) => {
+        const ip = brokerIps.get(id);
+        return endpoint({ brokerId: id }, ip ? [ip] : []);
+      });
+    return [endpoint('bootstrap', allIps), ...brokers];
+  });
+  return { listeners, endpoints };
 }

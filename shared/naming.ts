@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ClusterConfig } from './config/schema';
+import type { MappedListener } from './listeners';
 
 // Every name, port and tag the tool derives from the config lives here, so the planner,
 // the observer (which must recognise its own resources) and the docs agree.
@@ -8,6 +8,8 @@ export const MANAGED_BY = 'msk-custom-domain-sync';
 export const TAG_MANAGED_BY = 'managed-by';
 export const TAG_CLUSTER = 'msk-custom-domain:cluster';
 export const TAG_ROLE = 'msk-custom-domain:role';
+/** Which of the cluster's client listeners (MappedListener.id) a resource serves. */
+export const TAG_LISTENER = 'msk-custom-domain:listener';
 
 /** What a managed resource serves: the bootstrap or one broker. */
 export type Role = 'bootstrap' | { brokerId: number };
@@ -22,24 +24,22 @@ export function parseRoleKey(key: string | undefined): Role | undefined {
   return match ? { brokerId: Number(match[1]) } : undefined;
 }
 
+type Ports = Pick<MappedListener, 'bootstrapPort' | 'brokerPortBase'>;
+type Hosts = Pick<MappedListener, 'bootstrapHost' | 'brokerHostTemplate' | 'domain'>;
+
 /** Numeric addition: broker 10 on base 9000 is 9010 (the sample script's string concatenation gave 90010). */
-export function brokerPort(config: Pick<ClusterConfig, 'brokerPortBase'>, brokerId: number): number {
-  return config.brokerPortBase + brokerId;
+export function brokerPort(listener: Pick<Ports, 'brokerPortBase'>, brokerId: number): number {
+  return listener.brokerPortBase + brokerId;
 }
 
-export function listenerPort(config: ClusterConfig, role: Role): number {
-  return role === 'bootstrap' ? config.bootstrapPort : brokerPort(config, role.brokerId);
-}
-
-/** Port the brokers listen on for the configured client authentication. */
-export function brokerTargetPort(authentication: ClusterConfig['authentication']): number {
-  return { iam: 9098, scram: 9096, tls: 9094 }[authentication];
+export function listenerPort(listener: Ports, role: Role): number {
+  return role === 'bootstrap' ? listener.bootstrapPort : brokerPort(listener, role.brokerId);
 }
 
 /** Fully qualified, lower case, no trailing dot: b-3.kafka.example.com */
-export function hostName(config: ClusterConfig, role: Role): string {
-  const label = role === 'bootstrap' ? config.bootstrapHost : config.brokerHostTemplate.replace('{id}', String(role.brokerId));
-  return `${label}.${config.domain}`;
+export function hostName(listener: Hosts, role: Role): string {
+  const label = role === 'bootstrap' ? listener.bootstrapHost : listener.brokerHostTemplate.replace('{id}', String(role.brokerId));
+  return `${label}.${listener.domain}`;
 }
 
 /** Route 53 spelling of a name: lower case with a trailing dot. */
@@ -74,11 +74,12 @@ export function shortHash(text: string, length = 6): string {
 
 /**
  * Target group names are unique per account and region, at most 32 characters of
- * alphanumerics and hyphens: a readable cluster prefix plus a hash of the cluster ARN.
+ * alphanumerics and hyphens: a readable cluster prefix, a hash of the cluster ARN, a hash of the
+ * listener (authentication and load balancer), the role.
  */
-export function targetGroupName(clusterArn: string, clusterName: string, role: Role): string {
+export function targetGroupName(clusterArn: string, clusterName: string, role: Role, listenerId: string): string {
   const suffix = role === 'bootstrap' ? 'boot' : `b${role.brokerId}`;
-  return `${targetGroupPrefix(clusterArn, clusterName)}${suffix}`;
+  return `${targetGroupPrefix(clusterArn, clusterName)}${shortHash(listenerId, 3)}-${suffix}`;
 }
 
 /** Shared start of all of a cluster's target group names: how the observer finds orphans. */
@@ -97,12 +98,21 @@ export function queueGroupId(clusterArn: string): string {
   return `${name}-${shortHash(clusterArn, 12)}`;
 }
 
-export function ownershipTags(clusterArn: string, role: Role): Record<string, string> {
-  return { [TAG_MANAGED_BY]: MANAGED_BY, [TAG_CLUSTER]: clusterArn, [TAG_ROLE]: roleKey(role) };
+export function ownershipTags(clusterArn: string, role: Role, listenerId: string): Record<string, string> {
+  return { [TAG_MANAGED_BY]: MANAGED_BY, [TAG_CLUSTER]: clusterArn, [TAG_LISTENER]: listenerId, [TAG_ROLE]: roleKey(role) };
 }
 
-/** The role of a resource, if its tags say this tool manages it for this cluster. */
+/** The role of a resource, if its tags say this tool manages it for this cluster (any of its listeners). */
 export function ownedRole(tags: Record<string, string>, clusterArn: string): Role | undefined {
   if (tags[TAG_MANAGED_BY] !== MANAGED_BY || tags[TAG_CLUSTER] !== clusterArn) return undefined;
   return parseRoleKey(tags[TAG_ROLE]);
+}
+
+/**
+ * Whether a resource of this cluster serves `listener`. Resources tagged before listeners had
+ * identities carry no listener tag: they belong to the primary listener, which every earlier config mapped.
+ */
+export function servesListener(tags: Record<string, string>, listener: Pick<MappedListener, 'id' | 'primary'>): boolean {
+  const id = tags[TAG_LISTENER] ?? (listener.primary ? listener.id : undefined);
+  return id === listener.id;
 }

@@ -8,6 +8,7 @@ import { observeCertificate } from './observe/acm';
 import type { ObservedState } from './state';
 import { ConfigError } from './errors';
 import { observeConfigurationChange } from './advertised/observe';
+import { distinct, mappedListeners } from './listeners';
 
 export interface ReconcileOptions extends ApplyOptions {
   /** false: observe and plan only (a dry run). */
@@ -36,11 +37,11 @@ export async function reconcileCluster(clients: AwsClients, clusterConfig: Clust
   if (putsNamesLive(plan)) {
     // Certificate coverage matters for names about to go live: read it only then (a no-op run
     // stays at the minimum of reads), and plan again with it for the warning.
-    observed.certificate = await observeCertificate(clients.acm, config.certificateArn);
-    if (observed.certificate.status && observed.certificate.status !== 'ISSUED') {
-      throw new ConfigError(
-        `certificate ${config.certificateArn} is ${observed.certificate.status}, not ISSUED: TLS listeners cannot use it; nothing was changed`,
-      );
+    const arns = distinct(mappedListeners(config).map((l) => l.certificateArn));
+    observed.certificates = await Promise.all(arns.map((arn) => observeCertificate(clients.acm, arn)));
+    const unusable = observed.certificates.find((c) => c.status && c.status !== 'ISSUED');
+    if (unusable) {
+      throw new ConfigError(`certificate ${unusable.arn} is ${unusable.status}, not ISSUED: TLS listeners cannot use it; nothing was changed`);
     }
     plan = planCluster(config, observed, planOptions);
   }

@@ -1,36 +1,79 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { ObservedAdvertised } from './advertised/observe';
-import { ownedRole, roleKey } from './naming';
-import type { Certificate, LoadBalancer, ObservedCluster, ObservedIngressRule, ObservedListener, ObservedSecurityGroup, ObservedTargetGroup, ObservedVpc, RecordSet } from './types';
+import type { MappedListener } from './listeners';
+import { ownedRole, roleKey, servesListener, type Role } from './naming';
+import type { Certificate, LoadBalancer, ObservedCluster, ObservedIngressRule, ObservedListener, ObservedSecurityGroup, ObservedTargetGroup, ObservedVpc, RecordSet, RecordTarget } from './types';
 
-/** Everything `observe` read for one cluster: the input of the pure planner. */
-export interface ObservedState {
-  cluster: ObservedCluster;
+/** One configured load balancer and the data path around it. */
+export interface ObservedLoadBalancer {
   loadBalancer: LoadBalancer;
   /** The load balancer's VPC (its CIDR blocks). */
   vpc: ObservedVpc;
   /** The load balancer's security groups with their ingress rules (empty when it has none). */
   securityGroups: ObservedSecurityGroup[];
-  /** Ingress rules of the security group `loadBalancerIngress` names, the tool's marked `owned` (read only with that option). */
+  /** Ingress rules of the load balancer's groups (and any `loadBalancerIngress` names), the tool's marked `owned`. */
   ingressRules: ObservedIngressRule[];
   /** Every listener on the load balancer, with its tags (ours or not). */
   listeners: ObservedListener[];
-  /** Target groups that may be ours: named with this cluster's prefix, with tags and targets. */
-  targetGroups: ObservedTargetGroup[];
-  /** Records under the configured domain (managed names and their registry TXT records). */
+}
+
+/** One configured hosted zone: the records under the domains the listeners publish in it. */
+export interface ObservedZone {
+  hostedZoneId: string;
   records: RecordSet[];
+}
+
+/** Everything `observe` read for one cluster: the input of the pure planner. */
+export interface ObservedState {
+  cluster: ObservedCluster;
+  /** One per distinct load balancer of the mapped listeners, in config order. */
+  loadBalancers: ObservedLoadBalancer[];
+  /** Target groups that may be ours (any listener): named with this cluster's prefix, with tags and targets. */
+  targetGroups: ObservedTargetGroup[];
+  /** One per distinct hosted zone of the mapped listeners. */
+  zones: ObservedZone[];
+  /** Where each listener's names point when not at its load balancer (config recordTarget, resolved by observe), by listener id. */
+  recordTargets?: Record<string, RecordTarget>;
   /** Read only when a plan puts names or listeners live (see reconcile.ts). */
-  certificate?: Certificate;
+  certificates?: Certificate[];
   /** Alarms under this cluster's name prefix: the only alarms the tool owns. */
   alarms: MetricAlarm[];
   /** What brokers advertise (undefined when advertisedListeners is `none`). */
   advertised?: ObservedAdvertised;
 }
 
-/** The target group this tool owns for one endpoint (`bootstrap`, `broker-<id>`), found by its tags. */
-export function ownedTargetGroup(observed: ObservedState, key: string): ObservedTargetGroup | undefined {
-  return observed.targetGroups.find((g) => {
-    const role = ownedRole(g.tags, observed.cluster.arn);
-    return role !== undefined && roleKey(role) === key;
-  });
+/** The observed load balancer with this ARN (observe reads every one a listener names). */
+export function loadBalancerOf(observed: ObservedState, arn: string): ObservedLoadBalancer {
+  const site = observed.loadBalancers.find((s) => s.loadBalancer.arn === arn);
+  if (!site) throw new Error(`load balancer ${arn} was not observed`);
+  return site;
+}
+
+export function listenersOn(observed: ObservedState, loadBalancerArn: string): ObservedListener[] {
+  return observed.loadBalancers.find((s) => s.loadBalancer.arn === loadBalancerArn)?.listeners ?? [];
+}
+
+export function recordsIn(observed: ObservedState, hostedZoneId: string): RecordSet[] {
+  return observed.zones.find((z) => z.hostedZoneId === hostedZoneId)?.records ?? [];
+}
+
+export function certificateOf(observed: ObservedState, arn: string): Certificate | undefined {
+  return observed.certificates?.find((c) => c.arn === arn);
+}
+
+/** Whether tags mark a resource as this cluster's `role` of `listener`. */
+export function ownsAs(tags: Record<string, string>, clusterArn: string, listener: Pick<MappedListener, 'id' | 'primary'>, role: Role): boolean {
+  const owned = ownedRole(tags, clusterArn);
+  return owned !== undefined && roleKey(owned) === roleKey(role) && servesListener(tags, listener);
+}
+
+/** The target group this tool owns for one endpoint (a role of one listener), found by its tags. */
+export function ownedTargetGroup(observed: ObservedState, endpoint: { listener: Pick<MappedListener, 'id' | 'primary'>; role: Role }): ObservedTargetGroup | undefined {
+  return observed.targetGroups.find((g) => ownsAs(g.tags, observed.cluster.arn, endpoint.listener, endpoint.role));
+}
+
+/** What a listener's names point at: its configured record target, else its load balancer. */
+export function recordTargetOf(observed: ObservedState, listener: Pick<MappedListener, 'id' | 'loadBalancerArn'>): RecordTarget {
+  const lb = loadBalancerOf(observed, listener.loadBalancerArn).loadBalancer;
+  return observed.recordTargets?.[listener.id] ?? { kind: 'load-balancer', dnsName: lb.dnsName, hostedZoneId: lb.canonicalHostedZoneId };
 }

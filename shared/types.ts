@@ -69,6 +69,8 @@ export interface ObservedIngressRule {
   source: string;
   /** Tagged as this tool's rule for this cluster: the only kind it changes. */
   owned: boolean;
+  /** The rule's tags (the listener it serves, among others). */
+  tags: Record<string, string>;
 }
 
 export interface ObservedSecurityGroup {
@@ -131,6 +133,16 @@ export interface RecordSet {
   ttl?: number;
   values?: string[];
   alias?: AliasTarget;
+}
+
+/**
+ * What the managed names point at: the load balancer, or a VPC endpoint in front of it (PrivateLink
+ * clients). Without hostedZoneId no alias record is possible, only a CNAME.
+ */
+export interface RecordTarget {
+  kind: 'load-balancer' | 'vpc-endpoint';
+  dnsName: string;
+  hostedZoneId?: string;
 }
 
 export interface Certificate {

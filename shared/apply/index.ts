@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { AwsClients } from '../aws/clients';
+import { zoneClient, type AwsClients } from '../aws/clients';
 import type { ClusterConfig } from '../config/schema';
 import { ApplyError, errorMessage } from '../errors';
 import type { Action, ActionType, Plan } from '../plan/types';
@@ -78,7 +78,7 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
       case 'authorize-ingress': return ec2.authorizeIngress(clients.ec2, action);
       case 'modify-ingress': return ec2.modifyIngress(clients.ec2, action);
       case 'revoke-ingress': return ec2.revokeIngress(clients.ec2, action);
-      case 'create-listener': return elb.createListener(clients.elbv2, config.loadBalancerArn, action, created);
+      case 'create-listener': return elb.createListener(clients.elbv2, action.loadBalancerArn, action, created);
       case 'modify-listener': return elb.modifyListener(clients.elbv2, action, created);
       case 'register-targets': return elb.registerTargets(clients.elbv2, action, created);
       case 'set-target-group-attributes': return elb.setTargetGroupAttributes(clients.elbv2, action, created);
@@ -87,7 +87,7 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
       case 'delete-listener': return elb.deleteListener(clients.elbv2, action);
       case 'delete-target-group': return elb.deleteTargetGroup(clients.elbv2, action);
       case 'change-records':
-        result.changeId = await changeRecords(clients.route53, config.hostedZoneId, observed.cluster.arn, action.changes, options.dnsWait ?? DEFAULT_DNS_WAIT);
+        result.changeId = await changeRecords(zoneClient(clients, action.hostedZoneRole), action.hostedZoneId, observed.cluster.arn, action.changes, options.dnsWait ?? DEFAULT_DNS_WAIT);
         return;
       case 'await-target-health': {
         const notHealthy = await awaitTargetHealth(clients.elbv2, action, created, options.healthWait ?? DEFAULT_HEALTH_WAIT, options.clock ?? realClock);

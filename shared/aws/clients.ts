@@ -4,6 +4,9 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { ConfigError, errorMessage } from '../errors';
 
 /** Every AWS client the controller uses, for one region. The only place clients are built. */
 export interface AwsClients {
@@ -13,8 +16,10 @@ export interface AwsClients {
   route53: Route53Client;
   acm: ACMClient;
   cloudwatch: CloudWatchClient;
-  /** Read only: the load balancer's VPC and security groups (the data path). */
+  /** Read only: the load balancer's VPC and security groups (the data path), VPC endpoints named as record targets. */
   ec2: EC2Client;
+  /** AssumeRole only: for hosted zones of other accounts (zoneClient). */
+  sts: STSClient;
 }
 
 /**
@@ -32,5 +37,50 @@ export function createAwsClients(region: string): AwsClients {
     acm: new ACMClient(common),
     cloudwatch: new CloudWatchClient(common),
     ec2: new EC2Client(common),
+    sts: new STSClient(common),
+  };
+}
+
+/** A role in the account of a hosted zone (config hostedZoneRole). */
+export interface ZoneRole {
+  roleArn: string;
+  externalId?: string;
+}
+
+const zoneClients = new WeakMap<AwsClients, Map<string, Route53Client>>();
+
+/**
+ * The Route 53 client for a cluster's hosted zone: the function's own, or, for a zone of another
+ * account, one signing with credentials of `role` there. Cached with `clients`, so warm runs reuse
+ * the assumed credentials (the SDK renews them before they expire).
+ */
+export function zoneClient(clients: AwsClients, role: ZoneRole | undefined): Route53Client {
+  if (!role) return clients.route53;
+  let byRole = zoneClients.get(clients);
+  if (!byRole) zoneClients.set(clients, (byRole = new Map()));
+  const key = `${role.roleArn}|${role.externalId ?? ''}`;
+  let client = byRole.get(key);
+  if (!client) {
+    client = new Route53Client({ region: clients.region, maxAttempts: 8, retryMode: 'adaptive', credentials: assumedRole(clients.sts, role) });
+    byRole.set(key, client);
+  }
+  return client;
+}
+
+function assumedRole(sts: STSClient, role: ZoneRole): AwsCredentialIdentityProvider {
+  return async () => {
+    let out;
+    try {
+      out = await sts.send(new AssumeRoleCommand({ RoleArn: role.roleArn, ExternalId: role.externalId, RoleSessionName: 'msk-custom-domain-sync', DurationSeconds: 3600 }));
+    } catch (error) {
+      const denied = (error as Error).name === 'AccessDenied';
+      const what = `cannot assume ${role.roleArn} ${role.externalId ? `with external id ${role.externalId}` : 'without an external id'} (hostedZoneRole)`;
+      const fix = `its trust policy must let this function's role call sts:AssumeRole${role.externalId ? ' with that sts:ExternalId' : ''}, and the function's role must be allowed to assume it`;
+      // Denied is a setup problem (the message says what to fix); anything else (throttling, network) is transient.
+      throw denied ? new ConfigError(`${what}: ${errorMessage(error)}; ${fix}`, { cause: error }) : new Error(`${what}: ${errorMessage(error)}`, { cause: error });
+    }
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole of ${role.roleArn} returned no credentials`);
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
   };
 }

@@ -2,10 +2,10 @@
 // Every check names what it found, so a failing row says what to fix.
 import type { ClusterConfig } from '../config/schema';
 import { desiredState, type DesiredEndpoint } from '../desired';
-import { fqdn, ownedRole, roleKey } from '../naming';
+import { fqdn } from '../naming';
 import { uncoveredHosts } from '../plan/certificate';
 import { compactPorts, uncoveredPorts } from '../plan/security-groups';
-import { ownedTargetGroup, type ObservedState } from '../state';
+import { certificateOf, listenersOn, loadBalancerOf, ownedTargetGroup, ownsAs, recordsIn, recordTargetOf, type ObservedState } from '../state';
 
 export type CheckName = 'listener' | 'cross-zone' | 'targets' | 'ingress' | 'dns' | 'certificate' | 'advertised' | 'probe';
 
@@ -24,24 +24,29 @@ export interface EndpointChecks {
 
 /** What check reads beyond a reconcile's observation. */
 export interface CheckExtras {
-  /** The load balancer's own cross-zone attribute (target groups that inherit it use it). */
-  loadBalancerCrossZone: boolean;
-  /** Broker id -> host:port that Kafka Metadata advertises; undefined in mode `none`; an error when unreadable. */
-  advertised?: Map<number, string> | { error: string };
+  /** Each load balancer's own cross-zone attribute, by ARN (target groups that inherit it use it). */
+  loadBalancerCrossZone: Map<string, boolean>;
+  /**
+   * Broker id -> host:port that Kafka Metadata advertises for `listenerName` (the listener check
+   * connects through); undefined in mode `none`; an error when unreadable.
+   */
+  advertised?: { listenerName: string; brokers: Map<number, string> } | { error: string };
 }
 
 const CROSS_ZONE = 'load_balancing.cross_zone.enabled';
 
 export function checkDataPath(config: ClusterConfig, observed: ObservedState, extras: CheckExtras, options: { skipAdvertised?: boolean } = {}): EndpointChecks[] {
   const desired = desiredState(config, observed);
-  const uncovered = new Set(uncoveredPorts(desired, observed));
+  const uncovered = new Set(
+    observed.loadBalancers.flatMap((site) => uncoveredPorts(desired.endpoints.filter((e) => e.listener.loadBalancerArn === site.loadBalancer.arn), site).map((port) => `${site.loadBalancer.arn} ${port}`)),
+  );
   return desired.endpoints.map((endpoint) => {
     const checks: Check[] = [
-      listenerCheck(config, observed, endpoint),
-      crossZoneCheck(observed, endpoint, extras.loadBalancerCrossZone),
-      targetsCheck(observed, endpoint, desired.targetPort),
-      ingressCheck(observed, endpoint, uncovered),
-      dnsCheck(config, observed, endpoint),
+      listenerCheck(observed, endpoint),
+      crossZoneCheck(observed, endpoint, extras.loadBalancerCrossZone.get(endpoint.listener.loadBalancerArn) ?? false),
+      targetsCheck(observed, endpoint),
+      ingressCheck(observed, endpoint, uncovered.has(`${endpoint.listener.loadBalancerArn} ${endpoint.port}`)),
+      dnsCheck(observed, endpoint),
       certificateCheck(observed, endpoint),
     ];
     if (endpoint.role !== 'bootstrap' && !options.skipAdvertised) checks.push(advertisedCheck(config, endpoint, endpoint.role.brokerId, extras.advertised));
@@ -53,16 +58,15 @@ export function allPass(rows: EndpointChecks[]): boolean {
   return rows.every((r) => r.checks.every((c) => c.ok));
 }
 
-const ownedGroup = (observed: ObservedState, endpoint: DesiredEndpoint) => ownedTargetGroup(observed, endpoint.key);
+const ownedGroup = (observed: ObservedState, endpoint: DesiredEndpoint) => ownedTargetGroup(observed, endpoint);
 
-function listenerCheck(config: ClusterConfig, observed: ObservedState, endpoint: DesiredEndpoint): Check {
+function listenerCheck(observed: ObservedState, endpoint: DesiredEndpoint): Check {
   const fail = (detail: string): Check => ({ name: 'listener', ok: false, detail });
-  const listener = observed.listeners.find((l) => l.port === endpoint.port);
+  const listener = listenersOn(observed, endpoint.listener.loadBalancerArn).find((l) => l.port === endpoint.port);
   if (!listener) return fail(`no listener on :${endpoint.port}`);
-  const role = ownedRole(listener.tags, observed.cluster.arn);
-  if (!role || roleKey(role) !== endpoint.key) return fail(`:${endpoint.port} is a listener this tool does not own for ${endpoint.key}`);
+  if (!ownsAs(listener.tags, observed.cluster.arn, endpoint.listener, endpoint.role)) return fail(`:${endpoint.port} is a listener this tool does not own for ${endpoint.key}`);
   if (listener.protocol !== 'TLS') return fail(`:${endpoint.port} is ${listener.protocol}, not TLS`);
-  if (listener.certificateArns[0] !== config.certificateArn) return fail(`:${endpoint.port} presents ${listener.certificateArns[0] ?? 'no certificate'}, not the configured one`);
+  if (listener.certificateArns[0] !== endpoint.listener.certificateArn) return fail(`:${endpoint.port} presents ${listener.certificateArns[0] ?? 'no certificate'}, not the configured one`);
   const group = ownedGroup(observed, endpoint);
   if (!group || listener.targetGroupArn !== group.arn) return fail(`:${endpoint.port} forwards to ${listener.targetGroupArn ?? 'nothing'}, not ${endpoint.targetGroupName}`);
   return { name: 'listener', ok: true, detail: `:${endpoint.port} TLS -> ${group.name}` };
@@ -79,7 +83,8 @@ function crossZoneCheck(observed: ObservedState, endpoint: DesiredEndpoint, lbCr
     : { name: 'cross-zone', ok: false, detail: `off (${source}): clients landing on a node in another AZ are reset` };
 }
 
-function targetsCheck(observed: ObservedState, endpoint: DesiredEndpoint, port: number): Check {
+function targetsCheck(observed: ObservedState, endpoint: DesiredEndpoint): Check {
+  const port = endpoint.targetPort;
   const group = ownedGroup(observed, endpoint);
   if (!endpoint.targetIps.length) return { name: 'targets', ok: false, detail: 'no broker IP to register (broker not listed by MSK yet)' };
   if (!group) return { name: 'targets', ok: false, detail: `no target group ${endpoint.targetGroupName}` };
@@ -93,29 +98,33 @@ function targetsCheck(observed: ObservedState, endpoint: DesiredEndpoint, port: 
     : { name: 'targets', ok: true, detail: `${endpoint.targetIps.join(', ')} healthy` };
 }
 
-function ingressCheck(observed: ObservedState, endpoint: DesiredEndpoint, uncovered: Set<number>): Check {
-  const groups = observed.loadBalancer.securityGroupIds;
+function ingressCheck(observed: ObservedState, endpoint: DesiredEndpoint, uncovered: boolean): Check {
+  const groups = loadBalancerOf(observed, endpoint.listener.loadBalancerArn).loadBalancer.securityGroupIds;
   if (!groups.length) return { name: 'ingress', ok: true, detail: 'load balancer has no security groups' };
-  return uncovered.has(endpoint.port)
+  return uncovered
     ? { name: 'ingress', ok: false, detail: `${groups.join(', ')} admit no TCP on ${compactPorts([endpoint.port])}` }
     : { name: 'ingress', ok: true, detail: `admitted by ${groups.join(', ')}` };
 }
 
-function dnsCheck(config: ClusterConfig, observed: ObservedState, endpoint: DesiredEndpoint): Check {
+/** The name must lead to the record target: the load balancer, or the VPC endpoint in front of it (recordTarget). */
+function dnsCheck(observed: ObservedState, endpoint: DesiredEndpoint): Check {
   const name = fqdn(endpoint.host);
-  const records = observed.records.filter((r) => r.name === name);
-  const lb = fqdn(observed.loadBalancer.dnsName).replace(/^dualstack\./, '');
-  const pointsAtLb = records.some((r) =>
-    r.alias ? fqdn(r.alias.dnsName).replace(/^dualstack\./, '') === lb : r.type === 'CNAME' && (r.values ?? []).some((v) => fqdn(v) === lb),
+  const { hostedZoneId } = endpoint.listener;
+  const records = recordsIn(observed, hostedZoneId).filter((r) => r.name === name);
+  const target = recordTargetOf(observed, endpoint.listener);
+  const want = fqdn(target.dnsName).replace(/^dualstack\./, '');
+  const pointsAtTarget = records.some((r) =>
+    r.alias ? fqdn(r.alias.dnsName).replace(/^dualstack\./, '') === want : r.type === 'CNAME' && (r.values ?? []).some((v) => fqdn(v) === want),
   );
-  if (!records.length) return { name: 'dns', ok: false, detail: `no record ${name} in zone ${config.hostedZoneId}` };
-  return pointsAtLb
-    ? { name: 'dns', ok: true, detail: `${name} -> ${observed.loadBalancer.dnsName}` }
-    : { name: 'dns', ok: false, detail: `${name} does not point at ${observed.loadBalancer.dnsName}` };
+  const what = target.kind === 'vpc-endpoint' ? `VPC endpoint ${target.dnsName}` : target.dnsName;
+  if (!records.length) return { name: 'dns', ok: false, detail: `no record ${name} in zone ${hostedZoneId}` };
+  return pointsAtTarget
+    ? { name: 'dns', ok: true, detail: `${name} -> ${what}` }
+    : { name: 'dns', ok: false, detail: `${name} does not point at ${what}` };
 }
 
 function certificateCheck(observed: ObservedState, endpoint: DesiredEndpoint): Check {
-  const cert = observed.certificate;
+  const cert = certificateOf(observed, endpoint.listener.certificateArn);
   if (!cert) return { name: 'certificate', ok: false, detail: 'certificate not read' };
   return uncoveredHosts(cert, [endpoint.host]).length
     ? { name: 'certificate', ok: false, detail: `${cert.domainName} does not cover ${endpoint.host}` }
@@ -126,8 +135,12 @@ function advertisedCheck(config: ClusterConfig, endpoint: DesiredEndpoint, broke
   if (config.advertisedListeners === 'none') return { name: 'advertised', ok: true, detail: 'AWS name (advertisedListeners: none)' };
   if (!advertised) return { name: 'advertised', ok: false, detail: 'not read' };
   if ('error' in advertised) return { name: 'advertised', ok: false, detail: `Kafka metadata unreadable: ${advertised.error}` };
+  // Kafka answers Metadata with the endpoints of the listener a client came in on: other listeners' names are not visible from it.
+  if (advertised.listenerName !== endpoint.listener.clientListenerName) {
+    return { name: 'advertised', ok: true, detail: `unverified: metadata read over ${advertised.listenerName} shows only that listener's names` };
+  }
   const want = `${endpoint.host}:${endpoint.port}`;
-  const seen = advertised.get(brokerId);
+  const seen = advertised.brokers.get(brokerId);
   if (seen === undefined) return { name: 'advertised', ok: false, detail: 'broker not in Kafka metadata' };
   return seen === want ? { name: 'advertised', ok: true, detail: want } : { name: 'advertised', ok: false, detail: `advertises ${seen}, expected ${want}` };
 }

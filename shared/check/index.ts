@@ -6,6 +6,7 @@ import { lookup } from 'node:dns/promises';
 import type { AwsClients } from '../aws/clients';
 import type { ClusterConfig } from '../config/schema';
 import { errorMessage } from '../errors';
+import { distinct, mappedListeners } from '../listeners';
 import { readAdvertisedEndpoints } from '../kafka/admin';
 import { brokerEndpoints } from '../kafka/endpoints';
 import { observe, type KafkaAccessOptions } from '../observe';
@@ -34,12 +35,15 @@ export interface CheckOptions {
 
 export async function checkCluster(clients: AwsClients, config: ClusterConfig, options: CheckOptions = {}): Promise<EndpointChecks[]> {
   const observed = await observe(clients, config, options.kafkaAccess);
-  const [certificate, lbCrossZone, advertised] = await Promise.all([
-    observeCertificate(clients.acm, config.certificateArn),
-    loadBalancerCrossZone(clients, config.loadBalancerArn),
+  const listeners = mappedListeners(config);
+  const loadBalancerArns = distinct(listeners.map((l) => l.loadBalancerArn));
+  const [certificates, crossZone, advertised] = await Promise.all([
+    Promise.all(distinct(listeners.map((l) => l.certificateArn)).map((arn) => observeCertificate(clients.acm, arn))),
+    Promise.all(loadBalancerArns.map((arn) => loadBalancerCrossZone(clients, arn))),
     config.advertisedListeners === 'none' || options.skipAdvertised ? undefined : readAdvertised(clients, observed, { ...options.kafkaAccess, region: observed.cluster.region }),
   ]);
-  const rows = checkDataPath(config, { ...observed, certificate }, { loadBalancerCrossZone: lbCrossZone, advertised }, { skipAdvertised: options.skipAdvertised });
+  const loadBalancerCrossZones = new Map(loadBalancerArns.map((arn, i) => [arn, crossZone[i]]));
+  const rows = checkDataPath(config, { ...observed, certificates }, { loadBalancerCrossZone: loadBalancerCrossZones, advertised }, { skipAdvertised: options.skipAdvertised });
   if (options.probe) await probeRows(rows, options.probe === true ? {} : options.probe);
   return rows;
 }
@@ -56,7 +60,8 @@ async function readAdvertised(clients: AwsClients, observed: ObservedState, acce
     const [via] = brokerEndpoints(observed.cluster.brokers.filter((b) => b.endpoint), bootstrap.BootstrapBrokerStringSaslIam ?? '', 'iam');
     if (!via) return { error: 'no broker with an AWS endpoint to ask' };
     const seen = await readAdvertisedEndpoints(access, via);
-    return new Map([...seen].map(([id, ep]) => [id, `${ep.host}:${ep.port}`]));
+    // Read over the cluster's IAM listener, so Metadata shows the CLIENT_IAM names.
+    return { listenerName: 'CLIENT_IAM', brokers: new Map([...seen].map(([id, ep]) => [id, `${ep.host}:${ep.port}`])) };
   } catch (error) {
     return { error: errorMessage(error) };
   }

@@ -1,4 +1,5 @@
 import * as z from '../zod';
+import { listenerConfigProblems } from '../listeners';
 
 // The config file format is a user-facing contract: keep field names stable.
 
@@ -35,29 +36,106 @@ export const alarmsSchema = z.strictObject({
   snsTopicArn: z.optional(matching(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN')),
 });
 
+/**
+ * Issue 9, clients elsewhere: where the names point when not at the load balancer itself. A VPC
+ * endpoint of this account is read by id (validated: available, its service fronts the configured
+ * NLB); an endpoint elsewhere is named by its DNS name (alias only with that name's hosted zone id).
+ */
+export const recordTargetSchema = z
+  .strictObject({
+    vpcEndpointId: z.optional(matching(/^vpce-[0-9a-f]+$/, 'must be a VPC endpoint id like vpce-0123456789abcdef0')),
+    vpcEndpointDnsName: z.optional(domain),
+    /** The HostedZoneId of that DNS entry (describe-vpc-endpoints shows it): needed for an alias record. */
+    hostedZoneId: z.optional(matching(/^[A-Za-z0-9]+$/, 'must be the hosted zone id of the endpoint DNS entry, like Z7HUB22UULQXV')),
+  })
+  .check(
+    z.superRefine((t, ctx) => {
+      if (!t.vpcEndpointId === !t.vpcEndpointDnsName) {
+        ctx.addIssue({ code: 'custom', message: 'name one endpoint: vpcEndpointId (an endpoint of this account) or vpcEndpointDnsName (an endpoint elsewhere)' });
+      } else if (t.vpcEndpointId && t.hostedZoneId) {
+        ctx.addIssue({ code: 'custom', path: ['hostedZoneId'], message: 'only with vpcEndpointDnsName: an endpoint read by id brings its own' });
+      }
+    }),
+  );
+
+/** A hosted zone in another account, reached through a role there; the same TXT ownership rules apply. */
+export const hostedZoneRoleSchema = z.strictObject({
+  roleArn: matching(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, 'must be an IAM role ARN like arn:aws:iam::210987654321:role/msk-custom-domain-dns'),
+  /** Required by the role's trust policy when the account owner asked for one (confused-deputy protection). */
+  externalId: z.optional(matching(/^[\w+=,.@:\/-]{2,1224}$/, 'must be 2-1224 characters of letters, digits and +=,.@:/-')),
+});
+
+/** Client authentications an NLB can front (mutual TLS reaches no broker through a TLS listener, but is allowed with a warning). */
+export const AUTHENTICATIONS = ['iam', 'scram', 'tls', 'iam-public', 'scram-public', 'tls-public'] as const;
+
+const hostTemplate = matching(/^[a-z0-9-]*\{id\}[a-z0-9-]*$/, 'must be a DNS label containing {id}, like b-{id}');
+const hostLabel = matching(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be a single DNS label, like bootstrap');
+const hostedZoneId = z.pipe(
+  // Any id form (emulators make theirs without the Z); observe proves the zone exists and holds `domain`.
+  matching(/^(\/hostedzone\/)?[A-Za-z0-9]+$/, 'must be a Route 53 hosted zone id like Z0123456789ABC'),
+  z.transform((id: string) => id.replace(/^\/hostedzone\//, '')),
+);
+// The ARN's type segment is not proof (emulators write app/ for NLBs): observe checks the load balancer's Type.
+const loadBalancerArn = matching(
+  /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/[a-z]+\/[^/]+\/[^/]+$/,
+  'must be a load balancer ARN like arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/my-nlb/0123456789abcdef',
+);
+const certificateArn = matching(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\//, 'must be an ACM certificate ARN');
+const sslPolicy = matching(/^ELBSecurityPolicy-/, 'must be an ELBv2 security policy name like ELBSecurityPolicy-TLS13-1-2-2021-06');
+const recordType = z.enum(['alias', 'cname']);
+const loadBalancerIngress = z.strictObject({
+  securityGroupId: matching(/^sg-[0-9a-f]+$/, 'must be a security group id of the load balancer, like sg-0123456789abcdef0'),
+  source: matching(
+    /^(sg-[0-9a-f]+|(\d{1,3}\.){3}\d{1,3}\/\d{1,2})$/,
+    'must be the clients: an IPv4 CIDR like 10.0.0.0/8, or a security group id like sg-0123456789abcdef0',
+  ),
+});
+
+/**
+ * One client listener of the cluster behind one NLB. Unset fields take the cluster's value, so the
+ * cluster-level fields are both the single-listener shorthand and the defaults of every listener.
+ */
+export const listenerConfigSchema = z.strictObject({
+  authentication: z.enum(AUTHENTICATIONS),
+  /** `bootstrap-only`: just the bootstrap listener and name; brokers keep their AWS names. */
+  endpoints: z.optional(z.enum(['bootstrap-and-brokers', 'bootstrap-only'])),
+  bootstrapPort: z.optional(port),
+  brokerPortBase: z.optional(port),
+  brokerHostTemplate: z.optional(hostTemplate),
+  bootstrapHost: z.optional(hostLabel),
+  loadBalancerArn: z.optional(loadBalancerArn),
+  hostedZoneId: z.optional(hostedZoneId),
+  domain: z.optional(domain),
+  certificateArn: z.optional(certificateArn),
+  sslPolicy: z.optional(sslPolicy),
+  recordType: z.optional(recordType),
+  loadBalancerIngress: z.optional(loadBalancerIngress),
+  recordTarget: z.optional(recordTargetSchema),
+  hostedZoneRole: z.optional(hostedZoneRoleSchema),
+});
+
 export const clusterConfigSchema = z.strictObject({
   clusterArn,
   domain,
-  hostedZoneId: z.pipe(
-    // Any id form (emulators make theirs without the Z); observe proves the zone exists and holds `domain`.
-    matching(/^(\/hostedzone\/)?[A-Za-z0-9]+$/, 'must be a Route 53 hosted zone id like Z0123456789ABC'),
-    z.transform((id: string) => id.replace(/^\/hostedzone\//, '')),
-  ),
-  // The ARN's type segment is not proof (emulators write app/ for NLBs): observe checks the load balancer's Type.
-  loadBalancerArn: matching(
-    /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/[a-z]+\/[^/]+\/[^/]+$/,
-    'must be a load balancer ARN like arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/my-nlb/0123456789abcdef',
-  ),
+  hostedZoneId,
+  loadBalancerArn,
   /** TLS policy of the listeners: TLS 1.2 and 1.3 only by default (ELBv2's own default still allows TLS 1.0). */
-  sslPolicy: z._default(matching(/^ELBSecurityPolicy-/, 'must be an ELBv2 security policy name like ELBSecurityPolicy-TLS13-1-2-2021-06'), 'ELBSecurityPolicy-TLS13-1-2-2021-06'),
-  certificateArn: matching(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\//, 'must be an ACM certificate ARN'),
-  authentication: z._default(z.enum(['iam', 'scram', 'tls']), 'iam'),
+  sslPolicy: z._default(sslPolicy, 'ELBSecurityPolicy-TLS13-1-2-2021-06'),
+  certificateArn,
+  authentication: z._default(z.enum(AUTHENTICATIONS), 'iam'),
+  endpoints: z._default(z.enum(['bootstrap-and-brokers', 'bootstrap-only']), 'bootstrap-and-brokers'),
+  /** Several client listeners (IAM and SCRAM, internal and public NLBs); without it, the one the fields above describe. */
+  listeners: z.optional(z.array(listenerConfigSchema).check(z.minLength(1, 'list at least one listener, or leave listeners out'))),
   bootstrapPort: z._default(port, 9000),
   brokerPortBase: z._default(port, 9000),
   scaleIn: z._default(z.enum(['delete', 'keep']), 'delete'),
-  recordType: z._default(z.enum(['alias', 'cname']), 'alias'),
+  recordType: z._default(recordType, 'alias'),
   /** TTL of CNAME and registry TXT records (alias records have none). */
   recordTtl: z._default(z.int().check(z.minimum(0), z.maximum(2147483647)), 60),
+  /** Where the names point; default: the load balancer. */
+  recordTarget: z.optional(recordTargetSchema),
+  /** Default: hostedZoneId is a zone of the function's own account. */
+  hostedZoneRole: z.optional(hostedZoneRoleSchema),
   advertisedListeners: z._default(z.enum(['msk-configuration', 'dynamic-broker-config', 'none']), 'none'),
   /** Changing the MSK configuration restarts every broker: only with this set (or --allow-rolling-restart). */
   allowRollingRestart: z._default(z.boolean(), false),
@@ -68,24 +146,22 @@ export const clusterConfigSchema = z.strictObject({
    */
   sharedConfiguration: z._default(z.enum(['copy', 'refuse']), 'copy'),
   /** Host label of each broker, `{id}` replaced by the broker id. */
-  brokerHostTemplate: z._default(matching(/^[a-z0-9-]*\{id\}[a-z0-9-]*$/, 'must be a DNS label containing {id}, like b-{id}'), 'b-{id}'),
-  bootstrapHost: z._default(matching(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be a single DNS label, like bootstrap'), 'bootstrap'),
+  brokerHostTemplate: z._default(hostTemplate, 'b-{id}'),
+  bootstrapHost: z._default(hostLabel, 'bootstrap'),
   alarms: z._default(alarmsSchema, () => alarmsSchema.parse({})),
   /**
    * Opt-in: keep one ingress rule (TCP, bootstrap port through the highest broker port, from
    * `source`) in this security group of the NLB in step with the listeners. Tagged as the tool's;
    * other rules of the group are never touched.
    */
-  loadBalancerIngress: z.optional(
-    z.strictObject({
-      securityGroupId: matching(/^sg-[0-9a-f]+$/, 'must be a security group id of the load balancer, like sg-0123456789abcdef0'),
-      source: matching(
-        /^(sg-[0-9a-f]+|(\d{1,3}\.){3}\d{1,3}\/\d{1,2})$/,
-        'must be the clients: an IPv4 CIDR like 10.0.0.0/8, or a security group id like sg-0123456789abcdef0',
-      ),
-    }),
-  ),
-});
+  loadBalancerIngress: z.optional(loadBalancerIngress),
+}).check(
+  z.superRefine((cluster, ctx) => {
+    for (const problem of listenerConfigProblems(cluster as ClusterConfig)) {
+      ctx.addIssue({ code: 'custom', path: problem.index === undefined ? [] : ['listeners', problem.index], message: problem.message });
+    }
+  }),
+);
 
 export const configSchema = z
   .strictObject({
@@ -110,5 +186,7 @@ export const configSchema = z
 
 export type ClusterConfig = z.output<typeof clusterConfigSchema>;
 export type AlarmsConfig = z.output<typeof alarmsSchema>;
+export type RecordTargetConfig = z.output<typeof recordTargetSchema>;
+export type HostedZoneRole = z.output<typeof hostedZoneRoleSchema>;
 export type Config = z.output<typeof configSchema>;
 export type ClusterConfigInput = z.input<typeof clusterConfigSchema>;

@@ -3,6 +3,7 @@ import { parseClusterArn } from '../arn';
 import type { ClusterConfig, Config } from '../config/schema';
 import { FOLLOW_UP_SCHEDULE_PREFIX } from '../follow-up';
 import { MANAGED_BY, TAG_MANAGED_BY, targetGroupPrefix } from '../naming';
+import { mappedListeners } from '../listeners';
 
 // The IAM statements of the two Lambda roles, derived from the config at package time. Every
 // action the code calls is listed by name, and every resource the config names is spelled out.
@@ -53,11 +54,14 @@ function listenersOf(loadBalancerArn: string): string {
   return `${loadBalancerArn.replace(':loadbalancer/net/', ':listener/net/')}/*`;
 }
 
-function targetGroupsOf(cluster: ClusterConfig): string {
+/** `arn:<partition>:elasticloadbalancing:<region>:<account>` of a load balancer. */
+function elbBase(loadBalancerArn: string): string {
+  return loadBalancerArn.slice(0, loadBalancerArn.indexOf(':loadbalancer/'));
+}
+
+function targetGroupsOf(cluster: ClusterConfig): string[] {
   const { clusterName } = arnParts(cluster);
-  const lbArn = cluster.loadBalancerArn;
-  const base = lbArn.slice(0, lbArn.indexOf(':loadbalancer/'));
-  return `${base}:targetgroup/${targetGroupPrefix(cluster.clusterArn, clusterName)}*`;
+  return unique(mappedListeners(cluster).map((l) => `${elbBase(l.loadBalancerArn)}:targetgroup/${targetGroupPrefix(cluster.clusterArn, clusterName)}*`));
 }
 
 function logStatement(logGroupArn: string | { 'Fn::Sub': string }): Statement {
@@ -67,6 +71,8 @@ function logStatement(logGroupArn: string | { 'Fn::Sub': string }): Statement {
 
 export function resyncStatements(config: Config, options: ResyncRoleOptions): Statement[] {
   const clusters = config.clusters;
+  // Every client listener of every cluster: its load balancer, zone, domain and certificate.
+  const listeners = clusters.flatMap((c) => mappedListeners(c).map((l) => ({ ...l, cluster: c })));
   const kafkaClusters = clusters.filter((c) => c.advertisedListeners !== 'none');
   const configClusters = clusters.filter((c) => c.advertisedListeners === 'msk-configuration');
   /** `arn:<partition>:<service>:<region>:<account>` of each account and region the clusters live in. */
@@ -75,7 +81,6 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       const { partition, region, accountId } = arnParts(c);
       return `arn:${partition}:${service}:${region}:${accountId}`;
     }));
-  const partitions = unique(clusters.map((c) => arnParts(c).partition));
 
   const statements: Statement[] = [
     logStatement(options.logGroupArn),
@@ -144,16 +149,26 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       ],
       Resource: ['*'],
     },
-    // The data path: the NLB's VPC CIDRs (targets outside it need AZ all) and its security groups.
+    // The data path: the NLB's VPC CIDRs (targets outside it need AZ all) and its security groups,
+    // and a VPC endpoint named as record target with its endpoint service.
     // EC2 Describe* actions support no resource-level permissions.
-    { Sid: 'Ec2DescribeNoResourceType', Effect: 'Allow', Action: ['ec2:DescribeVpcs', 'ec2:DescribeSecurityGroups'], Resource: ['*'] },
-    { Sid: 'ElbCreateListener', Effect: 'Allow', Action: ['elasticloadbalancing:CreateListener'], Resource: unique(clusters.map((c) => c.loadBalancerArn)) },
+    // Observe reads the rules of the NLB's groups (to find the tool's own) whether or not loadBalancerIngress is set.
+    {
+      Sid: 'Ec2DescribeNoResourceType',
+      Effect: 'Allow',
+      Action: [
+        'ec2:DescribeVpcs', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules',
+        ...(listeners.some((l) => l.recordTarget?.vpcEndpointId) ? ['ec2:DescribeVpcEndpoints', 'ec2:DescribeVpcEndpointServiceConfigurations'] : []),
+      ],
+      Resource: ['*'],
+    },
+    { Sid: 'ElbCreateListener', Effect: 'Allow', Action: ['elasticloadbalancing:CreateListener'], Resource: unique(listeners.map((l) => l.loadBalancerArn)) },
     {
       // Only listeners the tool created (tagged managed-by): a foreign listener on the same NLB stays untouchable.
       Sid: 'ElbOwnListeners',
       Effect: 'Allow',
       Action: ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:DeleteListener'],
-      Resource: unique(clusters.map((c) => listenersOf(c.loadBalancerArn))),
+      Resource: unique(listeners.map((l) => listenersOf(l.loadBalancerArn))),
       Condition: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY } },
     },
     {
@@ -163,7 +178,7 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
         'elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:DeleteTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:ModifyTargetGroup',
         'elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets',
       ],
-      Resource: unique(clusters.map(targetGroupsOf)),
+      Resource: unique(clusters.flatMap(targetGroupsOf)),
     },
     {
       // Tags are only written as part of CreateListener / CreateTargetGroup (the ownership tags),
@@ -172,15 +187,17 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       Sid: 'ElbTagOnCreate',
       Effect: 'Allow',
       Action: ['elasticloadbalancing:AddTags'],
-      Resource: unique(clusters.flatMap((c) => {
-        const base = c.loadBalancerArn.slice(0, c.loadBalancerArn.indexOf(':loadbalancer/'));
-        return [`${base}:listener/net/*`, `${base}:targetgroup/mcd-*`];
-      })),
+      Resource: unique(listeners.flatMap((l) => [`${elbBase(l.loadBalancerArn)}:listener/net/*`, `${elbBase(l.loadBalancerArn)}:targetgroup/mcd-*`])),
       Condition: { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateListener', 'CreateTargetGroup'] } },
     },
   );
-  const zones = unique(clusters.map((c) => `arn:${arnParts(c).partition}:route53:::hostedzone/${c.hostedZoneId}`));
-  statements.push(
+  // A zone reached through a role of another account is written with that role's credentials:
+  // this role gets no Route 53 rights on it, only the AssumeRole (README: what that role needs).
+  const ownZoneListeners = listeners.filter((l) => !l.hostedZoneRole);
+  const zones = unique(ownZoneListeners.map((l) => `arn:${arnParts(l.cluster).partition}:route53:::hostedzone/${l.hostedZoneId}`));
+  const roles = unique(listeners.flatMap((l) => (l.hostedZoneRole ? [l.hostedZoneRole.roleArn] : [])));
+  if (roles.length) statements.push({ Sid: 'AssumeHostedZoneRoles', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: roles });
+  if (zones.length) statements.push(
     {
       // Names under the configured domains only, and only the record types the tool writes. One
       // statement for all zones: Route 53 itself refuses a name that is not inside the zone.
@@ -191,13 +208,15 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       Action: ['route53:GetHostedZone', 'route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'],
       Resource: zones,
       Condition: {
-        'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': unique(clusters.map((c) => `*.${c.domain}`)) },
+        'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': unique(ownZoneListeners.map((l) => `*.${l.domain}`)) },
         'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'CNAME', 'TXT'] },
       },
     },
     // Change ids are only known once a change is submitted.
-    { Sid: 'Route53Changes', Effect: 'Allow', Action: ['route53:GetChange'], Resource: partitions.map((p) => `arn:${p}:route53:::change/*`) },
-    { Sid: 'AcmCertificates', Effect: 'Allow', Action: ['acm:DescribeCertificate'], Resource: unique(clusters.map((c) => c.certificateArn)) },
+    { Sid: 'Route53Changes', Effect: 'Allow', Action: ['route53:GetChange'], Resource: unique(ownZoneListeners.map((l) => arnParts(l.cluster).partition)).map((p) => `arn:${p}:route53:::change/*`) },
+  );
+  statements.push(
+    { Sid: 'AcmCertificates', Effect: 'Allow', Action: ['acm:DescribeCertificate'], Resource: unique(listeners.map((l) => l.certificateArn)) },
     {
       // DescribeAlarms is called with AlarmNamePrefix, not alarm names: IAM authorizes it against
       // the account's alarms, so only the account and region can be named.
@@ -235,28 +254,26 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       },
     );
   }
-  const ingressClusters = clusters.filter((c) => c.loadBalancerIngress);
-  if (ingressClusters.length) {
-    const ec2Base = (c: ClusterConfig) => {
-      const { partition, region, accountId } = arnParts(c);
+  const ingressListeners = listeners.filter((l) => l.loadBalancerIngress);
+  if (ingressListeners.length) {
+    const ec2Base = (l: { cluster: ClusterConfig }) => {
+      const { partition, region, accountId } = arnParts(l.cluster);
       return `arn:${partition}:ec2:${region}:${accountId}`;
     };
     statements.push(
-      // Found by tag; DescribeSecurityGroupRules has no resource type.
-      { Sid: 'IngressRulesDescribeNoResourceType', Effect: 'Allow', Action: ['ec2:DescribeSecurityGroupRules'], Resource: ['*'] },
       {
         // Only the security groups the config names for the tool's rule; modifying or revoking a rule also names the rule.
         Sid: 'IngressOwnRule',
         Effect: 'Allow',
         Action: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:ModifySecurityGroupRules', 'ec2:RevokeSecurityGroupIngress'],
-        Resource: unique(ingressClusters.flatMap((c) => [`${ec2Base(c)}:security-group/${c.loadBalancerIngress!.securityGroupId}`, `${ec2Base(c)}:security-group-rule/*`])),
+        Resource: unique(ingressListeners.flatMap((l) => [`${ec2Base(l)}:security-group/${l.loadBalancerIngress!.securityGroupId}`, `${ec2Base(l)}:security-group-rule/*`])),
       },
       {
         // The ownership tags, only as part of creating the rule.
         Sid: 'IngressTagOnCreate',
         Effect: 'Allow',
         Action: ['ec2:CreateTags'],
-        Resource: unique(ingressClusters.map((c) => `${ec2Base(c)}:security-group-rule/*`)),
+        Resource: unique(ingressListeners.map((l) => `${ec2Base(l)}:security-group-rule/*`)),
         Condition: { StringEquals: { 'ec2:CreateAction': 'AuthorizeSecurityGroupIngress' } },
       },
     );

@@ -39,6 +39,7 @@ export async function observeIngressRules(ec2: EC2Client, groupId: string, clust
         toPort: r.ToPort ?? -1,
         source: r.CidrIpv4 ?? r.ReferencedGroupInfo?.GroupId ?? r.CidrIpv6 ?? r.PrefixListId ?? '',
         owned: tags[TAG_MANAGED_BY] === MANAGED_BY && tags[TAG_CLUSTER] === clusterArn,
+        tags,
       };
     });
 }

@@ -78,25 +78,31 @@ export async function readTargetGroupAttributes(elbv2: ElasticLoadBalancingV2Cli
   return Object.fromEntries((out.Attributes ?? []).map((a) => [a.Key!, a.Value ?? '']));
 }
 
-/** Listeners and target groups of one cluster, tags, targets and attributes included, in two rounds of parallel reads. */
+/**
+ * The load balancers of one cluster with their listeners, and the cluster's target groups, tags,
+ * targets and attributes included, in two rounds of parallel reads.
+ */
 export async function observeNetwork(
   elbv2: ElasticLoadBalancingV2Client,
-  loadBalancerArn: string,
+  loadBalancerArns: string[],
   targetGroupPrefix: string,
-): Promise<{ loadBalancer: LoadBalancer; listeners: ObservedListener[]; targetGroups: ObservedTargetGroup[] }> {
-  const [loadBalancer, listeners, groups] = await Promise.all([
-    observeLoadBalancer(elbv2, loadBalancerArn),
-    listListeners(elbv2, loadBalancerArn),
+): Promise<{ loadBalancers: { loadBalancer: LoadBalancer; listeners: ObservedListener[] }[]; targetGroups: ObservedTargetGroup[] }> {
+  const [loadBalancers, listenersPerLb, groups] = await Promise.all([
+    Promise.all(loadBalancerArns.map((arn) => observeLoadBalancer(elbv2, arn))),
+    Promise.all(loadBalancerArns.map((arn) => listListeners(elbv2, arn))),
     listTargetGroupsByPrefix(elbv2, targetGroupPrefix),
   ]);
+  const listeners = listenersPerLb.flat();
   const [tags, targets, attributes] = await Promise.all([
     readTags(elbv2, [...listeners.map((l) => l.ListenerArn!), ...groups.map((g) => g.TargetGroupArn!)]),
     Promise.all(groups.map((g) => readTargets(elbv2, g.TargetGroupArn!))),
     Promise.all(groups.map((g) => readTargetGroupAttributes(elbv2, g.TargetGroupArn!))),
   ]);
   return {
-    loadBalancer,
-    listeners: listeners.map((l) => toListener(l, tags.get(l.ListenerArn!) ?? {})),
+    loadBalancers: loadBalancers.map((loadBalancer, i) => ({
+      loadBalancer,
+      listeners: listenersPerLb[i].map((l) => toListener(l, tags.get(l.ListenerArn!) ?? {})),
+    })),
     targetGroups: groups.map((g, i) => ({
       arn: g.TargetGroupArn!,
       name: g.TargetGroupName!,

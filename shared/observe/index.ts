@@ -1,42 +1,83 @@
-import type { AwsClients } from '../aws/clients';
+import { zoneClient, type AwsClients } from '../aws/clients';
 import type { ClusterConfig } from '../config/schema';
 import { targetGroupPrefix } from '../naming';
 import { parseClusterArn } from '../arn';
-import type { ObservedState } from '../state';
+import type { ObservedLoadBalancer, ObservedState, ObservedZone } from '../state';
 import { observeAdvertised } from '../advertised/observe';
 import { alarmPrefix } from '../alarms/desired';
 import type { KafkaAccess } from '../kafka/admin';
+import { distinct, mappedListeners, type MappedListener } from '../listeners';
+import type { LoadBalancer, ObservedListener, RecordTarget } from '../types';
 import { observeAlarms } from './cloudwatch';
 import { observeNetwork } from './elbv2';
 import { observeIngressRules, observeSecurityGroups, observeVpc } from './ec2';
 import { observeCluster } from './msk';
 import { checkZone, observeRecords } from './route53';
+import { observeRecordTarget } from './record-target';
 
-/** Reads everything the planner needs for one cluster; independent reads run in parallel. */
 /** How to reach the brokers over Kafka; the region always comes from the cluster ARN. */
 export type KafkaAccessOptions = Omit<KafkaAccess, 'region'>;
 
-function ingressGroups(config: ClusterConfig, loadBalancerGroups: string[]): string[] {
-  return [...new Set([...loadBalancerGroups, ...(config.loadBalancerIngress ? [config.loadBalancerIngress.securityGroupId] : [])])];
-}
-
+/** Reads everything the planner needs for one cluster, every load balancer and zone its listeners name; independent reads run in parallel. */
 export async function observe(clients: AwsClients, config: ClusterConfig, kafkaAccess: KafkaAccessOptions = {}): Promise<ObservedState> {
   const { clusterName } = parseClusterArn(config.clusterArn);
-  const [cluster, network, records, alarms] = await Promise.all([
+  const listeners = mappedListeners(config);
+  const [cluster, network, zones, alarms, recordTargets] = await Promise.all([
     observeCluster(clients.kafka, config.clusterArn),
-    observeNetwork(clients.elbv2, config.loadBalancerArn, targetGroupPrefix(config.clusterArn, clusterName)),
-    checkZone(clients.route53, config.hostedZoneId, config.domain).then(() => observeRecords(clients.route53, config.hostedZoneId, config.domain)),
+    observeNetwork(clients.elbv2, distinct(listeners.map((l) => l.loadBalancerArn)), targetGroupPrefix(config.clusterArn, clusterName)),
+    Promise.all(distinct(listeners.map((l) => l.hostedZoneId)).map((zoneId) => observeZone(clients, zoneId, listeners))),
     // Read even when disabled: turning alarms off must remove the ones the tool made.
     observeAlarms(clients.cloudwatch, alarmPrefix(clusterName, config.clusterArn)),
+    observeRecordTargets(clients, listeners),
   ]);
-  const [advertised, vpc, securityGroups, ingressRules] = await Promise.all([
+  const [advertised, loadBalancers] = await Promise.all([
     observeAdvertised(clients.kafka, config, cluster, { ...kafkaAccess, region: cluster.region }),
-    observeVpc(clients.ec2, network.loadBalancer.vpcId),
-    observeSecurityGroups(clients.ec2, network.loadBalancer.securityGroupIds),
-    // The tool's rules may sit in any of the NLB's groups (the option moved, or was turned off): all are read.
-    ingressGroups(config, network.loadBalancer.securityGroupIds).length
-      ? Promise.all(ingressGroups(config, network.loadBalancer.securityGroupIds).map((g) => observeIngressRules(clients.ec2, g, config.clusterArn))).then((r) => r.flat())
-      : [],
+    Promise.all(network.loadBalancers.map((site) => observeDataPath(clients, config.clusterArn, site, listeners))),
   ]);
-  return { cluster, ...network, vpc, securityGroups, ingressRules, records, alarms, advertised };
+  return { cluster, loadBalancers, targetGroups: network.targetGroups, zones, alarms, advertised, ...(Object.keys(recordTargets).length ? { recordTargets } : {}) };
+}
+
+/** The record target of each listener that names one, by listener id. */
+async function observeRecordTargets(clients: AwsClients, listeners: MappedListener[]): Promise<Record<string, RecordTarget>> {
+  const targets = await Promise.all(listeners.map((l) => observeRecordTarget(clients.ec2, l)));
+  return Object.fromEntries(listeners.flatMap((l, i) => (targets[i] ? [[l.id, targets[i]]] : [])));
+}
+
+/** Records under every domain published in one zone; the zone is proven to hold each domain first. */
+async function observeZone(clients: AwsClients, hostedZoneId: string, listeners: MappedListener[]): Promise<ObservedZone> {
+  const inZone = listeners.filter((l) => l.hostedZoneId === hostedZoneId);
+  // A zone of another account is read through the role there (the config gives a zone's listeners one role).
+  const role = inZone[0]?.hostedZoneRole;
+  const route53 = zoneClient(clients, role);
+  const perDomain = await Promise.all(
+    distinct(inZone.map((l) => l.domain)).map((domain) => checkZone(route53, hostedZoneId, domain, role?.roleArn).then(() => observeRecords(route53, hostedZoneId, domain))),
+  );
+  // A domain inside another (kafka.example.com and public.kafka.example.com) lists some records twice.
+  const seen = new Set<string>();
+  const records = perDomain.flat().filter((r) => {
+    const key = `${r.name} ${r.type}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  return { hostedZoneId, records };
+}
+
+/** The VPC and security groups around one load balancer, and the ingress rules the tool may own there. */
+async function observeDataPath(
+  clients: AwsClients,
+  clusterArn: string,
+  site: { loadBalancer: LoadBalancer; listeners: ObservedListener[] },
+  listeners: MappedListener[],
+): Promise<ObservedLoadBalancer> {
+  const { loadBalancer } = site;
+  // The tool's rules may sit in any of the NLB's groups (the option moved, or was turned off): all are read.
+  const ingressGroups = distinct([
+    ...loadBalancer.securityGroupIds,
+    ...listeners.flatMap((l) => (l.loadBalancerArn === loadBalancer.arn && l.loadBalancerIngress ? [l.loadBalancerIngress.securityGroupId] : [])),
+  ]);
+  const [vpc, securityGroups, ingressRules] = await Promise.all([
+    observeVpc(clients.ec2, loadBalancer.vpcId),
+    observeSecurityGroups(clients.ec2, loadBalancer.securityGroupIds),
+    Promise.all(ingressGroups.map((g) => observeIngressRules(clients.ec2, g, clusterArn))).then((r) => r.flat()),
+  ]);
+  return { ...site, vpc, securityGroups, ingressRules };
 }

@@ -3,14 +3,24 @@ import { ConfigError, errorMessage } from '../errors';
 import { fqdn } from '../naming';
 import type { RecordSet } from '../types';
 
-/** The zone must exist and hold `domain` (its apex or a name under it): checked before any write. */
-export async function checkZone(route53: Route53Client, hostedZoneId: string, domain: string): Promise<void> {
+/**
+ * The zone must exist and hold `domain` (its apex or a name under it): checked before any write.
+ * `roleArn`: the zone is reached through that role of another account (hostedZoneRole).
+ */
+export async function checkZone(route53: Route53Client, hostedZoneId: string, domain: string, roleArn?: string): Promise<void> {
   let zoneName: string;
+  const seenBy = roleArn ? ` as ${roleArn}` : '';
   try {
     zoneName = fqdn((await route53.send(new GetHostedZoneCommand({ Id: hostedZoneId }))).HostedZone?.Name ?? '');
   } catch (error) {
-    if ((error as Error).name === 'NoSuchHostedZone') throw new ConfigError(`hosted zone ${hostedZoneId} not found: check hostedZoneId`);
-    throw new Error(`reading hosted zone ${hostedZoneId}: ${errorMessage(error)}`, { cause: error });
+    if (error instanceof ConfigError) throw error; // the role could not be assumed: the message says why
+    if ((error as Error).name === 'NoSuchHostedZone') {
+      throw new ConfigError(`hosted zone ${hostedZoneId} not found${seenBy}: check hostedZoneId${roleArn ? '' : ' (a zone of another account needs hostedZoneRole)'}`);
+    }
+    if ((error as Error).name === 'AccessDenied') {
+      throw new ConfigError(`hosted zone ${hostedZoneId} cannot be read${seenBy}: ${errorMessage(error)}${roleArn ? '' : '; a zone of another account needs hostedZoneRole'}`, { cause: error });
+    }
+    throw new Error(`reading hosted zone ${hostedZoneId}${seenBy}: ${errorMessage(error)}`, { cause: error });
   }
   const name = fqdn(domain);
   if (name !== zoneName && !name.endsWith(`.${zoneName}`)) {

@@ -14,7 +14,7 @@ import {
 } from '../advertised/server-properties';
 import type { ClusterConfig } from '../config/schema';
 import type { DesiredState } from '../desired';
-import { clientListenerName } from '../kafka/advertised-listeners';
+import { perBrokerListeners } from '../listeners';
 import { planAdvertisedListeners, removeOverride, type DynamicConfigPlan, type WantedListener } from '../kafka/dynamic-config';
 import type { ObservedState } from '../state';
 import type { Action, Conflict } from './types';
@@ -38,12 +38,11 @@ export interface MappedClientListener {
 }
 
 /**
- * SEAM for several client listeners per cluster: everything below (the custom.advertised.listeners
- * merge, the dynamic per-broker plan, verification) works on this list. Today one entry, from
- * authentication / brokerHostTemplate / domain / brokerPortBase.
+ * The client listeners whose per-broker names brokers advertise: everything below (the
+ * custom.advertised.listeners merge, the dynamic per-broker plan, verification) works on this list.
  */
 export function mappedClientListeners(config: ClusterConfig): MappedClientListener[] {
-  return [{ listenerName: clientListenerName(config.authentication), hostTemplate: config.brokerHostTemplate, domain: config.domain, portBase: config.brokerPortBase }];
+  return perBrokerListeners(config).map((l) => ({ listenerName: l.clientListenerName, hostTemplate: l.brokerHostTemplate, domain: l.domain, portBase: l.brokerPortBase }));
 }
 
 /** What one broker advertises for a mapped listener: host and port (numeric base + id). */

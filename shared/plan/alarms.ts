@@ -1,5 +1,6 @@
 import { alarmDiffers, desiredAlarms } from '../alarms/desired';
 import type { ClusterConfig } from '../config/schema';
+import { mappedListeners } from '../listeners';
 import type { ObservedState } from '../state';
 import type { Action } from './types';
 
@@ -13,7 +14,7 @@ export interface AlarmsPlan {
  * authentication modes get no alarms (and lose any the tool made before).
  */
 export function planAlarms(config: ClusterConfig, observed: ObservedState): AlarmsPlan {
-  const iam = config.authentication === 'iam';
+  const iam = mappedListeners(config).some((l) => l.authentication.startsWith('iam'));
   const alarmsConfig = { ...config.alarms, enabled: config.alarms.enabled && iam };
   const opts = { snsTopicArn: config.alarms.snsTopicArn };
   const wanted = desiredAlarms(observed.cluster, alarmsConfig, opts);

@@ -1,7 +1,7 @@
-import type { ClusterConfig } from '../config/schema';
-import type { DesiredEndpoint, DesiredState } from '../desired';
-import { ownedRole, roleKey } from '../naming';
-import type { ObservedState } from '../state';
+import { endpointKey, type DesiredEndpoint, type DesiredState } from '../desired';
+import { loadBalancerShortId } from '../listeners';
+import { ownedRole, roleKey, servesListener, TAG_LISTENER, TAG_ROLE, type Role } from '../naming';
+import { loadBalancerOf, ownedTargetGroup, ownsAs, type ObservedState } from '../state';
 import { inAnyCidr } from '../net/cidr';
 import type { HealthCheck, ObservedListener, ObservedTargetGroup } from '../types';
 import type { Action, Conflict, TargetGroupRef } from './types';
@@ -11,6 +11,7 @@ export interface NetworkPlan {
   conflicts: Conflict[];
   /** Endpoints blocked by a conflict: their DNS name is left alone too. */
   blocked: Set<string>;
+  warnings: string[];
 }
 
 /**
@@ -18,112 +19,114 @@ export interface NetworkPlan {
  * ownership tags, never by port alone: a listener on a wanted port that carries no tags of
  * ours is a conflict, reported and left alone.
  */
-export function planNetwork(config: ClusterConfig, desired: DesiredState, observed: ObservedState): NetworkPlan {
+export function planNetwork(desired: DesiredState, observed: ObservedState): NetworkPlan {
   const clusterArn = observed.cluster.arn;
-  const plan: NetworkPlan = { actions: [], conflicts: [], blocked: new Set() };
-  const listenersByPort = new Map(observed.listeners.map((l) => [l.port, l]));
+  const plan: NetworkPlan = { actions: [], conflicts: [], blocked: new Set(), warnings: [] };
   const groupsByName = new Map(observed.targetGroups.map((g) => [g.name, g]));
   const keptListeners = new Set<string>();
   const keptGroups = new Set<string>();
 
   for (const endpoint of desired.endpoints) {
-    const listener = listenersByPort.get(endpoint.port);
-    const listenerRole = listener && ownedRole(listener.tags, clusterArn);
-    if (listener && !listenerRole) {
+    const site = loadBalancerOf(observed, endpoint.listener.loadBalancerArn);
+    const listener = site.listeners.find((l) => l.port === endpoint.port);
+    if (listener && !ownsAs(listener.tags, clusterArn, endpoint.listener, endpoint.role)) {
+      const owner = ownedRole(listener.tags, clusterArn) ? `another listener of this cluster (${listener.tags[TAG_LISTENER] ?? 'untagged'} ${listener.tags[TAG_ROLE]})` : `a listener this tool does not own (${listener.arn})`;
       plan.conflicts.push({
         resource: `listener :${endpoint.port}`,
-        message: `port ${endpoint.port} (wanted for ${endpoint.key}) has a listener this tool does not own (${listener.arn}); left alone, ${endpoint.key} stays unmapped until it is removed or brokerPortBase changes`,
+        message: `port ${endpoint.port} of ${loadBalancerShortId(site.loadBalancer.arn)} (wanted for ${endpoint.key}) has ${owner}; left alone, ${endpoint.key} stays unmapped until it is removed or brokerPortBase changes`,
       });
       plan.blocked.add(endpoint.key);
       continue;
     }
 
-    const group = groupsByName.get(endpoint.targetGroupName);
-    if (group && !ownedRole(group.tags, clusterArn)) {
+    // Ours by tags, whatever its name (groups made before names carried the listener keep theirs).
+    const group = ownedTargetGroup(observed, endpoint);
+    const squatter = !group && groupsByName.get(endpoint.targetGroupName);
+    if (squatter) {
       plan.conflicts.push({
-        resource: `target group ${group.name}`,
-        message: `target group ${group.name} exists but is not tagged as this cluster's ${endpoint.key}; left alone`,
+        resource: `target group ${squatter.name}`,
+        message: `target group ${squatter.name} exists but is not tagged as this cluster's ${endpoint.key}; left alone`,
       });
       plan.blocked.add(endpoint.key);
       continue;
     }
-    if (group && (group.port !== desired.targetPort || group.protocol !== 'TLS')) {
+    if (group && (group.port !== endpoint.targetPort || group.protocol !== 'TLS')) {
       plan.conflicts.push({
         resource: `target group ${group.name}`,
-        message: `target group ${group.name} forwards ${group.protocol}:${group.port} but ${config.authentication} needs TLS:${desired.targetPort}; delete it to let the tool recreate it`,
+        message: `target group ${group.name} forwards ${group.protocol}:${group.port} but ${endpoint.listener.authentication} needs TLS:${endpoint.targetPort}; delete it to let the tool recreate it`,
       });
       plan.blocked.add(endpoint.key);
       continue;
     }
 
     if (group) keptGroups.add(group.arn);
-    else plan.actions.push(createTargetGroup(endpoint, desired, observed));
-    const groupRef: TargetGroupRef = { name: endpoint.targetGroupName, arn: group?.arn };
+    else plan.actions.push(createTargetGroup(endpoint, site.loadBalancer.vpcId));
+    const groupRef: TargetGroupRef = { name: group?.name ?? endpoint.targetGroupName, arn: group?.arn };
     if (group) plan.actions.push(...attributeChanges(endpoint, groupRef, group), ...healthCheckChanges(endpoint, groupRef, group));
 
+    const { certificateArn, sslPolicy, loadBalancerArn } = endpoint.listener;
     if (!listener) {
-      plan.actions.push({
-        type: 'create-listener',
-        resource: endpoint.key,
-        port: endpoint.port,
-        certificateArn: config.certificateArn,
-        sslPolicy: config.sslPolicy,
-        targetGroup: groupRef,
-        tags: endpoint.tags,
-      });
+      plan.actions.push({ type: 'create-listener', resource: endpoint.key, loadBalancerArn, port: endpoint.port, certificateArn, sslPolicy, targetGroup: groupRef, tags: endpoint.tags });
     } else {
       keptListeners.add(listener.arn);
-      const reason = listenerDrift(listener, endpoint, config, group);
+      const reason = listenerDrift(listener, endpoint, group);
       if (reason) {
-        plan.actions.push({
-          type: 'modify-listener',
-          resource: endpoint.key,
-          listenerArn: listener.arn,
-          port: endpoint.port,
-          certificateArn: config.certificateArn,
-          sslPolicy: config.sslPolicy,
-          targetGroup: groupRef,
-          reason,
-        });
+        plan.actions.push({ type: 'modify-listener', resource: endpoint.key, listenerArn: listener.arn, port: endpoint.port, certificateArn, sslPolicy, targetGroup: groupRef, reason });
       }
     }
-    plan.actions.push(...targetChanges(endpoint, groupRef, group, desired.targetPort, observed.vpc.cidrs));
+    plan.actions.push(...targetChanges(endpoint, groupRef, group, site.vpc.cidrs));
   }
 
   // Owned resources nothing wants any more: listeners first, their groups after (apply orders them).
-  for (const listener of observed.listeners) {
-    const role = ownedRole(listener.tags, clusterArn);
-    if (role && !keptListeners.has(listener.arn)) {
-      plan.actions.push({ type: 'delete-listener', resource: roleKey(role), listenerArn: listener.arn, port: listener.port });
+  for (const site of observed.loadBalancers) {
+    for (const listener of site.listeners) {
+      const role = ownedRole(listener.tags, clusterArn);
+      if (role && !keptListeners.has(listener.arn)) {
+        plan.actions.push({ type: 'delete-listener', resource: leftoverKey(listener.tags, role, desired), listenerArn: listener.arn, port: listener.port });
+      }
     }
   }
+  const observedLoadBalancers = new Set(observed.loadBalancers.map((s) => s.loadBalancer.arn));
   for (const group of observed.targetGroups) {
     const role = ownedRole(group.tags, clusterArn);
-    if (role && !keptGroups.has(group.arn)) {
-      plan.actions.push({ type: 'delete-target-group', resource: roleKey(role), arn: group.arn, name: group.name });
+    if (!role || keptGroups.has(group.arn)) continue;
+    // Still in use by a load balancer no listener of the config names: its listener is out of
+    // sight, and ELBv2 refuses to delete a group in use. Said, not attempted.
+    const elsewhere = group.loadBalancerArns.filter((arn) => !observedLoadBalancers.has(arn));
+    if (elsewhere.length) {
+      plan.warnings.push(`target group ${group.name} (${roleKey(role)}) is still used by load balancer ${elsewhere.map(loadBalancerShortId).join(', ')}, which no listener of the config names: delete that listener by hand, then the next run deletes the group`);
+      continue;
     }
+    plan.actions.push({ type: 'delete-target-group', resource: leftoverKey(group.tags, role, desired), arn: group.arn, name: group.name });
   }
   return plan;
 }
 
-function createTargetGroup(endpoint: DesiredEndpoint, desired: DesiredState, observed: ObservedState): Action {
+/** A leftover's key: the label of the listener its tags name, when the config still maps it. */
+function leftoverKey(tags: Record<string, string>, role: Role, desired: DesiredState): string {
+  const listener = desired.listeners.find((l) => servesListener(tags, l));
+  return listener ? endpointKey(listener, role) : `${desired.listeners.length > 1 ? `${tags[TAG_LISTENER] ?? 'untagged'} ` : ''}${roleKey(role)}`;
+}
+
+function createTargetGroup(endpoint: DesiredEndpoint, vpcId: string): Action {
   return {
     type: 'create-target-group',
     resource: endpoint.key,
     name: endpoint.targetGroupName,
-    port: desired.targetPort,
-    vpcId: observed.loadBalancer.vpcId,
+    port: endpoint.targetPort,
+    vpcId,
     tags: endpoint.tags,
     attributes: { ...TARGET_GROUP_ATTRIBUTES },
     healthCheck: { ...TARGET_GROUP_HEALTH_CHECK },
   };
 }
 
-function listenerDrift(listener: ObservedListener, endpoint: DesiredEndpoint, config: ClusterConfig, group?: ObservedTargetGroup): string | undefined {
-  if (!group || listener.targetGroupArn !== group.arn) return `forwards to ${listener.targetGroupArn ?? 'nothing'} instead of ${endpoint.targetGroupName}`;
+function listenerDrift(listener: ObservedListener, endpoint: DesiredEndpoint, group?: ObservedTargetGroup): string | undefined {
+  const { certificateArn, sslPolicy } = endpoint.listener;
+  if (!group || listener.targetGroupArn !== group.arn) return `forwards to ${listener.targetGroupArn ?? 'nothing'} instead of ${group?.name ?? endpoint.targetGroupName}`;
   if (listener.protocol !== 'TLS') return `protocol ${listener.protocol} instead of TLS`;
-  if (listener.certificateArns[0] !== config.certificateArn) return `certificate ${listener.certificateArns[0] ?? 'none'} instead of the configured one`;
-  if (listener.sslPolicy !== config.sslPolicy) return `TLS policy ${listener.sslPolicy ?? 'none'} instead of ${config.sslPolicy}`;
+  if (listener.certificateArns[0] !== certificateArn) return `certificate ${listener.certificateArns[0] ?? 'none'} instead of the configured one`;
+  if (listener.sslPolicy !== sslPolicy) return `TLS policy ${listener.sslPolicy ?? 'none'} instead of ${sslPolicy}`;
   return undefined;
 }
 
@@ -166,7 +169,8 @@ function attributeChanges(endpoint: DesiredEndpoint, ref: TargetGroupRef, group:
   }];
 }
 
-function targetChanges(endpoint: DesiredEndpoint, ref: TargetGroupRef, group: ObservedTargetGroup | undefined, port: number, vpcCidrs: string[]): Action[] {
+function targetChanges(endpoint: DesiredEndpoint, ref: TargetGroupRef, group: ObservedTargetGroup | undefined, vpcCidrs: string[]): Action[] {
+  const port = endpoint.targetPort;
   // Draining targets are on their way out already: neither re-deregister nor count them as present.
   const current = new Set((group?.targets ?? []).filter((t) => t.state !== 'draining' && t.port === port).map((t) => t.ip));
   const wanted = new Set(endpoint.targetIps);

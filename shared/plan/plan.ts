@@ -1,5 +1,5 @@
 import type { ClusterConfig } from '../config/schema';
-import { desiredState } from '../desired';
+import { desiredState, type DesiredState } from '../desired';
 import { UnsupportedClusterError } from '../errors';
 import { ownedTargetGroup, type ObservedState } from '../state';
 import { uncoveredHosts } from './certificate';
@@ -10,7 +10,6 @@ import { planNetwork } from './network';
 import { planRecords } from './records';
 import { planIngress } from './ingress';
 import { securityGroupWarnings } from './security-groups';
-import { roleKey } from '../naming';
 import type { Action, Plan } from './types';
 
 /**
@@ -24,23 +23,23 @@ export function planCluster(config: ClusterConfig, observed: ObservedState, opti
     throw new UnsupportedClusterError(`${cluster.name} is an MSK Serverless cluster: not supported, serverless clusters have no brokers to map`);
   }
   const desired = desiredState(config, observed);
-  checkLimits(config, desired, observed);
+  checkLimits(desired, observed);
 
-  const ingress = planIngress(config, desired, observed);
-  const network = planNetwork(config, desired, observed);
-  const records = planRecords(config, desired, observed, network.blocked);
+  const ingress = planIngress(desired, observed);
+  const network = planNetwork(desired, observed);
+  const records = planRecords(desired, observed, network.blocked);
   const alarms = planAlarms(config, observed);
   const advertised = planAdvertised(config, desired, observed, network.blocked, options);
   const warnings = [
-    ...certificateWarnings(observed, desired.endpoints.map((e) => e.host)),
-    // With loadBalancerIngress the tool's own rule covers every listener port.
-    ...(config.loadBalancerIngress ? [] : securityGroupWarnings(desired, observed)),
+    ...certificateWarnings(observed, desired),
+    ...securityGroupWarnings(desired, observed),
+    ...network.warnings,
     ...alarms.warnings,
     ...advertised.warnings,
   ];
-  if (config.authentication === 'tls') {
+  for (const listener of desired.listeners.filter((l) => l.authentication.startsWith('tls'))) {
     warnings.push(
-      'authentication tls (mutual TLS): the NLB TLS listeners terminate TLS, so client certificates never reach the brokers; ' +
+      `${listener.label}authentication ${listener.authentication} (mutual TLS): the NLB TLS listeners terminate TLS, so client certificates never reach the brokers; ` +
         'mTLS clients will fail to authenticate through the custom names. Use IAM or SASL/SCRAM behind this NLB',
     );
   }
@@ -48,8 +47,10 @@ export function planCluster(config: ClusterConfig, observed: ObservedState, opti
   if (missingIps.length) warnings.push(`broker(s) ${missingIps.join(', ')} have no client IP yet: listener and name prepared, targets follow once MSK reports the IP`);
 
   const actions: Action[] = [...ingress, ...network.actions];
-  if (records.changes.length) actions.push({ type: 'change-records', resource: 'dns', changes: records.changes });
-  actions.push(...healthGate(advertised.actions, network.actions, observed), ...advertised.actions, ...alarms.actions);
+  for (const batch of records.batches) {
+    actions.push({ type: 'change-records', resource: records.batches.length > 1 ? `dns ${batch.hostedZoneId}` : 'dns', hostedZoneId: batch.hostedZoneId, ...(batch.hostedZoneRole ? { hostedZoneRole: batch.hostedZoneRole } : {}), changes: batch.changes });
+  }
+  actions.push(...healthGate(advertised.actions, network.actions, desired, observed), ...advertised.actions, ...alarms.actions);
 
   const status = clusterStatus(observed);
   return {
@@ -99,22 +100,23 @@ function additiveOnly(actions: Action[]): Action[] {
  * guidance for custom.advertised.listeners: networking in place and verified first). Pure: a
  * wait is planned only for targets not already seen healthy.
  */
-function healthGate(advertised: Action[], network: Action[], observed: ObservedState): Action[] {
+function healthGate(advertised: Action[], network: Action[], desired: DesiredState, observed: ObservedState): Action[] {
   const brokerIds = new Set<number>();
   for (const a of advertised) {
     if (a.type === 'alter-broker-configs' && a.purpose === 'advertise') brokerIds.add(a.endpoint.id);
     if (a.type === 'update-msk-configuration' && a.after) observed.cluster.brokers.forEach((b) => brokerIds.add(b.id));
   }
-  const targets = [...brokerIds]
-    .sort((a, b) => a - b)
-    .flatMap((id) => {
+  // Every per-broker name a broker is about to advertise: one per listener that publishes broker names.
+  const targets = desired.endpoints
+    .filter((e) => e.role !== 'bootstrap' && brokerIds.has(e.role.brokerId))
+    .flatMap((endpoint) => {
+      const id = (endpoint.role as { brokerId: number }).brokerId;
       const ip = observed.cluster.brokers.find((b) => b.id === id)?.clientIp;
-      const key = roleKey({ brokerId: id });
-      const group = ownedTargetGroup(observed, key);
+      const group = ownedTargetGroup(observed, endpoint);
       const seenHealthy = group?.targets.some((t) => t.ip === ip && t.state === 'healthy');
-      const created = network.find((n) => n.type === 'create-target-group' && n.resource === key);
+      const created = network.find((n) => n.type === 'create-target-group' && n.resource === endpoint.key);
       const name = group?.name ?? (created?.type === 'create-target-group' ? created.name : undefined);
-      return ip && !seenHealthy && name ? [{ resource: key, targetGroup: { name, arn: group?.arn }, ip }] : [];
+      return ip && !seenHealthy && name ? [{ resource: endpoint.key, targetGroup: { name, arn: group?.arn }, ip }] : [];
     });
   const gate: Action[] = targets.length ? [{ type: 'await-target-health', resource: 'advertised names', targets }] : [];
   // The first rollout restarts every broker onto the custom names: the whole path is checked first.
@@ -144,11 +146,14 @@ export function planClusterRestore(config: ClusterConfig, observed: ObservedStat
   return { ...status, ...restore, actions: status.status === 'waiting' ? [] : restore.actions };
 }
 
-function certificateWarnings(observed: ObservedState, hosts: string[]): string[] {
-  if (!observed.certificate) return [];
-  const missing = uncoveredHosts(observed.certificate, hosts);
-  if (!missing.length) return [];
-  return [
-    `certificate ${observed.certificate.domainName} does not cover ${missing.join(', ')}: clients of ${missing.length === 1 ? 'that name' : 'those names'} will fail the TLS handshake; add the names (or a wildcard *.<domain>) to the certificate`,
-  ];
+/** Per certificate: the names of the listeners using it that it does not cover. */
+function certificateWarnings(observed: ObservedState, desired: DesiredState): string[] {
+  return (observed.certificates ?? []).flatMap((certificate) => {
+    const hosts = desired.endpoints.filter((e) => e.listener.certificateArn === certificate.arn).map((e) => e.host);
+    const missing = uncoveredHosts(certificate, hosts);
+    if (!missing.length) return [];
+    return [
+      `certificate ${certificate.domainName} does not cover ${missing.join(', ')}: clients of ${missing.length === 1 ? 'that name' : 'those names'} will fail the TLS handshake; add the names (or a wildcard *.<domain>) to the certificate`,
+    ];
+  });
 }

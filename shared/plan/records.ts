@@ -1,34 +1,48 @@
-import type { ClusterConfig } from '../config/schema';
 import type { DesiredEndpoint, DesiredState } from '../desired';
 import { fqdn, parseRegistryValue, registryName, registryValue, MANAGED_BY } from '../naming';
-import type { ObservedState } from '../state';
+import { recordTargetOf, type ObservedState } from '../state';
+import { ConfigError } from '../errors';
 import type { RecordSet } from '../types';
 import type { Conflict, RecordChange } from './types';
 
 export interface RecordsPlan {
-  changes: RecordChange[];
+  /** One change batch per hosted zone (Route 53 applies a batch atomically). */
+  batches: { hostedZoneId: string; hostedZoneRole?: { roleArn: string; externalId?: string }; changes: RecordChange[] }[];
   conflicts: Conflict[];
 }
 
 /**
- * Pure diff of the Route 53 names. Ownership lives in a TXT registry record beside each
- * name (as external-dns does): a name is ours only when its registry says so, and only
+ * Pure diff of the Route 53 names, zone by zone. Ownership lives in a TXT registry record beside
+ * each name (as external-dns does): a name is ours only when its registry says so, and only
  * then is it updated or deleted. New names use CREATE, which Route 53 refuses if someone
- * else made the name in the meantime.
+ * else made the name in the meantime. Every listener publishing in a zone is planned together,
+ * so one listener's names are never another's leftovers.
  */
-export function planRecords(config: ClusterConfig, desired: DesiredState, observed: ObservedState, blocked: Set<string>): RecordsPlan {
+export function planRecords(desired: DesiredState, observed: ObservedState, blocked: Set<string>): RecordsPlan {
+  const plan: RecordsPlan = { batches: [], conflicts: [] };
+  for (const zone of observed.zones) {
+    const endpoints = desired.endpoints.filter((e) => e.listener.hostedZoneId === zone.hostedZoneId);
+    const changes = planZone(endpoints, zone.records, observed, blocked, plan.conflicts);
+    // Every listener of a zone reaches it the same way (the config is refused otherwise).
+    const hostedZoneRole = desired.listeners.find((l) => l.hostedZoneId === zone.hostedZoneId)?.hostedZoneRole;
+    if (changes.length) plan.batches.push({ hostedZoneId: zone.hostedZoneId, ...(hostedZoneRole ? { hostedZoneRole } : {}), changes });
+  }
+  return plan;
+}
+
+function planZone(endpoints: DesiredEndpoint[], records: RecordSet[], observed: ObservedState, blocked: Set<string>, conflicts: Conflict[]): RecordChange[] {
   const clusterArn = observed.cluster.arn;
-  const plan: RecordsPlan = { changes: [], conflicts: [] };
-  const byName = groupByName(observed.records);
+  const changes: RecordChange[] = [];
+  const byName = groupByName(records);
   const wantedNames = new Set<string>();
 
-  for (const endpoint of desired.endpoints) {
+  for (const endpoint of endpoints) {
     if (blocked.has(endpoint.key)) continue;
     const name = fqdn(endpoint.host);
     const registry = registryName(endpoint.host);
     wantedNames.add(name);
-    const wantRecord = recordFor(config, endpoint, observed);
-    const wantRegistry: RecordSet = { name: registry, type: 'TXT', ttl: config.recordTtl, values: [registryValue(clusterArn, endpoint.role)] };
+    const wantRecord = recordFor(endpoint, observed);
+    const wantRegistry: RecordSet = { name: registry, type: 'TXT', ttl: endpoint.listener.recordTtl, values: [registryValue(clusterArn, endpoint.role)] };
 
     const existing = byName.get(name) ?? [];
     const existingRegistry = (byName.get(registry) ?? []).find((r) => r.type === 'TXT');
@@ -36,11 +50,11 @@ export function planRecords(config: ClusterConfig, desired: DesiredState, observ
 
     if (existingRegistry && owner !== clusterArn) {
       const who = owner ? `registered to ${owner}` : `has a TXT record at ${registry} not written by this tool`;
-      plan.conflicts.push({ resource: `record ${name}`, message: `${name} ${who}; left alone` });
+      conflicts.push({ resource: `record ${name}`, message: `${name} ${who}; left alone` });
       continue;
     }
     if (!owner && existing.length > 0) {
-      plan.conflicts.push({
+      conflicts.push({
         resource: `record ${name}`,
         message: `${name} already exists (${existing.map((r) => r.type).join(', ')}) and was not created by this tool; left alone — delete it to let the tool manage the name`,
       });
@@ -49,34 +63,36 @@ export function planRecords(config: ClusterConfig, desired: DesiredState, observ
 
     const current = existing.find((r) => r.type === wantRecord.type);
     for (const stale of existing.filter((r) => r.type !== wantRecord.type)) {
-      plan.changes.push({ action: 'DELETE', record: stale }); // e.g. CNAME -> alias after a recordType change
+      changes.push({ action: 'DELETE', record: stale }); // e.g. CNAME -> alias after a recordType change
     }
-    if (!current) plan.changes.push({ action: 'CREATE', record: wantRecord });
-    else if (!sameRecord(current, wantRecord)) plan.changes.push({ action: 'UPSERT', record: wantRecord });
+    if (!current) changes.push({ action: 'CREATE', record: wantRecord });
+    else if (!sameRecord(current, wantRecord)) changes.push({ action: 'UPSERT', record: wantRecord });
 
-    if (!existingRegistry) plan.changes.push({ action: 'CREATE', record: wantRegistry });
-    else if (!sameRecord(existingRegistry, wantRegistry)) plan.changes.push({ action: 'UPSERT', record: wantRegistry });
+    if (!existingRegistry) changes.push({ action: 'CREATE', record: wantRegistry });
+    else if (!sameRecord(existingRegistry, wantRegistry)) changes.push({ action: 'UPSERT', record: wantRegistry });
   }
 
   // Names whose registry says they are ours but that nothing wants any more.
-  for (const [registry, records] of byName) {
-    const txt = records.find((r) => r.type === 'TXT');
+  for (const [registry, named] of byName) {
+    const txt = named.find((r) => r.type === 'TXT');
     if (!txt || registryOwner(txt) !== clusterArn) continue;
     const name = registry.replace(/^_msk-custom-domain\./, '');
     if (name === registry || wantedNames.has(name)) continue;
-    if (desired.endpoints.some((e) => blocked.has(e.key) && fqdn(e.host) === name)) continue;
-    for (const record of byName.get(name) ?? []) plan.changes.push({ action: 'DELETE', record });
-    plan.changes.push({ action: 'DELETE', record: txt });
+    if (endpoints.some((e) => blocked.has(e.key) && fqdn(e.host) === name)) continue;
+    for (const record of byName.get(name) ?? []) changes.push({ action: 'DELETE', record });
+    changes.push({ action: 'DELETE', record: txt });
   }
-  return plan;
+  return changes;
 }
 
-function recordFor(config: ClusterConfig, endpoint: DesiredEndpoint, observed: ObservedState): RecordSet {
-  const lb = observed.loadBalancer;
-  if (config.recordType === 'cname') {
-    return { name: fqdn(endpoint.host), type: 'CNAME', ttl: config.recordTtl, values: [fqdn(lb.dnsName)] };
+function recordFor(endpoint: DesiredEndpoint, observed: ObservedState): RecordSet {
+  const target = recordTargetOf(observed, endpoint.listener);
+  if (endpoint.listener.recordType === 'cname') {
+    return { name: fqdn(endpoint.host), type: 'CNAME', ttl: endpoint.listener.recordTtl, values: [fqdn(target.dnsName)] };
   }
-  return { name: fqdn(endpoint.host), type: 'A', alias: { dnsName: fqdn(lb.dnsName), hostedZoneId: lb.canonicalHostedZoneId } };
+  // observe refuses an alias to an endpoint DNS name given without its zone id.
+  if (!target.hostedZoneId) throw new ConfigError(`an alias record to ${target.dnsName} needs its hosted zone id: set recordTarget.hostedZoneId or recordType cname`);
+  return { name: fqdn(endpoint.host), type: 'A', alias: { dnsName: fqdn(target.dnsName), hostedZoneId: target.hostedZoneId } };
 }
 
 export function registryOwner(txt: RecordSet): string | undefined {

@@ -1,16 +1,16 @@
-import type { DesiredState } from '../desired';
-import type { ObservedState } from '../state';
+import type { DesiredEndpoint, DesiredState } from '../desired';
+import type { ObservedLoadBalancer, ObservedState } from '../state';
 import type { IngressPermission } from '../types';
 
 /**
- * Pure: listener ports the load balancer's security groups admit no TCP traffic on. An NLB
+ * Pure: listener ports a load balancer's security groups admit no TCP traffic on. An NLB
  * created with security groups silently drops everything else, so a client of such a port
  * times out. Without security groups there is nothing to check.
  */
-export function uncoveredPorts(desired: DesiredState, observed: ObservedState): number[] {
-  if (!observed.loadBalancer.securityGroupIds.length) return [];
-  const permissions = observed.securityGroups.flatMap((g) => g.ingress);
-  return desired.endpoints.map((e) => e.port).filter((port) => !permissions.some((p) => admitsPort(p, port))).sort((a, b) => a - b);
+export function uncoveredPorts(endpoints: DesiredEndpoint[], site: ObservedLoadBalancer): number[] {
+  if (!site.loadBalancer.securityGroupIds.length) return [];
+  const permissions = site.securityGroups.flatMap((g) => g.ingress);
+  return endpoints.map((e) => e.port).filter((port) => !permissions.some((p) => admitsPort(p, port))).sort((a, b) => a - b);
 }
 
 function admitsPort(p: IngressPermission, port: number): boolean {
@@ -19,14 +19,18 @@ function admitsPort(p: IngressPermission, port: number): boolean {
   return (p.protocol === 'tcp' || p.protocol === '6') && (p.fromPort ?? 0) <= port && port <= (p.toPort ?? 65535);
 }
 
+/** Per load balancer, for the listeners the tool keeps no ingress rule for (with loadBalancerIngress its own rule covers their ports). */
 export function securityGroupWarnings(desired: DesiredState, observed: ObservedState): string[] {
-  const ports = uncoveredPorts(desired, observed);
-  if (!ports.length) return [];
-  const keys = desired.endpoints.filter((e) => ports.includes(e.port)).map((e) => e.key);
-  return [
-    `load balancer security group(s) ${observed.loadBalancer.securityGroupIds.join(', ')} admit no TCP traffic on port(s) ${compactPorts(ports)} ` +
-      `(${keys.join(', ')}): clients of those names will time out; add an ingress rule covering ${compactPorts(desired.endpoints.map((e) => e.port).sort((a, b) => a - b))}`,
-  ];
+  return observed.loadBalancers.flatMap((site) => {
+    const endpoints = desired.endpoints.filter((e) => e.listener.loadBalancerArn === site.loadBalancer.arn && !e.listener.loadBalancerIngress);
+    const ports = uncoveredPorts(endpoints, site);
+    if (!ports.length) return [];
+    const keys = endpoints.filter((e) => ports.includes(e.port)).map((e) => e.key);
+    return [
+      `load balancer security group(s) ${site.loadBalancer.securityGroupIds.join(', ')} admit no TCP traffic on port(s) ${compactPorts(ports)} ` +
+        `(${keys.join(', ')}): clients of those names will time out; add an ingress rule covering ${compactPorts(endpoints.map((e) => e.port).sort((a, b) => a - b))}`,
+    ];
+  });
 }
 
 /** 9000, 9001, 9002, 9004 -> "9000-9002, 9004" */

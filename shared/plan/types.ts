@@ -19,13 +19,14 @@ export type Action =
   /** Created, then given `attributes` (CreateTargetGroup takes none). */
   | { type: 'create-target-group'; resource: string; name: string; port: number; vpcId: string; tags: Record<string, string>; attributes: Record<string, string>; healthCheck: HealthCheck }
   | { type: 'set-target-group-health'; resource: string; targetGroup: TargetGroupRef; healthCheck: HealthCheck; reason: string }
-  | { type: 'create-listener'; resource: string; port: number; certificateArn: string; sslPolicy: string; targetGroup: TargetGroupRef; tags: Record<string, string> }
+  | { type: 'create-listener'; resource: string; loadBalancerArn: string; port: number; certificateArn: string; sslPolicy: string; targetGroup: TargetGroupRef; tags: Record<string, string> }
   | { type: 'modify-listener'; resource: string; listenerArn: string; port: number; certificateArn: string; sslPolicy: string; targetGroup: TargetGroupRef; reason: string }
   | { type: 'set-target-group-attributes'; resource: string; targetGroup: TargetGroupRef; attributes: Record<string, string>; reason: string }
   /** `outsideVpc`: those of `ips` outside the load balancer's VPC, registered with AvailabilityZone `all`. */
   | { type: 'register-targets'; resource: string; targetGroup: TargetGroupRef; ips: string[]; port: number; outsideVpc: string[] }
   | { type: 'deregister-targets'; resource: string; targetGroupArn: string; targets: { ip: string; port: number }[] }
-  | { type: 'change-records'; resource: string; changes: RecordChange[] }
+    /** `hostedZoneRole`: the zone is in another account, written with that role's credentials. */
+  | { type: 'change-records'; resource: string; hostedZoneId: string; hostedZoneRole?: { roleArn: string; externalId?: string }; changes: RecordChange[] }
   /** The tool's ingress rule in the NLB's security group: added, or changed in place to the wanted port range and source. */
   | { type: 'authorize-ingress'; resource: string; groupId: string; fromPort: number; toPort: number; source: string; tags: Record<string, string> }
   | { type: 'modify-ingress'; resource: string; groupId: string; ruleId: string; fromPort: number; toPort: number; source: string; was: { fromPort: number; toPort: number; source: string } }

@@ -1,7 +1,8 @@
 import Table from 'cli-table3';
 import type { ObservedState } from '../state';
 import type { ClusterConfig } from '../config/schema';
-import { fqdn, hostName, ownedRole, roleKey } from '../naming';
+import { mappedListeners } from '../listeners';
+import { fqdn, hostName, ownedRole, roleKey, servesListener, TAG_LISTENER } from '../naming';
 import { COMPACT } from './plan';
 
 /** The resulting mapping as a person checks it: port -> target group -> IPs -> DNS name. */
@@ -13,26 +14,35 @@ export function formatState(config: ClusterConfig, state: ObservedState): string
     const broker = alarm.Dimensions?.find((d) => d.Name === 'Broker ID')?.Value;
     if (broker) alarmsByBroker.set(`broker-${broker}`, (alarmsByBroker.get(`broker-${broker}`) ?? 0) + 1);
   }
+  // broker-<id> -> client listener name -> host:port, from each broker's advertised.listeners.
   const advertised = new Map(
     (state.advertised?.brokers ?? []).map((b) => {
       const value = b.entries?.find((e) => e.name === 'advertised.listeners')?.value ?? '';
-      const client = value.split(',').find((entry) => entry.startsWith('CLIENT_'));
-      return [`broker-${b.endpoint.id}`, client?.replace(/^[A-Z_]+:\/\//, '') ?? ''];
+      const entries = value.split(',').flatMap((entry) => {
+        const m = /^\s*([A-Z_]+):\/\/(.*?)\s*$/.exec(entry);
+        return m ? [[m[1], m[2]] as [string, string]] : [];
+      });
+      return [`broker-${b.endpoint.id}`, new Map(entries)];
     }),
   );
   const head = ['port', 'for', 'target group', 'targets', 'DNS name', 'alarms', ...(state.advertised ? ['advertises'] : [])];
   const table = new Table({ head, style: { head: [], border: [] }, chars: COMPACT });
-  const names = new Map(
-    state.records.filter((r) => r.type === 'A' || r.type === 'CNAME').map((r) => [r.name, r]),
-  );
-  for (const listener of [...state.listeners].sort((a, b) => a.port - b.port)) {
-    const role = ownedRole(listener.tags, state.cluster.arn);
-    const group = listener.targetGroupArn ? groups.get(listener.targetGroupArn) : undefined;
-    const targets = (group?.targets ?? []).map((t) => `${t.ip}${t.state && t.state !== 'healthy' ? ` (${t.state})` : ''}`).join(', ');
-    const key = role ? roleKey(role) : 'not managed';
-    const dns = role && names.has(fqdn(hostName(config, role))) ? hostName(config, role) : '';
-    const extra = state.advertised ? [advertised.get(key) ?? ''] : [];
-    table.push([String(listener.port), key, group?.name ?? '', targets, dns, String(alarmsByBroker.get(key) ?? ''), ...extra]);
+  const names = new Set(state.zones.flatMap((z) => z.records.filter((r) => r.type === 'A' || r.type === 'CNAME').map((r) => r.name)));
+  const listeners = mappedListeners(config);
+  for (const site of state.loadBalancers) {
+    for (const listener of [...site.listeners].sort((a, b) => a.port - b.port)) {
+      const role = ownedRole(listener.tags, state.cluster.arn);
+      const mapped = role && listeners.find((l) => l.loadBalancerArn === site.loadBalancer.arn && servesListener(listener.tags, l));
+      const group = listener.targetGroupArn ? groups.get(listener.targetGroupArn) : undefined;
+      const targets = (group?.targets ?? []).map((t) => `${t.ip}${t.state && t.state !== 'healthy' ? ` (${t.state})` : ''}`).join(', ');
+      const broker = role ? roleKey(role) : '';
+      const key = !role ? 'not managed' : mapped ? `${mapped.label}${broker}` : `${listener.tags[TAG_LISTENER] ?? ''} ${broker}`.trim();
+      const host = role && mapped ? hostName(mapped, role) : '';
+      const dns = host && names.has(fqdn(host)) ? host : '';
+      // Kafka has one set of advertised names per broker; the table shows them beside the per-broker rows of the listener they belong to.
+      const extra = state.advertised ? [mapped?.clientListenerName && role !== 'bootstrap' ? advertised.get(broker)?.get(mapped.clientListenerName) ?? '' : ''] : [];
+      table.push([String(listener.port), key, group?.name ?? '', targets, dns, String(alarmsByBroker.get(broker) ?? ''), ...extra]);
+    }
   }
   return table.toString();
 }

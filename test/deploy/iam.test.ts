@@ -7,10 +7,12 @@ import { clusterEntry, packageStack, root, type CfnTemplate, type Packaged } fro
 
 // Least privilege, read from the CloudFormation template that `serverless package` writes.
 
-// With the tool's own ingress rule in the NLB's security group.
-const orders = clusterEntry(1, { loadBalancerIngress: { securityGroupId: 'sg-0aaa1111bbbb2222c', source: '10.0.0.0/8' } });
-// Another region, and the mode that talks Kafka and changes the MSK configuration.
+// With the tool's own ingress rule in the NLB's security group, and names pointing at a VPC endpoint read by id.
+const orders = clusterEntry(1, { loadBalancerIngress: { securityGroupId: 'sg-0aaa1111bbbb2222c', source: '10.0.0.0/8' }, recordTarget: { vpcEndpointId: 'vpce-0123456789abcdef0' } });
+const ZONE_ROLE = 'arn:aws:iam::210987654321:role/msk-custom-domain-dns';
+// Another region, the mode that talks Kafka and changes the MSK configuration, and a hosted zone of another account.
 const payments = clusterEntry(2, {
+  hostedZoneRole: { roleArn: ZONE_ROLE, externalId: 'msk-payments' },
   clusterArn: 'arn:aws:kafka:eu-central-1:123456789012:cluster/payments/0a1b2c3d-0000-4c7a-9e51-0a1b2c3d0002-1',
   loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-central-1:123456789012:loadbalancer/net/msk-payments/00000000000000a2',
   certificateArn: 'arn:aws:acm:eu-central-1:123456789012:certificate/22222222-2222-3333-4444-555555555555',
@@ -37,6 +39,8 @@ const NO_RESOURCE_TYPE = new Set([
   'ec2:DescribeVpcs',
   'ec2:DescribeSecurityGroups',
   'ec2:DescribeSecurityGroupRules',
+  'ec2:DescribeVpcEndpoints',
+  'ec2:DescribeVpcEndpointServiceConfigurations',
 ]);
 
 interface Statement { Sid: string; Action: string[]; Resource: unknown[]; Condition?: Record<string, Record<string, unknown>> }
@@ -82,6 +86,7 @@ function actionsTheCodeCalls(): Set<string> {
     'client-scheduler': 'scheduler',
     'client-ec2': 'ec2',
     'client-dynamodb': 'dynamodb',
+    'client-sts': 'sts',
   };
   const waiters: Record<string, string> = { waitUntilResourceRecordSetsChanged: 'GetChange' };
   const files = (dir: string): string[] =>
@@ -166,11 +171,13 @@ describe('the resync role', () => {
     expect(tags.Condition).toEqual({ StringEquals: { 'ec2:CreateAction': 'AuthorizeSecurityGroupIngress' } });
   });
 
-  test('Route 53 writes: the configured zones, names under the configured domains, record types A, CNAME and TXT', () => {
+  test('Route 53 writes: the configured zones of this account, names under their domains, record types A, CNAME and TXT', () => {
     const [write] = statementsFor(statementsOf('ResyncRole'), 'route53:ChangeResourceRecordSets');
-    expect(write!.Resource.sort()).toEqual([orders, payments].map((c) => `arn:aws:route53:::hostedzone/${c.hostedZoneId}`).sort());
+    // payments' zone is another account's: written through its role, never with this one's rights.
+    expect(write!.Resource.sort()).toEqual([`arn:aws:route53:::hostedzone/${orders.hostedZoneId}`]);
+    expect(resourcesFor(statementsOf('ResyncRole'), 'sts:AssumeRole')).toEqual([ZONE_ROLE]);
     expect(write!.Condition).toEqual({
-      'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['*.kafka-1.example.com', '*.kafka-2.example.com'] },
+      'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['*.kafka-1.example.com'] },
       'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'CNAME', 'TXT'] },
     });
     expect(resourcesFor(statementsOf('ResyncRole'), 'route53:ListResourceRecordSets').sort()).toEqual(write!.Resource.sort());

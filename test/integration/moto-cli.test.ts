@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { ACMClient, ImportCertificateCommand } from '@aws-sdk/client-acm';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, CreateVpcEndpointServiceConfigurationCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
@@ -17,7 +17,8 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -126,7 +127,7 @@ async function state(s: Seeded) {
   const targets: Record<string, string[]> = {};
   const crossZone: Record<string, string | undefined> = {};
   for (const g of groups) {
-    const name = g.TargetGroupName!.replace(/^mcd-orders-[0-9a-f]+-/, '');
+    const name = g.TargetGroupName!.replace(/^mcd-orders-[0-9a-f]+-[0-9a-f]{3}-/, '');
     targets[name] = ((await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: g.TargetGroupArn }))).TargetHealthDescriptions ?? [])
       .filter((d) => d.TargetHealth?.State !== 'draining')
       .map((d) => d.Target!.Id!)
@@ -224,6 +225,42 @@ describe('the CLI against moto (ELBv2, Route 53, CloudWatch, ACM, EC2) and MSK o
     await converged(s);
   });
 
+  test("a hosted zone of another account (hostedZoneRole): names and registry written there with the role's credentials, invisible to the function's own", async () => {
+    // moto answers each call in the account of the credentials it is signed with: AssumeRole's are the role's account's.
+    // (moto does not check trust policies or external ids: the refusals are tested in the embedded world.)
+    const roleArn = 'arn:aws:iam::210987654321:role/msk-custom-domain-dns';
+    const { Credentials: k } = await new STSClient({ region: REGION }).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'zone-owner' }));
+    const partner = new Route53Client({ region: REGION, credentials: { accessKeyId: k!.AccessKeyId!, secretAccessKey: k!.SecretAccessKey!, sessionToken: k!.SessionToken } });
+    const zone = (await partner.send(new CreateHostedZoneCommand({ Name: 'example.com', CallerReference: `partner-${Date.now()}` }))).HostedZone!;
+    const s = await seed([1, 2], { hostedZoneId: zone.Id, hostedZoneRole: { roleArn, externalId: 'msk-orders-7f3a' } });
+
+    const run = await cli('apply', '--config', s.file);
+    expect({ code: run.code, err: run.err }).toEqual({ code: EXIT.ok, err: '' });
+    const records = ((await partner.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone.Id }))).ResourceRecordSets ?? [])
+      .filter((r) => r.Name!.endsWith('kafka.example.com.'))
+      .map((r) => `${r.Name} ${r.Type}`)
+      .sort();
+    expect(records).toEqual(['bootstrap', 'b-1', 'b-2'].flatMap((h) => [`${h}.kafka.example.com. A`, `_msk-custom-domain.${h}.kafka.example.com. TXT`]).sort());
+    // The function's own zone got nothing, and its own credentials do not reach the partner zone.
+    expect((await state(s)).records).toEqual([]);
+    await expect(clients().route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone.Id }))).rejects.toMatchObject({ name: 'NoSuchHostedZone' });
+    await converged(s);
+  });
+
+  test('recordTarget vpcEndpointId: the endpoint and its service read from EC2, the names alias its regional DNS name', async () => {
+    const s = await seed([1]);
+    const c = clients();
+    const service = (await c.ec2.send(new CreateVpcEndpointServiceConfigurationCommand({ NetworkLoadBalancerArns: [s.lbArn], AcceptanceRequired: false }))).ServiceConfiguration!;
+    const endpoint = (await c.ec2.send(new CreateVpcEndpointCommand({ VpcId: s.vpcId, ServiceName: service.ServiceName, VpcEndpointType: 'Interface' }))).VpcEndpoint!;
+    await writeFile(s.file, JSON.stringify({ clusters: [{ ...JSON.parse(await readFile(s.file, 'utf8')).clusters[0], recordTarget: { vpcEndpointId: endpoint.VpcEndpointId } }] }));
+
+    const run = await cli('apply', '--config', s.file);
+    expect({ code: run.code, err: run.err }).toEqual({ code: EXIT.ok, err: '' });
+    const b1 = ((await c.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: s.zoneId }))).ResourceRecordSets ?? []).find((r) => r.Name === 'b-1.kafka.example.com.');
+    expect(b1?.AliasTarget?.DNSName?.replace(/\.$/, '')).toBe(endpoint.DnsEntries![0]!.DnsName);
+    await converged(s);
+  });
+
   test('a foreign listener on a wanted port and a foreign record on a wanted name: reported (exit 2), left as they were', async () => {
     const s = await seed([1, 2, 3]);
     const c = clients();
@@ -238,7 +275,7 @@ describe('the CLI against moto (ELBv2, Route 53, CloudWatch, ACM, EC2) and MSK o
 
     const run = await cli('apply', '--config', s.file);
     expect(run.code).toBe(EXIT.notConverged);
-    expect(run.out).toContain(`port 9002 (wanted for broker-2) has a listener this tool does not own (${foreign.ListenerArn})`);
+    expect(run.out).toContain(`port 9002 of msk-orders/${s.lbArn.split('/').pop()} (wanted for broker-2) has a listener this tool does not own (${foreign.ListenerArn})`);
     expect(run.out).toContain('b-3.kafka.example.com. already exists (CNAME) and was not created by this tool');
     const now = await state(s);
     expect(now.listeners).toEqual({ 9000: 'bootstrap', 9001: 'broker-1', 9002: 'foreign', 9003: 'broker-3' });

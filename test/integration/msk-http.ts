@@ -53,7 +53,7 @@ export async function startMskHttp(region = 'eu-west-1'): Promise<MskHttp> {
     const match = url.pathname.match(route.pattern)!.map((p, i) => (i ? decodeURIComponent(p) : p)) as unknown as RegExpMatchArray;
     calls.push(route.command);
     try {
-      send(200, toWire(msk.handlers[route.command]!(route.input(match, url.searchParams))) as object);
+      send(200, toWire(msk.handlers[route.command]!(route.input(match, url.searchParams), { accountId: env.accountId, arn: 'arn:aws:iam::123456789012:root' })) as object);
     } catch (error) {
       const e = error as Error & { $metadata?: { httpStatusCode?: number } };
       send(e.$metadata?.httpStatusCode ?? 500, { message: e.message }, e.name);

@@ -11,7 +11,7 @@ const crossZone = (scenario: Scenario) =>
     scenario.world.elbv2
       .targetGroups()
       .filter((g) => g.TargetGroupName!.startsWith('mcd-'))
-      .map((g) => [g.TargetGroupName!.replace(/^mcd-orders-[0-9a-f]+-/, ''), scenario.world.elbv2.crossZoneEnabled(g.TargetGroupArn!, scenario.lbArn)]),
+      .map((g) => [g.TargetGroupName!.replace(/^mcd-orders-[0-9a-f]+-[0-9a-f]{3}-/, ''), scenario.world.elbv2.crossZoneEnabled(g.TargetGroupArn!, scenario.lbArn)]),
   );
 
 describe('cross-zone load balancing', () => {
@@ -84,7 +84,7 @@ describe('loadBalancerIngress (opt-in: the tool keeps its own ingress rule)', ()
     const config = { ...s.config, loadBalancerIngress: { securityGroupId: 'sg-0123456789abcdef0', source: '10.0.0.0/8' } };
     const { reconcileCluster } = await import('../../shared/reconcile');
     await expect(reconcileCluster(s.clients, config, { ...s.reconcileOptions, apply: true })).rejects.toThrow(
-      `loadBalancerIngress.securityGroupId sg-0123456789abcdef0 is not a security group of the load balancer (${groups[0]}); nothing was changed`,
+      `loadBalancerIngress.securityGroupId sg-0123456789abcdef0 is not a security group of the load balancer msk-orders/${s.lbArn.split('/').pop()} (${groups[0]}); nothing was changed`,
     );
     expect(s.world.writes()).toEqual([]);
   });
@@ -109,7 +109,7 @@ describe('facts, not id spelling: the config is checked against what the APIs sa
       `hosted zone ${other} is example.org., which cannot hold kafka.example.com: set hostedZoneId to the zone of kafka.example.com`,
     );
     await expect(reconcileCluster(s.clients, { ...s.config, hostedZoneId: 'Z0000000000000NOPE' }, { ...s.reconcileOptions, apply: true })).rejects.toThrow(
-      'hosted zone Z0000000000000NOPE not found: check hostedZoneId',
+      'hosted zone Z0000000000000NOPE not found: check hostedZoneId (a zone of another account needs hostedZoneRole)',
     );
     expect(s.world.writes()).toEqual([]);
   });

@@ -28,16 +28,18 @@ describe('naming', () => {
 
   test('target group names obey the ELBv2 rules for every broker id', () => {
     for (const role of ['bootstrap' as const, { brokerId: 1 }, { brokerId: 999 }]) {
-      const name = targetGroupName(arn, 'orders-payments-eu-production', role);
+      const name = targetGroupName(arn, 'orders-payments-eu-production', role, 'scram-public@my-internet-facing-nlb/0123456789abcdef');
       expect(name.length).toBeLessThanOrEqual(32);
       expect(name).toMatch(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/);
     }
     // Two clusters with the same name in different accounts never share a name.
-    expect(targetGroupName(arn, 'x', { brokerId: 1 })).not.toBe(targetGroupName(arn.replace('123456789012', '210987654321'), 'x', { brokerId: 1 }));
+    expect(targetGroupName(arn, 'x', { brokerId: 1 }, 'iam@a/1')).not.toBe(targetGroupName(arn.replace('123456789012', '210987654321'), 'x', { brokerId: 1 }, 'iam@a/1'));
+    // Nor do two listeners of one cluster (internal and public NLB).
+    expect(targetGroupName(arn, 'x', { brokerId: 1 }, 'iam@internal/1')).not.toBe(targetGroupName(arn, 'x', { brokerId: 1 }, 'iam@public/2'));
   });
 
   test('ownership round-trips through tags and registry values, and only for this cluster', () => {
-    const tags = ownershipTags(arn, { brokerId: 3 });
+    const tags = ownershipTags(arn, { brokerId: 3 }, 'iam@nlb/1');
     expect(ownedRole(tags, arn)).toEqual({ brokerId: 3 });
     expect(ownedRole(tags, `${arn}x`)).toBeUndefined();
     expect(ownedRole({ ...tags, 'managed-by': 'someone-else' }, arn)).toBeUndefined();

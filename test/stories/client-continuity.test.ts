@@ -111,7 +111,7 @@ describe('gaps the probe shows', () => {
     const { reconcileCluster } = await import('../../shared/reconcile');
     const { loadBalancerIngress: _, ...without } = s.config;
     const { plan: off } = await reconcileCluster(s.clients, without, { ...s.reconcileOptions, apply: true });
-    expect(off.actions).toEqual([expect.objectContaining({ type: 'revoke-ingress', reason: 'loadBalancerIngress is no longer configured' })]);
+    expect(off.actions).toEqual([expect.objectContaining({ type: 'revoke-ingress', reason: "no listener's loadBalancerIngress names this group any more" })]);
     expect(rules()).toEqual(['9000-9003 192.168.0.0/16 foreign']);
   });
 

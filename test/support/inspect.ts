@@ -4,7 +4,9 @@ import type { Scenario } from './scenario';
 
 /** The mapping as AWS now reports it, read back through the same SDK calls the tool uses. */
 export async function mapping(s: Scenario) {
-  const state = await observe(s.clients, s.config);
+  const observed = await observe(s.clients, s.config);
+  // The scenario's load balancer and zone (a scenario with more of them reads observed.loadBalancers / zones).
+  const state = { ...observed, ...observed.loadBalancers[0], records: observed.zones[0].records };
   const groups = new Map(state.targetGroups.map((g) => [g.arn, g]));
   const listeners = Object.fromEntries(
     state.listeners.map((l) => {

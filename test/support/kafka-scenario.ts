@@ -4,7 +4,8 @@ import { findListener, replaceListener } from '../../shared/kafka/advertised-lis
 import { startFakeCluster, type FakeCluster } from '../kafka/fake';
 import { CREDENTIALS, staticCredentials } from '../kafka/helpers';
 import { brokerIp, createScenario, type Scenario, type ScenarioOptions, type WorldBroker } from './scenario';
-import { brokerTargetPort, hostName } from '../../shared/naming';
+import { hostName } from '../../shared/naming';
+import { brokerTargetPort } from '../../shared/listeners';
 import { VirtualClock } from '../world';
 import { ClientNetwork } from '../world/network';
 import { ContinuityProbe, type ProbeFigures } from './probe';
@@ -42,7 +43,7 @@ export async function createKafkaScenario(options: {
   serverProperties?: string;
   latencyMs?: number;
   /** Extra settings of the embedded world (NLB security groups, certificate names). */
-  world?: Pick<ScenarioOptions, 'loadBalancer' | 'loadBalancerIngress' | 'certificateNames' | 'managedIngressSource'>;
+  world?: Pick<ScenarioOptions, 'loadBalancer' | 'loadBalancerIngress' | 'certificateNames' | 'managedIngressSource' | 'prepare'>;
 }): Promise<KafkaScenario> {
   const ids = options.brokerIds ?? [1, 2, 3];
   const mode = options.mode ?? 'zookeeper';

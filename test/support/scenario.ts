@@ -61,6 +61,8 @@ export interface ScenarioOptions {
   loadBalancerIngress?: import('../world').IngressRule[];
   /** Clients (CIDR or group) the tool's own ingress rule admits, in that security group (config loadBalancerIngress). */
   managedIngressSource?: string;
+  /** Seeds more of the world once the cluster, NLB and zone exist (other accounts, endpoints); returns config settings. */
+  prepare?: (world: AwsWorld, seeded: { lbArn: string; zoneId: string }) => Partial<ClusterConfigInput>;
 }
 
 /**
@@ -88,6 +90,7 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
       clusterArn, domain: 'kafka.example.com', hostedZoneId: zoneId, loadBalancerArn: lbArn, certificateArn: certArn,
       ...(options.managedIngressSource && securityGroups ? { loadBalancerIngress: { securityGroupId: securityGroups[0], source: options.managedIngressSource } } : {}),
       ...options.config,
+      ...options.prepare?.(world, { lbArn, zoneId }),
     }],
   }).clusters[0];
   const clients = createAwsClients(world.region);

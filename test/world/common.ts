@@ -4,10 +4,16 @@ import { createHash } from 'node:crypto';
 /** Output of a command without the $metadata the dispatcher adds. */
 export type Out<T> = Omit<T, '$metadata'>;
 
-/** A model's command table: SDK command class name -> handler of the command's input. */
-export type Handlers = Record<string, (input: any) => object>;
+/** Who sends a call: the account that answers it (told apart by the signing access key, see sts.ts). */
+export interface Caller {
+  accountId: string;
+  arn: string;
+}
 
-export type ServiceName = 'kafka' | 'elbv2' | 'route53' | 'acm' | 'cloudwatch' | 'ec2';
+/** A model's command table: SDK command class name -> handler of the command's input (and, for account-aware services, its caller). */
+export type Handlers = Record<string, (input: any, caller: Caller) => object>;
+
+export type ServiceName = 'kafka' | 'elbv2' | 'route53' | 'acm' | 'cloudwatch' | 'ec2' | 'sts';
 
 /** What every model needs to know about the world it lives in. */
 export interface Env {

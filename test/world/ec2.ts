@@ -1,6 +1,7 @@
 // EC2, only as far as the data path needs it: VPCs with their CIDR blocks, subnets in
-// Availability Zones (which decide a target's AZ), and security groups with ingress rules
-// (which decide whether an NLB with security groups admits a client on a port).
+// Availability Zones (which decide a target's AZ), security groups with ingress rules
+// (which decide whether an NLB with security groups admits a client on a port), and PrivateLink:
+// endpoint services in front of NLBs and the interface endpoints connected to them.
 import {
   EC2ServiceException,
   type AuthorizeSecurityGroupIngressCommandInput,
@@ -22,6 +23,12 @@ import {
   type SecurityGroup,
   type Subnet,
   type Vpc,
+  type DescribeVpcEndpointsCommandInput,
+  type DescribeVpcEndpointsCommandOutput,
+  type DescribeVpcEndpointServiceConfigurationsCommandInput,
+  type DescribeVpcEndpointServiceConfigurationsCommandOutput,
+  type ServiceConfiguration,
+  type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import { clone, page, tagList, tagRecord, unmodelledError, validToken, type Env, type Handlers, type Out } from './common';
 
@@ -48,6 +55,21 @@ export interface SecurityGroupSeed {
   ingress: IngressRule[];
 }
 
+export interface VpcEndpointSeed {
+  /** The endpoint service (vpce-svc-…) it connects to. */
+  serviceId: string;
+  /** API spelling: available, pendingAcceptance, rejected … (default available). */
+  state?: string;
+  /** An endpoint of another account is invisible to DescribeVpcEndpoints here, but its names resolve. */
+  ownerId?: string;
+}
+
+/**
+ * Hosted zone id of the regional vpce DNS names, as alias records name it (modelled: AWS has one
+ * per region, e.g. Z7HUB22UULQXV in us-east-1; this one is the world's own).
+ */
+const endpointZoneId = (region: string) => `ZVPCE${region.replace(/-/g, '').toUpperCase()}`;
+
 interface VpcState {
   vpc: Vpc;
   subnets: Subnet[];
@@ -62,6 +84,8 @@ export class Ec2Model {
   private readonly groups = new Map<string, SecurityGroup>();
   /** Ingress rules by rule id: the truth behind each group's IpPermissions. */
   private readonly rules = new Map<string, SecurityGroupRule>();
+  private readonly endpointServices = new Map<string, ServiceConfiguration>();
+  private readonly endpoints = new Map<string, VpcEndpoint>();
 
   constructor(private readonly env: Env) {
     // The world's default VPC: one /24 per AZ, as brokerIp() in test/support lays brokers out.
@@ -80,6 +104,8 @@ export class Ec2Model {
     AuthorizeSecurityGroupIngressCommand: (i) => this.authorizeIngress(i),
     ModifySecurityGroupRulesCommand: (i) => this.modifyRules(i),
     RevokeSecurityGroupIngressCommand: (i) => this.revokeIngress(i),
+    DescribeVpcEndpointsCommand: (i) => this.describeVpcEndpoints(i),
+    DescribeVpcEndpointServiceConfigurationsCommand: (i) => this.describeEndpointServices(i),
   };
 
   throttle(): Error {
@@ -148,6 +174,63 @@ export class Ec2Model {
     return stored;
   }
 
+  /** A PrivateLink endpoint service of the world's account in front of these NLBs. */
+  addEndpointService(seed: { loadBalancerArns: string[] }): { serviceId: string; serviceName: string } {
+    const serviceId = `vpce-svc-0${this.env.ids.hex(16)}`;
+    const serviceName = `com.amazonaws.vpce.${this.env.region}.${serviceId}`;
+    this.endpointServices.set(serviceId, {
+      ServiceId: serviceId, ServiceName: serviceName, ServiceState: 'Available', ServiceType: [{ ServiceType: 'Interface' }], AcceptanceRequired: true,
+      NetworkLoadBalancerArns: [...seed.loadBalancerArns], AvailabilityZones: this.subnets().map((s) => s.AvailabilityZone!),
+      BaseEndpointDnsNames: [`${serviceId}.${this.env.region}.vpce.amazonaws.com`],
+    });
+    return { serviceId, serviceName };
+  }
+
+  /** An interface endpoint connected to an endpoint service: a regional DNS name and one per AZ. */
+  addVpcEndpoint(seed: VpcEndpointSeed): { id: string; dnsName: string; hostedZoneId: string } {
+    const service = this.endpointServices.get(seed.serviceId);
+    if (!service) throw new Error(`AwsWorld: no endpoint service ${seed.serviceId}`);
+    const id = `vpce-0${this.env.ids.hex(16)}`;
+    const base = `${seed.serviceId}.${this.env.region}.vpce.amazonaws.com`;
+    const suffix = this.env.ids.hex(8);
+    const hostedZoneId = endpointZoneId(this.env.region);
+    const zones = service.AvailabilityZones ?? [];
+    this.endpoints.set(id, {
+      VpcEndpointId: id, VpcEndpointType: 'Interface', VpcId: DEFAULT_VPC_ID, ServiceName: service.ServiceName, State: (seed.state ?? 'available') as never,
+      OwnerId: seed.ownerId ?? this.env.accountId,
+      DnsEntries: [`${id}-${suffix}.${base}`, ...zones.map((z) => `${id}-${suffix}-${z}.${base}`)].map((DnsName) => ({ DnsName, HostedZoneId: hostedZoneId })),
+    });
+    return { id, dnsName: `${id}-${suffix}.${base}`, hostedZoneId };
+  }
+
+  setVpcEndpointState(id: string, state: string): void {
+    const endpoint = this.endpoints.get(id);
+    if (!endpoint) throw new Error(`AwsWorld: no VPC endpoint ${id}`);
+    endpoint.State = state as never;
+  }
+
+  /** The NLBs behind an available endpoint answering to `dnsName` (client traffic through PrivateLink). */
+  loadBalancersBehind(dnsName: string): string[] {
+    const endpoint = this.endpointByDnsName(dnsName);
+    if (!endpoint || String(endpoint.State) !== 'available') return [];
+    const service = [...this.endpointServices.values()].find((s) => s.ServiceName === endpoint.ServiceName);
+    return service?.NetworkLoadBalancerArns ?? [];
+  }
+
+  /** Route 53 alias target of an endpoint DNS name, if it is one. */
+  endpointAliasTarget(dnsName: string): { CanonicalHostedZoneId?: string } | undefined {
+    const entry = this.endpointByDnsName(dnsName)?.DnsEntries?.find((e) => sameName(e.DnsName!, dnsName));
+    return entry && { CanonicalHostedZoneId: entry.HostedZoneId };
+  }
+
+  isEndpointZone(zoneId: string): boolean {
+    return zoneId === endpointZoneId(this.env.region);
+  }
+
+  private endpointByDnsName(dnsName: string): VpcEndpoint | undefined {
+    return [...this.endpoints.values()].find((e) => (e.DnsEntries ?? []).some((d) => sameName(d.DnsName!, dnsName)));
+  }
+
   private permissionsOf(groupId: string): IpPermission[] {
     return [...this.rules.values()].filter((r) => r.GroupId === groupId).map((r) => ({
       IpProtocol: r.IpProtocol,
@@ -180,6 +263,23 @@ export class Ec2Model {
         return ports && from;
       }),
     );
+  }
+
+  private describeVpcEndpoints(input: DescribeVpcEndpointsCommandInput): Out<DescribeVpcEndpointsCommandOutput> {
+    const own = [...this.endpoints.values()].filter((e) => e.OwnerId === this.env.accountId);
+    for (const id of input.VpcEndpointIds ?? []) {
+      // Modelled on EC2's InvalidXxxID.NotFound errors (exact wording unverified).
+      if (!own.some((e) => e.VpcEndpointId === id)) throw ec2Error('InvalidVpcEndpointId.NotFound', `The Vpc Endpoint Id '${id}' does not exist`);
+    }
+    const wanted = input.VpcEndpointIds?.length ? own.filter((e) => input.VpcEndpointIds!.includes(e.VpcEndpointId!)) : own;
+    return { VpcEndpoints: clone(wanted) };
+  }
+
+  private describeEndpointServices(input: DescribeVpcEndpointServiceConfigurationsCommandInput): Out<DescribeVpcEndpointServiceConfigurationsCommandOutput> {
+    const names = input.Filters?.find((f) => f.Name === 'service-name')?.Values;
+    const ids = input.ServiceIds?.length ? input.ServiceIds : input.Filters?.find((f) => f.Name === 'service-id')?.Values;
+    const services = [...this.endpointServices.values()].filter((s) => (!names || names.includes(s.ServiceName!)) && (!ids || ids.includes(s.ServiceId!)));
+    return { ServiceConfigurations: clone(services) };
   }
 
   private requireVpc(id: string): VpcState {
@@ -286,3 +386,5 @@ export function inCidr(ip: string, cidr: string): boolean {
   const n = ipToNumber(ip);
   return n >= start && n < start + size;
 }
+
+const sameName = (a: string, b: string) => a.toLowerCase().replace(/\.$/, '') === b.toLowerCase().replace(/\.$/, '');

@@ -18,7 +18,8 @@ export interface CallRecord {
 
 /** Describe*, List* and Get* are reads; everything else changes something. */
 export function isWrite(command: string): boolean {
-  return !/^(Describe|List|Get)/.test(command);
+  // AssumeRole changes nothing in any account: it hands out credentials.
+  return !/^(Describe|List|Get|AssumeRole)/.test(command);
 }
 
 /**

@@ -12,26 +12,29 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { KafkaClient } from '@aws-sdk/client-kafka';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AcmModel } from './acm';
 import { CloudWatchModel } from './cloudwatch';
-import { clone, IdGen, metadata, sleep, type Env, type Handlers, type ServiceName } from './common';
+import { clone, IdGen, metadata, sleep, type Caller, type Env, type Handlers, type ServiceName } from './common';
 import { Ec2Model } from './ec2';
 import { Elbv2Model } from './elbv2';
 import { Faults, isWrite, LostReply, type CallRecord } from './faults';
 import { MskModel } from './msk';
 import { Route53Model } from './route53';
+import { HOME_ACCESS_KEY_ID, StsModel } from './sts';
 
 export type { CertificateSeed } from './acm';
 export type { WorldAlarm } from './cloudwatch';
-export type { Env, ServiceName } from './common';
+export type { Caller, Env, ServiceName } from './common';
 export type { LoadBalancerSeed, ListenerSeed, Route, TargetGroupSeed, WorldTarget } from './elbv2';
 export type { IngressRule, SecurityGroupSeed } from './ec2';
 export { VirtualClock } from './clock';
 export { LostReply, SimulatedInterruption, isWrite, type CallRecord, type FaultError, type FaultSpec } from './faults';
 export type { BrokerSeed, ClusterSeed, WorldBroker, WorldCluster, WorldOperation } from './msk';
 export type { HostedZoneSeed } from './route53';
-export { AcmModel, CloudWatchModel, Ec2Model, Elbv2Model, Faults, MskModel, Route53Model };
+export type { RoleSeed } from './sts';
+export { AcmModel, CloudWatchModel, Ec2Model, Elbv2Model, Faults, MskModel, Route53Model, StsModel };
 
 export interface WorldOptions {
   region?: string;
@@ -65,6 +68,7 @@ export class AwsWorld {
   readonly acm: AcmModel;
   readonly cloudwatch: CloudWatchModel;
   readonly ec2: Ec2Model;
+  readonly sts: StsModel;
   readonly faults = new Faults();
   /** Every call in arrival order. Cleared in place by resetCalls(). */
   readonly calls: CallRecord[] = [];
@@ -72,6 +76,7 @@ export class AwsWorld {
   maxInFlight = 0;
   private inFlight = 0;
   private stubs: Stub[] = [];
+  private savedEnv?: Record<string, string | undefined>;
 
   private constructor(options: WorldOptions) {
     this.region = options.region ?? 'eu-west-1';
@@ -81,13 +86,18 @@ export class AwsWorld {
     this.ec2 = new Ec2Model(env);
     this.elbv2 = new Elbv2Model(env, (arn) => this.acm.exists(arn), this.ec2);
     this.acm = new AcmModel(env, (arn) => this.elbv2.certificateUsers(arn));
-    this.route53 = new Route53Model(env, options.insyncAfterMs ?? 0, this.elbv2);
+    // Alias targets: load balancers, and VPC interface endpoints (PrivateLink).
+    this.route53 = new Route53Model(env, options.insyncAfterMs ?? 0, {
+      findByDnsName: (name) => this.elbv2.findByDnsName(name) ?? this.ec2.endpointAliasTarget(name),
+      isCanonicalZone: (zoneId) => this.elbv2.isCanonicalZone(zoneId) || this.ec2.isEndpointZone(zoneId),
+    });
+    this.sts = new StsModel(env);
     this.msk = new MskModel(env, this.ec2.subnets().map((s) => s.SubnetId!));
     this.msk.operationPolls = options.operationPolls ?? 1;
     this.cloudwatch = new CloudWatchModel(env);
   }
 
-  /** Creates a world and routes every instance of the six SDK clients into it. */
+  /** Creates a world and routes every instance of the seven SDK clients into it. */
   static install(options: WorldOptions = {}): AwsWorld {
     const world = new AwsWorld(options);
     world.route(mockClient(KafkaClient), 'kafka', world.msk);
@@ -96,13 +106,24 @@ export class AwsWorld {
     world.route(mockClient(ACMClient), 'acm', world.acm);
     world.route(mockClient(CloudWatchClient), 'cloudwatch', world.cloudwatch);
     world.route(mockClient(EC2Client), 'ec2', world.ec2);
+    world.route(mockClient(STSClient), 'sts', world.sts);
+    // The home account's credentials, as the function has them: calls signed with keys STS
+    // issued are told apart from these (sts.ts).
+    world.savedEnv = { AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN: process.env.AWS_SESSION_TOKEN };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: HOME_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: 'world-home-secret' });
+    delete process.env.AWS_SESSION_TOKEN;
     return world;
   }
 
-  /** Puts the real `send` back on the five clients (call in afterEach). */
+  /** Puts the real `send` back on the clients and the environment as it was (call in afterEach). */
   restore(): void {
     for (const stub of this.stubs) stub.restore();
     this.stubs = [];
+    for (const [key, value] of Object.entries(this.savedEnv ?? {})) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    this.savedEnv = undefined;
   }
 
   reads(): CallRecord[] {
@@ -120,15 +141,28 @@ export class AwsWorld {
 
   private route(stub: Stub, service: ServiceName, model: Model): void {
     this.stubs.push(stub);
-    const send = stub.send as unknown as { callsFake(fn: (command: SdkCommand) => Promise<unknown>): void };
-    send.callsFake((command) => this.dispatch(service, model, command));
+    const send = stub.send as unknown as { callsFake(fn: (this: SdkClient, command: SdkCommand) => Promise<unknown>): void };
+    const world = this;
+    // sinon calls the fake with the client as `this`: its credentials say which account calls.
+    send.callsFake(async function (command) {
+      return world.dispatch(service, model, command, ACCOUNT_AWARE.includes(service) ? await world.callerOf(this) : world.sts.home);
+    });
+  }
+
+  /**
+   * The identity behind a client's credentials, resolved the way the SDK's signer does. A provider
+   * that fails (a role that cannot be assumed) fails the call before anything is sent, as for real.
+   */
+  private async callerOf(client: SdkClient): Promise<Caller> {
+    const credentials = await client.config.credentials();
+    return this.sts.callerOf(credentials.accessKeyId);
   }
 
   /**
    * One API call: recorded, faults decided at arrival (deterministic under parallelism),
    * the simulated latency awaited, then answered by the model with a deep copy.
    */
-  private async dispatch(service: ServiceName, model: Model, command: SdkCommand, retry?: { answer?: Error }): Promise<unknown> {
+  private async dispatch(service: ServiceName, model: Model, command: SdkCommand, caller: Caller, retry?: { answer?: Error }): Promise<unknown> {
     const name = command.constructor.name;
     const call: CallRecord = { service, command: name, input: clone(command.input), write: isWrite(name), failed: false, startedAt: Date.now() };
     this.calls.push(call);
@@ -142,7 +176,7 @@ export class AwsWorld {
       if (fault && !(fault instanceof LostReply)) throw fault;
       const handler = model.handlers[name];
       if (!handler) throw new Error(`AwsWorld: ${service} ${name} is not modelled`);
-      const output = handler(clone(command.input ?? {}));
+      const output = handler(clone(command.input ?? {}), caller);
       if (fault instanceof LostReply) {
         lost = fault;
         throw fault;
@@ -159,8 +193,15 @@ export class AwsWorld {
     // The change was made and only its answer was lost. aws-sdk-client-mock replaces the SDK's
     // retry middleware, so do what it does with ECONNRESET: send the same request once more,
     // and let the caller see whatever that second attempt is answered.
-    return this.dispatch(service, model, command, { answer: lost.retryError });
+    return this.dispatch(service, model, command, caller, { answer: lost.retryError });
   }
+}
+
+/** Services whose answers depend on the calling account (only these resolve credentials). */
+const ACCOUNT_AWARE: ServiceName[] = ['route53', 'sts'];
+
+interface SdkClient {
+  config: { credentials(): Promise<{ accessKeyId: string }> };
 }
 
 interface SdkCommand {

@@ -72,7 +72,7 @@ export class ClientNetwork {
     return this.zones.find((z) => this.nodeAddress(z) === address);
   }
 
-  /** A name as a client inside the VPC resolves it: Route 53 records, alias A records to the NLB as NLB DNS answers. */
+  /** A name as a client resolves it: Route 53 records, alias A records to the NLB (or a VPC endpoint before it) as NLB DNS answers. */
   resolve(name: string): Resolution {
     const wanted = decodeName(name);
     const { route53, elbv2 } = this.options.world;
@@ -82,8 +82,10 @@ export class ClientNetwork {
       const cname = records.find((r) => r.Type === 'CNAME');
       const target = a?.AliasTarget?.DNSName ?? cname?.ResourceRecords?.[0]?.Value;
       if (!target) continue;
-      const lb = elbv2.findByDnsName(target);
-      if (!lb) return { ok: false, error: `${name} points at ${target}, which is not a load balancer of this world` };
+      // Through a VPC endpoint the client reaches the endpoint's addresses in its own VPC, which
+      // PrivateLink forwards to the service's NLB: modelled as that NLB's nodes.
+      const lb = elbv2.findByDnsName(target) ?? this.options.world.ec2.loadBalancersBehind(target).map((arn) => elbv2.loadBalancer(arn)).find((l) => l);
+      if (!lb) return { ok: false, error: `${name} points at ${target}, which is neither a load balancer nor an available VPC endpoint of this world` };
       const ttl = a?.AliasTarget ? 60 : cname?.TTL ?? 60;
       return { ok: true, addresses: elbv2.dnsZones(lb.LoadBalancerArn!).map((z) => this.nodeAddress(z)), ttl };
     }

@@ -27,12 +27,14 @@ import {
   type RRType,
   type VPCRegion,
 } from '@aws-sdk/client-route-53';
-import { awsError, clone, unmodelledError, type Env, type Handlers, type Out } from './common';
+import { awsError, clone, unmodelledError, type Caller, type Env, type Handlers, type Out } from './common';
 
 export interface HostedZoneSeed {
   name: string;
   privateZone?: boolean;
   comment?: string;
+  /** The account owning the zone (default: the world's): only its callers see the zone. */
+  accountId?: string;
 }
 
 /** What Route 53 needs to know about ELB alias targets. */
@@ -45,6 +47,7 @@ export interface AliasTargets {
 
 interface Zone {
   id: string;
+  accountId: string;
   /** Decoded, lower case, trailing dot. */
   name: string;
   callerReference: string;
@@ -57,6 +60,7 @@ interface Zone {
 
 interface ChangeRecord {
   info: ChangeInfo;
+  accountId: string;
   submittedAtMs: number;
 }
 
@@ -86,12 +90,12 @@ export class Route53Model {
   constructor(private readonly env: Env, private readonly insyncAfterMs: number, private readonly aliases: AliasTargets) {}
 
   readonly handlers: Handlers = {
-    ListResourceRecordSetsCommand: (i) => this.listResourceRecordSets(i),
-    ChangeResourceRecordSetsCommand: (i) => this.changeResourceRecordSets(i),
-    GetChangeCommand: (i) => this.getChange(i),
-    GetHostedZoneCommand: (i) => this.getHostedZone(i),
-    ListHostedZonesCommand: (i) => this.listHostedZones(i),
-    ListHostedZonesByNameCommand: (i) => this.listHostedZonesByName(i),
+    ListResourceRecordSetsCommand: (i, caller) => this.listResourceRecordSets(i, caller),
+    ChangeResourceRecordSetsCommand: (i, caller) => this.changeResourceRecordSets(i, caller),
+    GetChangeCommand: (i, caller) => this.getChange(i, caller),
+    GetHostedZoneCommand: (i, caller) => this.getHostedZone(i, caller),
+    ListHostedZonesCommand: (i, caller) => this.listHostedZones(i, caller),
+    ListHostedZonesByNameCommand: (i, caller) => this.listHostedZonesByName(i, caller),
   };
 
   /** Route 53 answers a too-fast change with PriorRequestNotComplete, other calls with Throttling. */
@@ -111,7 +115,7 @@ export class Route53Model {
     const n = parseInt(ids.hex(3), 16) % 2048;
     const nameServers = ['com', 'net', 'org', 'co.uk'].map((tld, i) => `ns-${(n + i * 512) % 2048}.awsdns-${String(n % 64).padStart(2, '0')}.${tld}.`);
     const zone: Zone = {
-      id, name, callerReference: ids.uuid(), privateZone: seed.privateZone ?? false, comment: seed.comment, nameServers, records: new Map(),
+      id, accountId: seed.accountId ?? this.env.accountId, name, callerReference: ids.uuid(), privateZone: seed.privateZone ?? false, comment: seed.comment, nameServers, records: new Map(),
     };
     this.put(zone, { Name: name, Type: 'NS', TTL: 172800, ResourceRecords: nameServers.map((Value) => ({ Value })) });
     this.put(zone, {
@@ -155,6 +159,18 @@ export class Route53Model {
     return zone;
   }
 
+  /**
+   * A zone as `caller` may use it. Another account's zone id is refused, not hidden (modelled:
+   * the exact error Route 53 gives for another account's zone is unverified).
+   */
+  private zoneFor(id: string | undefined, caller: Caller): Zone {
+    const zone = this.requireZone(id);
+    if (zone.accountId !== caller.accountId) {
+      throw unmodelledError(Route53ServiceException, 'rest-xml', 'AccessDenied', `User: ${caller.arn} is not authorized to access this resource`, 403);
+    }
+    return zone;
+  }
+
   private sortedRecords(zone: Zone): ResourceRecordSet[] {
     return [...zone.records.values()].sort(compareRecords);
   }
@@ -171,15 +187,15 @@ export class Route53Model {
     };
   }
 
-  private getHostedZone(input: GetHostedZoneCommandInput): Out<GetHostedZoneCommandOutput> {
-    const zone = this.requireZone(input.Id);
+  private getHostedZone(input: GetHostedZoneCommandInput, caller: Caller): Out<GetHostedZoneCommandOutput> {
+    const zone = this.zoneFor(input.Id, caller);
     if (zone.privateZone) return { HostedZone: this.zoneView(zone), VPCs: [{ VPCRegion: this.env.region as VPCRegion, VPCId: 'vpc-0abc1234def567890' }] };
     return { HostedZone: this.zoneView(zone), DelegationSet: { NameServers: zone.nameServers.map((n) => n.replace(/\.$/, '')) } };
   }
 
-  private listHostedZones(input: ListHostedZonesCommandInput): Out<ListHostedZonesCommandOutput> {
+  private listHostedZones(input: ListHostedZonesCommandInput, caller: Caller): Out<ListHostedZonesCommandOutput> {
     const max = maxItems(input.MaxItems, 100);
-    const all = [...this.zones.values()];
+    const all = [...this.zones.values()].filter((z) => z.accountId === caller.accountId);
     const start = input.Marker ? all.findIndex((z) => z.id === input.Marker) : 0;
     if (start < 0) throw invalidInput(`Invalid marker: ${input.Marker}`); // approximated
     const slice = all.slice(start, start + max);
@@ -187,10 +203,10 @@ export class Route53Model {
     return { HostedZones: slice.map((z) => this.zoneView(z)), Marker: input.Marker, IsTruncated: !!next, NextMarker: next?.id, MaxItems: max };
   }
 
-  private listHostedZonesByName(input: ListHostedZonesByNameCommandInput): Out<ListHostedZonesByNameCommandOutput> {
+  private listHostedZonesByName(input: ListHostedZonesByNameCommandInput, caller: Caller): Out<ListHostedZonesByNameCommandOutput> {
     if (input.HostedZoneId && !input.DNSName) throw invalidInput('The input is not valid: HostedZoneId requires DNSName'); // approximated
     const max = maxItems(input.MaxItems, 100);
-    const zones = [...this.zones.values()].sort((a, b) => compareNames(a.name, b.name) || a.id.localeCompare(b.id));
+    const zones = [...this.zones.values()].filter((z) => z.accountId === caller.accountId).sort((a, b) => compareNames(a.name, b.name) || a.id.localeCompare(b.id));
     const startName = input.DNSName ? decodeName(input.DNSName) : undefined;
     const startId = stripPrefix(input.HostedZoneId) || undefined;
     const from = startName === undefined ? 0 : zones.findIndex((z) => {
@@ -213,8 +229,8 @@ export class Route53Model {
 
   // ---------------------------------------------------------------- records
 
-  private listResourceRecordSets(input: ListResourceRecordSetsCommandInput): Out<ListResourceRecordSetsCommandOutput> {
-    const zone = this.requireZone(input.HostedZoneId);
+  private listResourceRecordSets(input: ListResourceRecordSetsCommandInput, caller: Caller): Out<ListResourceRecordSetsCommandOutput> {
+    const zone = this.zoneFor(input.HostedZoneId, caller);
     if (input.StartRecordType && !input.StartRecordName) throw invalidInput('The input is not valid: StartRecordType requires StartRecordName'); // approximated
     const max = maxItems(input.MaxItems, 300);
     const sorted = this.sortedRecords(zone);
@@ -232,8 +248,8 @@ export class Route53Model {
     };
   }
 
-  private changeResourceRecordSets(input: ChangeResourceRecordSetsCommandInput): Out<ChangeResourceRecordSetsCommandOutput> {
-    const zone = this.requireZone(input.HostedZoneId);
+  private changeResourceRecordSets(input: ChangeResourceRecordSetsCommandInput, caller: Caller): Out<ChangeResourceRecordSetsCommandOutput> {
+    const zone = this.zoneFor(input.HostedZoneId, caller);
     const changes = input.ChangeBatch?.Changes ?? [];
     if (!changes.length) {
       throw invalidInput("1 validation error detected: Value '[]' at 'changeBatch.changes' failed to satisfy constraint: Member must have length greater than or equal to 1");
@@ -246,7 +262,7 @@ export class Route53Model {
     if (errors.length) throw invalidChangeBatch(errors);
     zone.records.clear();
     for (const [k, v] of working) zone.records.set(k, v);
-    return { ChangeInfo: this.recordChange(input.ChangeBatch?.Comment) };
+    return { ChangeInfo: this.recordChange(input.ChangeBatch?.Comment, caller) };
   }
 
   /** Validates one change against `working` and applies it there; returns its error messages. */
@@ -304,7 +320,7 @@ export class Route53Model {
     return this.aliases.isCanonicalZone(alias.HostedZoneId!) ? [notFound] : [outside, notFound];
   }
 
-  private recordChange(comment: string | undefined): ChangeInfo {
+  private recordChange(comment: string | undefined, caller: Caller): ChangeInfo {
     const now = this.env.now();
     const info: ChangeInfo = {
       Id: `/change/C${this.env.ids.upper(20)}`,
@@ -312,14 +328,14 @@ export class Route53Model {
       SubmittedAt: new Date(now),
       ...(comment ? { Comment: comment } : {}),
     };
-    this.changes.set(stripPrefix(info.Id), { info, submittedAtMs: now });
+    this.changes.set(stripPrefix(info.Id), { info, accountId: caller.accountId, submittedAtMs: now });
     return clone(info);
   }
 
-  private getChange(input: GetChangeCommandInput): Out<GetChangeCommandOutput> {
+  private getChange(input: GetChangeCommandInput, caller: Caller): Out<GetChangeCommandOutput> {
     const id = stripPrefix(input.Id);
     const change = this.changes.get(id);
-    if (!change) throw r53Error(NoSuchChange, `A change with the specified change ID does not exist: ${id}`); // approximated
+    if (!change || change.accountId !== caller.accountId) throw r53Error(NoSuchChange, `A change with the specified change ID does not exist: ${id}`); // approximated
     if (this.env.now() - change.submittedAtMs >= this.insyncAfterMs) change.info.Status = 'INSYNC';
     return { ChangeInfo: clone(change.info) };
   }

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetChangeCommand } from '@aws-sdk/client-route-53';
-import { createAwsClients } from '../../../shared/aws/clients';
+import { createAwsClients, zoneClient } from '../../../shared/aws/clients';
 
 // No mocks here: real SDK clients send real HTTP to a local server standing in for the endpoints.
 
@@ -66,6 +66,48 @@ describe('AWS clients', () => {
     } finally {
       delete process.env.AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2;
       await new Promise((r) => flaky.server.close(r));
+    }
+  });
+
+  test('a zone of another account: Route 53 calls are signed with the credentials AssumeRole returned, asked for once', async () => {
+    const sts = await listen((_, body) => {
+      if (!body.includes('ExternalId=ext-1')) {
+        return [403, '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:role/fn is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::210987654321:role/dns</Message></Error><RequestId>1</RequestId></ErrorResponse>'];
+      }
+      const expires = new Date(Date.now() + 3600_000).toISOString();
+      return [200, `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAASSUMEDKEY</AccessKeyId><SecretAccessKey>s3cret</SecretAccessKey><SessionToken>session-token-1</SessionToken><Expiration>${expires}</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::210987654321:assumed-role/dns/msk-custom-domain-sync</Arn><AssumedRoleId>AROA1:msk-custom-domain-sync</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>2</RequestId></ResponseMetadata></AssumeRoleResponse>`];
+    });
+    const headers: Record<string, string | string[] | undefined>[] = [];
+    const zone = await listen((req) => {
+      headers.push(req.headers);
+      return [200, '<?xml version="1.0"?><GetChangeResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeInfo><Id>/change/C1</Id><Status>INSYNC</Status><SubmittedAt>2026-11-22T00:00:00Z</SubmittedAt></ChangeInfo></GetChangeResponse>'];
+    });
+    Object.assign(process.env, { AWS_ENDPOINT_URL_STS: sts.url, AWS_ENDPOINT_URL_ROUTE_53: zone.url });
+    try {
+      const clients = createAwsClients('eu-west-1');
+      const route53 = zoneClient(clients, { roleArn: 'arn:aws:iam::210987654321:role/dns', externalId: 'ext-1' });
+      expect(zoneClient(clients, { roleArn: 'arn:aws:iam::210987654321:role/dns', externalId: 'ext-1' })).toBe(route53);
+      expect(zoneClient(clients, undefined)).toBe(clients.route53);
+      await route53.send(new GetChangeCommand({ Id: 'C1' }));
+      await route53.send(new GetChangeCommand({ Id: 'C1' }));
+      expect(sts.seen).toHaveLength(1);
+      expect(sts.seen[0].body).toContain('Action=AssumeRole');
+      expect(sts.seen[0].body).toContain(`RoleArn=${encodeURIComponent('arn:aws:iam::210987654321:role/dns')}`);
+      expect(headers.map((h) => String(h.authorization).match(/Credential=(\w+)\//)?.[1])).toEqual(['ASIAASSUMEDKEY', 'ASIAASSUMEDKEY']);
+      expect(headers[0]['x-amz-security-token']).toBe('session-token-1');
+
+      // Refused by the trust policy: a ConfigError that names the role and the external id.
+      const denied = zoneClient(createAwsClients('eu-west-1'), { roleArn: 'arn:aws:iam::210987654321:role/dns', externalId: 'wrong' });
+      await expect(denied.send(new GetChangeCommand({ Id: 'C1' }))).rejects.toMatchObject({
+        name: 'ConfigError',
+        message: expect.stringMatching(/^cannot assume arn:aws:iam::210987654321:role\/dns with external id wrong \(hostedZoneRole\): User: .* is not authorized to perform: sts:AssumeRole/),
+      });
+      expect(headers).toHaveLength(2);
+    } finally {
+      process.env.AWS_ENDPOINT_URL_ROUTE_53 = r53.url;
+      delete process.env.AWS_ENDPOINT_URL_STS;
+      await new Promise((r) => sts.server.close(r));
+      await new Promise((r) => zone.server.close(r));
     }
   });
 });

@@ -1,0 +1,175 @@
+import type { ClusterConfig } from './config/schema';
+
+// A cluster maps one or more of its client listeners (IAM, SCRAM, TLS, their public variants),
+// each behind one NLB and under one domain. Everything per listener is resolved here once, so the
+// planner never asks "the listener's value or the cluster's?".
+
+export type Authentication = ClusterConfig['authentication'];
+
+/** MSK's client listener names, as `custom.advertised.listeners` and `advertised.listeners` spell them. */
+const CLIENT_LISTENER: Readonly<Record<Authentication, string>> = {
+  iam: 'CLIENT_IAM',
+  scram: 'CLIENT_SASL_SCRAM',
+  tls: 'CLIENT_SECURE',
+  'iam-public': 'CLIENT_IAM_PUBLIC',
+  'scram-public': 'CLIENT_SASL_SCRAM_PUBLIC',
+  'tls-public': 'CLIENT_SECURE_PUBLIC',
+};
+
+/** The port brokers listen on for each client listener (public access uses its own ports). */
+const TARGET_PORT: Readonly<Record<Authentication, number>> = {
+  iam: 9098,
+  scram: 9096,
+  tls: 9094,
+  'iam-public': 9198,
+  'scram-public': 9196,
+  'tls-public': 9194,
+};
+
+/** One client listener of a cluster behind one NLB, every field resolved. */
+export interface MappedListener {
+  /**
+   * Stable identity, `<authentication>@<load balancer name>/<id>`: tagged on every resource made
+   * for this listener, so two mappings of one cluster never adopt or delete each other's.
+   */
+  id: string;
+  /** Prefix of resource keys in plans and tables: empty when the cluster maps a single listener. */
+  label: string;
+  /**
+   * Resources tagged before listeners had identities (no listener tag) belong to this one: the
+   * listener the cluster-level fields describe, which is what every earlier config mapped.
+   */
+  primary: boolean;
+  authentication: Authentication;
+  /** CLIENT_IAM, CLIENT_SASL_SCRAM_PUBLIC, … */
+  clientListenerName: string;
+  /** Broker port the target groups forward to. */
+  targetPort: number;
+  endpoints: 'bootstrap-and-brokers' | 'bootstrap-only';
+  bootstrapPort: number;
+  brokerPortBase: number;
+  brokerHostTemplate: string;
+  bootstrapHost: string;
+  loadBalancerArn: string;
+  hostedZoneId: string;
+  domain: string;
+  certificateArn: string;
+  sslPolicy: string;
+  recordType: ClusterConfig['recordType'];
+  recordTtl: number;
+  loadBalancerIngress?: ClusterConfig['loadBalancerIngress'];
+  /** Where this listener's names point when not at its load balancer (a VPC endpoint). */
+  recordTarget?: ClusterConfig['recordTarget'];
+  /** The role that reaches `hostedZoneId` when the zone is in another account. */
+  hostedZoneRole?: ClusterConfig['hostedZoneRole'];
+}
+
+export function clientListenerName(authentication: Authentication): string {
+  return CLIENT_LISTENER[authentication];
+}
+
+export function brokerTargetPort(authentication: Authentication): number {
+  return TARGET_PORT[authentication];
+}
+
+/** `my-nlb/0123456789abcdef` from a load balancer ARN: readable and unique in its region. */
+export function loadBalancerShortId(arn: string): string {
+  return arn.split(':loadbalancer/')[1]?.split('/').slice(1).join('/') ?? arn;
+}
+
+export function listenerId(authentication: Authentication, loadBalancerArn: string): string {
+  return `${authentication}@${loadBalancerShortId(loadBalancerArn)}`;
+}
+
+/** Pure: the listeners a cluster config maps, in config order (the shorthand is one). */
+export function mappedListeners(config: ClusterConfig): MappedListener[] {
+  const entries = config.listeners ?? [{ authentication: config.authentication }];
+  const many = entries.length > 1;
+  return entries.map((entry): MappedListener => {
+    const loadBalancerArn = entry.loadBalancerArn ?? config.loadBalancerArn;
+    const id = listenerId(entry.authentication, loadBalancerArn);
+    return {
+      id,
+      label: many ? `${id} ` : '',
+      primary: entry.authentication === config.authentication && loadBalancerArn === config.loadBalancerArn,
+      authentication: entry.authentication,
+      clientListenerName: clientListenerName(entry.authentication),
+      targetPort: brokerTargetPort(entry.authentication),
+      endpoints: entry.endpoints ?? config.endpoints,
+      bootstrapPort: entry.bootstrapPort ?? config.bootstrapPort,
+      brokerPortBase: entry.brokerPortBase ?? config.brokerPortBase,
+      brokerHostTemplate: entry.brokerHostTemplate ?? config.brokerHostTemplate,
+      bootstrapHost: entry.bootstrapHost ?? config.bootstrapHost,
+      loadBalancerArn,
+      hostedZoneId: entry.hostedZoneId ?? config.hostedZoneId,
+      domain: entry.domain ?? config.domain,
+      certificateArn: entry.certificateArn ?? config.certificateArn,
+      sslPolicy: entry.sslPolicy ?? config.sslPolicy,
+      recordType: entry.recordType ?? config.recordType,
+      recordTtl: config.recordTtl,
+      loadBalancerIngress: entry.loadBalancerIngress ?? config.loadBalancerIngress,
+      recordTarget: entry.recordTarget ?? config.recordTarget,
+      // A listener in another zone does not inherit the cluster zone's role.
+      hostedZoneRole: entry.hostedZoneRole ?? (entry.hostedZoneId && entry.hostedZoneId !== config.hostedZoneId ? undefined : config.hostedZoneRole),
+    };
+  });
+}
+
+/** Listeners that publish per-broker names: the ones brokers advertise. */
+export function perBrokerListeners(config: ClusterConfig): MappedListener[] {
+  return mappedListeners(config).filter((l) => l.endpoints === 'bootstrap-and-brokers');
+}
+
+/** Distinct values, first seen first. */
+export function distinct<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+/**
+ * Pure: what makes a set of listeners impossible to map, independent of the cluster's size
+ * (sizes are checked against the brokers MSK reports, in plan/limits.ts). Indexes refer to
+ * `listeners` entries.
+ */
+export function listenerConfigProblems(config: ClusterConfig): { index?: number; message: string }[] {
+  const listeners = mappedListeners(config);
+  const problems: { index?: number; message: string }[] = [];
+  const at = (i: number) => (config.listeners ? i : undefined);
+  const seen = new Map<string, number>();
+  listeners.forEach((l, i) => {
+    const earlier = seen.get(l.id);
+    if (earlier !== undefined) problems.push({ index: at(i), message: `authentication ${l.authentication} is mapped twice on load balancer ${loadBalancerShortId(l.loadBalancerArn)} (listeners ${earlier} and ${i}): one entry per client listener and load balancer` });
+    else seen.set(l.id, i);
+  });
+  // Bootstrap ports of one NLB, and the start of each broker range, must not collide. (Whole
+  // broker ranges depend on the broker ids and are checked by the planner.)
+  const bootstrapPorts = new Map<string, number>();
+  listeners.forEach((l, i) => {
+    const key = `${l.loadBalancerArn} ${l.bootstrapPort}`;
+    const earlier = bootstrapPorts.get(key);
+    if (earlier !== undefined) problems.push({ index: at(i), message: `bootstrapPort ${l.bootstrapPort} is used by listeners ${earlier} and ${i} on load balancer ${loadBalancerShortId(l.loadBalancerArn)}: give each its own bootstrapPort` });
+    else bootstrapPorts.set(key, i);
+  });
+  // One name, one target: two listeners publishing the same host in the same zone would fight over it.
+  const hosts = new Map<string, number>();
+  listeners.forEach((l, i) => {
+    const names = [`${l.bootstrapHost}.${l.domain}`, ...(l.endpoints === 'bootstrap-and-brokers' ? [`${l.brokerHostTemplate}.${l.domain}`] : [])];
+    for (const name of names) {
+      const key = `${l.hostedZoneId} ${name}`;
+      const earlier = hosts.get(key);
+      if (earlier !== undefined && earlier !== i) problems.push({ index: at(i), message: `names ${name} are published by listeners ${earlier} and ${i} in zone ${l.hostedZoneId}: give each its own bootstrapHost / brokerHostTemplate or domain` });
+      else hosts.set(key, i);
+    }
+  });
+  // One zone, one way in: its records are read and written through one client.
+  const zoneRoles = new Map<string, { role: string; index: number }>();
+  listeners.forEach((l, i) => {
+    const role = l.hostedZoneRole ? `${l.hostedZoneRole.roleArn} ${l.hostedZoneRole.externalId ?? ''}` : 'none';
+    const earlier = zoneRoles.get(l.hostedZoneId);
+    if (earlier && earlier.role !== role) problems.push({ index: at(i), message: `listeners ${earlier.index} and ${i} reach zone ${l.hostedZoneId} through different hostedZoneRole settings: give them the same` });
+    else if (!earlier) zoneRoles.set(l.hostedZoneId, { role, index: i });
+  });
+  if (config.advertisedListeners !== 'none' && !listeners.some((l) => l.endpoints === 'bootstrap-and-brokers')) {
+    problems.push({ message: `advertisedListeners ${config.advertisedListeners} needs a listener with per-broker names: with every listener bootstrap-only, brokers keep their AWS names; set advertisedListeners: none` });
+  }
+  return problems;
+}
