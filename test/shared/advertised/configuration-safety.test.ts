@@ -201,3 +201,25 @@ describe('restore (the rescue)', () => {
     expect(s.world.msk.configuration(arn).revisions[1].description).toMatch(/^msk-custom-domain-sync: custom.advertised.listeners for cluster orders \(id [0-9a-f]{12}\)$/);
   });
 });
+
+describe('two mapped listeners (IAM and SCRAM) in one configuration', () => {
+  test('one revision carries both entries, a third listener’s entry and every property kept; held while the SCRAM targets are not healthy', async () => {
+    const scram = 'CLIENT_SASL_SCRAM://scram-{broker_id}.kafka.example.com:19000+{broker_id}';
+    const publicTls = 'CLIENT_SECURE_PUBLIC://tls-{broker_id}.other.example.com:29000+{broker_id}';
+    s = await createKafkaScenario({
+      config: {
+        advertisedListeners: 'msk-configuration', allowRollingRestart: true,
+        listeners: [{ authentication: 'iam' }, { authentication: 'scram', bootstrapPort: 19000, brokerPortBase: 19000, brokerHostTemplate: 'scram-{id}', bootstrapHost: 'bootstrap-scram' }],
+      },
+      serverProperties: `${PROPERTIES}${KEY}=${publicTls}\n`,
+    });
+    const { plan, applied } = await s.reconcile();
+    expect(plan.conflicts).toEqual([]);
+    const update = plan.actions.find((a) => a.type === 'update-msk-configuration');
+    expect(update).toMatchObject({ serverProperties: `${PROPERTIES}${KEY}=${publicTls},${IAM},${scram}\n`, target: { kind: 'revise', baseRevision: 1 } });
+    // The fake brokers serve no SCRAM port, so those targets never turn healthy: no broker restarts onto names that lead nowhere.
+    expect(applied?.waiting).toMatch(/waiting for target health/);
+    expect(configWrites(s)).toEqual([]);
+    expect(s.world.msk.rollingRestarts(s.clusterArn)).toBe(0);
+  });
+});
