@@ -7,6 +7,7 @@ import type { Plan } from './plan/types';
 import { observeCertificate } from './observe/acm';
 import type { ObservedState } from './state';
 import { ConfigError } from './errors';
+import { observeConfigurationChange } from './advertised/observe';
 import { distinct, mappedListeners } from './listeners';
 
 export interface ReconcileOptions extends ApplyOptions {
@@ -37,7 +38,11 @@ export async function reconcileCluster(clients: AwsClients, clusterConfig: Clust
       (error: unknown) => ({ error }),
     ),
   ]);
-  let plan = planCluster(config, observed);
+  // Only when the configuration must change: where to write it (shared? latest revision? reverted?).
+  await observeConfigurationChange(clients.kafka, config, observed, 'advertise');
+  // The CLI's flag is a person's explicit go-ahead, which the config's allowRollingRestart is not.
+  const planOptions = { operator: options.allowRollingRestart === true };
+  let plan = planCluster(config, observed, planOptions);
   if (putsNamesLive(plan)) {
     // Not needed otherwise: a failed read, or the coverage warning, then stays out of a run that puts no name live.
     if ('error' in certificates) throw certificates.error;
@@ -46,7 +51,7 @@ export async function reconcileCluster(clients: AwsClients, clusterConfig: Clust
     if (unusable) {
       throw new ConfigError(`certificate ${unusable.arn} is ${unusable.status}, not ISSUED: TLS listeners cannot use it; nothing was changed`);
     }
-    plan = planCluster(config, observed);
+    plan = planCluster(config, observed, planOptions);
   }
   return applyIfWanted(clients, config, plan, observed, options);
 }
@@ -56,6 +61,7 @@ export async function restoreCluster(clients: AwsClients, clusterConfig: Cluster
   const config = withOptions(clusterConfig, options);
   // Observe as if managed, whatever the configured mode, so both kinds of override are seen.
   const observed = await observe(clients, { ...config, advertisedListeners: 'msk-configuration' }, options.kafkaAccess);
+  await observeConfigurationChange(clients.kafka, config, observed, 'restore');
   // Nothing custom is expected afterwards, so there is nothing to verify.
   return applyIfWanted(clients, config, planClusterRestore(config, observed), observed, { ...options, verify: false });
 }

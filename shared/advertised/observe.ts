@@ -5,7 +5,9 @@ import { describeBrokerConfigs, type KafkaAccess } from '../kafka/admin';
 import type { BrokerConfigEntry } from '../kafka/dynamic-config';
 import { brokerEndpoints, type BrokerEndpoint } from '../kafka/endpoints';
 import type { ObservedCluster } from '../types';
-import { observeConfiguration, type ObservedConfiguration } from './msk-configuration';
+import { configurationConverged, mappedClientListeners, withoutCustomEntries } from '../plan/advertised';
+import { CUSTOM_ADVERTISED_LISTENERS, getProperty } from './server-properties';
+import { observeConfiguration, observeConfigurationDetail, type ObservedConfiguration } from './msk-configuration';
 
 export interface ObservedBrokerConfigs {
   endpoint: BrokerEndpoint;
@@ -58,4 +60,26 @@ export async function observeAdvertised(
     }),
   );
   return { kraft, brokers, configuration };
+}
+
+/**
+ * What a configuration change needs to be safe (latest revision, other clusters using it, the
+ * tool's dedicated configuration, its last revision and the updates since), read only when the
+ * configuration must change for `purpose`: a converged run stays at one DescribeConfigurationRevision.
+ */
+export async function observeConfigurationChange(
+  kafka: KafkaClient,
+  config: ClusterConfig,
+  observed: { cluster: ObservedCluster; advertised?: ObservedAdvertised },
+  purpose: 'advertise' | 'restore',
+): Promise<void> {
+  const configuration = observed.advertised?.configuration;
+  if (!configuration || configuration.detail) return;
+  const text = configuration.serverProperties;
+  const names = mappedClientListeners(config).map((l) => l.listenerName);
+  const unchanged =
+    purpose === 'advertise'
+      ? configurationConverged(config, text)
+      : getProperty(withoutCustomEntries(text, names), CUSTOM_ADVERTISED_LISTENERS) === getProperty(text, CUSTOM_ADVERTISED_LISTENERS);
+  if (!unchanged) configuration.detail = await observeConfigurationDetail(kafka, observed.cluster, configuration);
 }

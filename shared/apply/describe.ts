@@ -25,6 +25,16 @@ export function describeAction(action: Action): string {
         ? `${action.resource} advertises ${action.after} (was ${action.before})`
         : `remove ${action.resource}'s advertised.listeners override (back to ${action.after})`;
     case 'update-msk-configuration':
-      return `MSK configuration: ${action.after ? `custom.advertised.listeners=${action.after}` : 'remove custom.advertised.listeners'} (rolling restart)`;
+      return `MSK configuration: ${action.after ? `custom.advertised.listeners=${action.after}` : 'remove custom.advertised.listeners'} in ${configurationTarget(action.target)} (rolling restart)`;
+  }
+}
+
+/** Where a configuration change is written, as plans and errors say it. */
+export function configurationTarget(target: Extract<Action, { type: 'update-msk-configuration' }>['target']): string {
+  const own = target.kind !== 'create' && target.dedicated ? ' (dedicated to this cluster)' : '';
+  switch (target.kind) {
+    case 'revise': return `a new revision of ${target.name}${own}, built from revision ${target.baseRevision}`;
+    case 'create': return `new dedicated configuration ${target.name}`;
+    case 'existing': return `${target.name}${own} revision ${target.revision} (already written)`;
   }
 }

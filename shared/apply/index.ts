@@ -13,8 +13,7 @@ import type { ObservedState } from '../state';
 import { realClock, type Clock } from '../clock';
 import { awaitTargetHealth, DEFAULT_HEALTH_WAIT } from './health';
 import { checkCluster } from '../check';
-import { brokerPort, hostName } from '../naming';
-import { alterBrokerAdvertised, DEFAULT_FOLLOW, updateMskConfiguration, verifyAdvertised, type AdvertisedCheck } from './kafka';
+import { alterBrokerAdvertised, DEFAULT_FOLLOW, expectedAdvertised, updateMskConfiguration, verifyAdvertised, type AdvertisedCheck } from './kafka';
 import { describeAction } from './describe';
 
 export { describeAction };
@@ -188,10 +187,6 @@ async function verifyAfterApply(config: ClusterConfig, plan: Plan, observed: Obs
   const configured = result.operation && !result.operation.stillRunning;
   const brokers = observed.advertised?.brokers ?? [];
   if ((!altered && !configured) || !brokers.length) return undefined;
-  const expected = new Map<number, string>();
-  for (const { endpoint } of brokers) {
-    if (plan.conflicts.some((c) => c.resource.startsWith(`broker-${endpoint.id} `))) continue;
-    expected.set(endpoint.id, `${hostName(config, { brokerId: endpoint.id })}:${brokerPort(config, endpoint.id)}`);
-  }
-  return verifyAdvertised(access, brokers[0].endpoint, expected);
+  const expected = expectedAdvertised(config, plan, brokers.map((b) => b.endpoint.id));
+  return verifyAdvertised(access, brokers[0].endpoint, expected, brokers.map((b) => b.endpoint));
 }

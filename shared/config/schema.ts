@@ -139,6 +139,12 @@ export const clusterConfigSchema = z.strictObject({
   advertisedListeners: z._default(z.enum(['msk-configuration', 'dynamic-broker-config', 'none']), 'none'),
   /** Changing the MSK configuration restarts every broker: only with this set (or --allow-rolling-restart). */
   allowRollingRestart: z._default(z.boolean(), false),
+  /**
+   * msk-configuration mode, when the cluster's MSK configuration is also used by other clusters:
+   * 'copy' gives this cluster a dedicated configuration (every property copied, then the change);
+   * 'refuse' changes nothing and reports it.
+   */
+  sharedConfiguration: z._default(z.enum(['copy', 'refuse']), 'copy'),
   /** Host label of each broker, `{id}` replaced by the broker id. */
   brokerHostTemplate: z._default(hostTemplate, 'b-{id}'),
   bootstrapHost: z._default(hostLabel, 'bootstrap'),

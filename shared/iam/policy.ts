@@ -115,7 +115,17 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
     // advance: its account and region are. Configurations the tool creates are named msk-custom-domain-<cluster>.
     const anyConfiguration = accountsOf(configClusters, 'kafka').map((base) => `${base}:configuration/*`);
     statements.push(
-      { Sid: 'MskConfigurationRevisions', Effect: 'Allow', Action: ['kafka:DescribeConfigurationRevision', 'kafka:UpdateConfiguration'], Resource: anyConfiguration },
+      {
+        Sid: 'MskConfigurationRevisions',
+        Effect: 'Allow',
+        Action: ['kafka:DescribeConfiguration', 'kafka:DescribeConfigurationRevision', 'kafka:ListConfigurationRevisions', 'kafka:UpdateConfiguration'],
+        Resource: anyConfiguration,
+      },
+      // Before a change: who else runs the configuration, whether the tool's dedicated one exists.
+      // ListClustersV2 and ListConfigurations have no resource type (Service Authorization Reference).
+      { Sid: 'MskConfigurationUsersNoResourceType', Effect: 'Allow', Action: ['kafka:ListClustersV2', 'kafka:ListConfigurations'], Resource: ['*'] },
+      // Whether a configuration update happened since the tool's last revision (flip-flop guard).
+      { Sid: 'MskConfigurationUpdates', Effect: 'Allow', Action: ['kafka:ListClusterOperationsV2'], Resource: configClusters.map((c) => c.clusterArn) },
       {
         Sid: 'MskCreateConfiguration',
         Effect: 'Allow',

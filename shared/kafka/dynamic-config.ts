@@ -121,16 +121,19 @@ function resendOthers(entries: readonly BrokerConfigEntry[], purpose: string): R
   return { ok: true, configs: others.map((d) => ({ name: d.name, value: d.value as string })) };
 }
 
-/** The plan that makes the broker advertise `wanted` for its client listener. */
-export function planAdvertisedListeners(entries: readonly BrokerConfigEntry[], wanted: WantedListener): DynamicConfigPlan {
+/**
+ * The plan that makes the broker advertise `wanted` for each mapped client listener: one request
+ * edits every mapped entry (each surgically), the other entries stay byte for byte.
+ */
+export function planAdvertisedListeners(entries: readonly BrokerConfigEntry[], wanted: WantedListener | readonly WantedListener[]): DynamicConfigPlan {
   const current = entries.find((e) => e.name === ADVERTISED_LISTENERS);
   if (!current || current.value === null) {
     return { kind: 'refuse', sensitive: [], reason: 'the broker did not report a value for advertised.listeners' };
   }
   const before = current.value;
-  let after: string;
+  let after = before;
   try {
-    after = replaceListener(before, wanted.listenerName, wanted.host, wanted.port);
+    for (const w of Array.isArray(wanted) ? wanted : [wanted as WantedListener]) after = replaceListener(after, w.listenerName, w.host, w.port);
   } catch (e) {
     if (!(e instanceof AdvertisedListenersError)) throw e;
     return { kind: 'refuse', sensitive: [], reason: e.message };

@@ -1,10 +1,21 @@
 import type { ObservedAdvertised } from '../advertised/observe';
-import { advertisedListenersTemplate, CUSTOM_ADVERTISED_LISTENERS, getProperty, removeProperty, setProperty } from '../advertised/server-properties';
+import { planConfigurationChange, type ConfigurationChange } from '../advertised/configuration-plan';
+import { revisionDescription } from '../advertised/msk-configuration';
+import {
+  advertisedListenersTemplate,
+  CUSTOM_ADVERTISED_LISTENERS,
+  CustomListenersError,
+  getProperty,
+  mergeCustomEntries,
+  removeCustomEntries,
+  removeProperty,
+  setProperty,
+  type WantedEntry,
+} from '../advertised/server-properties';
 import type { ClusterConfig } from '../config/schema';
 import type { DesiredState } from '../desired';
 import { perBrokerListeners } from '../listeners';
-import { planAdvertisedListeners, removeOverride, type DynamicConfigPlan } from '../kafka/dynamic-config';
-import { brokerPort, hostName } from '../naming';
+import { planAdvertisedListeners, removeOverride, type DynamicConfigPlan, type WantedListener } from '../kafka/dynamic-config';
 import type { ObservedState } from '../state';
 import type { Action, Conflict } from './types';
 
@@ -17,21 +28,71 @@ export interface AdvertisedPlan {
 
 const empty = (): AdvertisedPlan => ({ actions: [], conflicts: [], warnings: [], pending: [] });
 
+/** One client listener the tool maps to custom names: its MSK listener name, host label template, domain and port base. */
+export interface MappedClientListener {
+  listenerName: string;
+  /** Host label with `{id}`, e.g. b-{id}. */
+  hostTemplate: string;
+  domain: string;
+  portBase: number;
+}
+
+/**
+ * The client listeners whose per-broker names brokers advertise: everything below (the
+ * custom.advertised.listeners merge, the dynamic per-broker plan, verification) works on this list.
+ */
+export function mappedClientListeners(config: ClusterConfig): MappedClientListener[] {
+  return perBrokerListeners(config).map((l) => ({ listenerName: l.clientListenerName, hostTemplate: l.brokerHostTemplate, domain: l.domain, portBase: l.brokerPortBase }));
+}
+
+/** What one broker advertises for a mapped listener: host and port (numeric base + id). */
+export function listenerEndpoint(listener: MappedClientListener, brokerId: number): WantedListener {
+  return { listenerName: listener.listenerName, host: `${listener.hostTemplate.replace('{id}', String(brokerId))}.${listener.domain}`, port: listener.portBase + brokerId };
+}
+
+/** The custom.advertised.listeners entries of the mapped listeners (MSK's per-broker template). */
+export function wantedCustomEntries(listeners: readonly MappedClientListener[]): WantedEntry[] {
+  return listeners.map((l) => ({ listenerName: l.listenerName, entry: advertisedListenersTemplate(l.listenerName, l.hostTemplate, l.domain, l.portBase) }));
+}
+
+/** `text` with the mapped entries of custom.advertised.listeners in place, every other entry and property kept. Throws CustomListenersError. */
+export function withCustomEntries(text: string, wanted: readonly WantedEntry[]): string {
+  return setProperty(text, CUSTOM_ADVERTISED_LISTENERS, mergeCustomEntries(getProperty(text, CUSTOM_ADVERTISED_LISTENERS), wanted));
+}
+
+/** `text` without the mapped entries (the property goes when nothing else is left in it). */
+export function withoutCustomEntries(text: string, names: readonly string[]): string {
+  const current = getProperty(text, CUSTOM_ADVERTISED_LISTENERS);
+  if (current === undefined) return text;
+  const rest = removeCustomEntries(current, names);
+  return rest === undefined ? removeProperty(text, CUSTOM_ADVERTISED_LISTENERS) : setProperty(text, CUSTOM_ADVERTISED_LISTENERS, rest);
+}
+
+/** Pure: whether the configuration already carries the mapped entries (observe reads no more then). */
+export function configurationConverged(config: ClusterConfig, serverProperties: string): boolean {
+  try {
+    return getProperty(withCustomEntries(serverProperties, wantedCustomEntries(mappedClientListeners(config))), CUSTOM_ADVERTISED_LISTENERS) === getProperty(serverProperties, CUSTOM_ADVERTISED_LISTENERS);
+  } catch (e) {
+    if (e instanceof CustomListenersError) return false; // the planner reports it, with the detail read
+    throw e;
+  }
+}
+
+export interface AdvertisedPlanOptions {
+  /** The CLI's --allow-rolling-restart, given by a person: may set again a value someone else reverted. */
+  operator?: boolean;
+}
+
 /**
  * Pure: what brokers should advertise. Safety rule: a broker only advertises its custom name
  * when its listener, target and DNS name are in place or created earlier in the same apply
  * (apply runs this phase after DNS is INSYNC); a broker blocked by a conflict keeps its AWS name.
  */
-export function planAdvertised(config: ClusterConfig, desired: DesiredState, observed: ObservedState, blocked: Set<string>): AdvertisedPlan {
+export function planAdvertised(config: ClusterConfig, desired: DesiredState, observed: ObservedState, blocked: Set<string>, options: AdvertisedPlanOptions = {}): AdvertisedPlan {
   const advertised = observed.advertised;
   if (config.advertisedListeners === 'none' || !advertised) return empty();
   if (config.advertisedListeners === 'dynamic-broker-config') return planDynamic(config, observed, advertised, blocked);
-  return planConfiguration(config, desired, advertised, blocked);
-}
-
-/** The client listeners whose per-broker names brokers advertise. (Several are planned after the MSK-configuration rework.) */
-export function mappedClientListeners(config: ClusterConfig): { listenerName: string; hostTemplate: string; domain: string; portBase: number }[] {
-  return perBrokerListeners(config).map((l) => ({ listenerName: l.clientListenerName, hostTemplate: l.brokerHostTemplate, domain: l.domain, portBase: l.brokerPortBase }));
+  return planConfiguration(config, desired, observed, blocked, options);
 }
 
 function planDynamic(config: ClusterConfig, observed: ObservedState, advertised: ObservedAdvertised, blocked: Set<string>): AdvertisedPlan {
@@ -43,7 +104,7 @@ function planDynamic(config: ClusterConfig, observed: ObservedState, advertised:
     });
     return plan;
   }
-  const listenerName = mappedClientListeners(config)[0].listenerName;
+  const listeners = mappedClientListeners(config);
   for (const broker of advertised.brokers) {
     const id = broker.endpoint.id;
     const resource = `broker-${id}`;
@@ -52,42 +113,43 @@ function planDynamic(config: ClusterConfig, observed: ObservedState, advertised:
       plan.conflicts.push({ resource: `${resource} advertised.listeners`, message: `cannot read broker ${id}'s configs: ${broker.error}` });
       continue;
     }
-    const wanted = { listenerName, host: hostName(config, { brokerId: id }), port: brokerPort(config, id) };
+    const wanted = listeners.map((l) => listenerEndpoint(l, id));
     pushBrokerChange(plan, resource, broker.endpoint, planAdvertisedListeners(broker.entries, wanted), 'advertise');
   }
   return plan;
 }
 
-function planConfiguration(config: ClusterConfig, desired: DesiredState, advertised: ObservedAdvertised, blocked: Set<string>): AdvertisedPlan {
+function planConfiguration(config: ClusterConfig, desired: DesiredState, observed: ObservedState, blocked: Set<string>, options: AdvertisedPlanOptions): AdvertisedPlan {
   const plan = empty();
+  const advertised = observed.advertised!;
   const configuration = advertised.configuration!;
-  const want = advertisedListenersTemplate(mappedClientListeners(config)[0].listenerName, config.brokerHostTemplate, config.domain, config.brokerPortBase);
-  const current = getProperty(configuration.serverProperties, CUSTOM_ADVERTISED_LISTENERS);
-
-  if (current !== want) {
+  const listeners = mappedClientListeners(config);
+  const wanted = wantedCustomEntries(listeners);
+  let converged = false;
+  try {
+    converged = configurationConverged(config, configuration.serverProperties);
     // One property moves every broker at once: only when no broker's endpoint is blocked.
     const blockedBrokers = desired.endpoints.filter((e) => blocked.has(e.key)).map((e) => e.key);
-    if (blockedBrokers.length) {
+    if (!converged && blockedBrokers.length) {
       plan.conflicts.push({
         resource: 'msk configuration',
         message: `not setting ${CUSTOM_ADVERTISED_LISTENERS}: ${blockedBrokers.join(', ')} ha${blockedBrokers.length > 1 ? 've' : 's'} no listener or name of ours yet (see conflicts above)`,
       });
-    } else {
-      const action: Action = {
-        type: 'update-msk-configuration',
-        resource: 'cluster',
-        serverProperties: setProperty(configuration.serverProperties, CUSTOM_ADVERTISED_LISTENERS, want),
-        before: current,
-        after: want,
-      };
-      if (config.allowRollingRestart) plan.actions.push(action);
-      else {
-        plan.pending.push(
-          `ROLLING RESTART NEEDED: set ${CUSTOM_ADVERTISED_LISTENERS}=${want} in the cluster's MSK configuration` +
-            `${current ? ` (now ${current})` : ''}; every broker restarts one by one. Re-run with --allow-rolling-restart or set allowRollingRestart: true`,
-        );
-      }
+    } else if (!converged) {
+      const change = planConfigurationChange({
+        cluster: observed.cluster,
+        configuration,
+        edit: (text) => withCustomEntries(text, wanted),
+        listenerNames: listeners.map((l) => l.listenerName),
+        purpose: 'advertise',
+        sharedConfiguration: config.sharedConfiguration,
+        operator: options.operator === true,
+      });
+      pushConfigurationChange(plan, config, observed, change);
     }
+  } catch (e) {
+    if (!(e instanceof CustomListenersError)) throw e;
+    plan.conflicts.push({ resource: 'msk configuration', message: `${e.message}; fix the value in the MSK configuration (the tool edits only its own entries and cannot parse this one)` });
   }
 
   // Per-broker dynamic overrides win over the configuration: remove them once it is right.
@@ -99,13 +161,43 @@ function planConfiguration(config: ClusterConfig, desired: DesiredState, adverti
     }
     const removal = removeOverride(broker.entries);
     if (removal.kind === 'noop') continue;
-    if (current !== want) {
+    if (!converged) {
       plan.warnings.push(`broker ${broker.endpoint.id} has a dynamic advertised.listeners override; it is removed once the configuration carries ${CUSTOM_ADVERTISED_LISTENERS}`);
       continue;
     }
     pushBrokerChange(plan, resource, broker.endpoint, removal, 'remove-override');
   }
   return plan;
+}
+
+/** A planned configuration change as an action (guarded by allowRollingRestart), or its conflict. */
+function pushConfigurationChange(plan: AdvertisedPlan, config: ClusterConfig, observed: ObservedState, change: ConfigurationChange) {
+  if (change.kind === 'none') return;
+  if (change.kind === 'conflict') {
+    plan.conflicts.push({ resource: 'msk configuration', message: change.message });
+    return;
+  }
+  if (change.kind === 'wait') {
+    plan.warnings.push(change.message);
+    return;
+  }
+  plan.warnings.push(...change.notes);
+  const action: Action = {
+    type: 'update-msk-configuration',
+    resource: 'cluster',
+    serverProperties: change.serverProperties,
+    before: change.before,
+    after: change.after,
+    target: change.target,
+    description: revisionDescription(observed.cluster),
+  };
+  if (config.allowRollingRestart) plan.actions.push(action);
+  else {
+    plan.pending.push(
+      `ROLLING RESTART NEEDED: ${change.after === undefined ? `remove ${CUSTOM_ADVERTISED_LISTENERS} from` : `set ${CUSTOM_ADVERTISED_LISTENERS}=${change.after} in`} the cluster's MSK configuration` +
+        `${change.before ? ` (now ${CUSTOM_ADVERTISED_LISTENERS}=${change.before})` : ''}; every broker restarts one by one. Re-run with --allow-rolling-restart or set allowRollingRestart: true`,
+    );
+  }
 }
 
 function pushBrokerChange(plan: AdvertisedPlan, resource: string, endpoint: Extract<Action, { type: 'alter-broker-configs' }>['endpoint'], change: DynamicConfigPlan, purpose: 'advertise' | 'remove-override') {
@@ -129,17 +221,23 @@ export function planRestore(config: ClusterConfig, observed: ObservedState): Adv
     pushBrokerChange(plan, `broker-${broker.endpoint.id}`, broker.endpoint, removeOverride(broker.entries), 'remove-override');
   }
   const configuration = advertised.configuration;
-  const current = configuration && getProperty(configuration.serverProperties, CUSTOM_ADVERTISED_LISTENERS);
-  if (configuration && current !== undefined) {
-    const action: Action = {
-      type: 'update-msk-configuration',
-      resource: 'cluster',
-      serverProperties: removeProperty(configuration.serverProperties, CUSTOM_ADVERTISED_LISTENERS),
-      before: current,
-      after: undefined,
-    };
-    if (config.allowRollingRestart) plan.actions.push(action);
-    else plan.pending.push(`ROLLING RESTART NEEDED: remove ${CUSTOM_ADVERTISED_LISTENERS} from the cluster's MSK configuration; re-run with --allow-rolling-restart`);
+  if (configuration) {
+    const names = mappedClientListeners(config).map((l) => l.listenerName);
+    try {
+      const change = planConfigurationChange({
+        cluster: observed.cluster,
+        configuration,
+        edit: (text) => withoutCustomEntries(text, names),
+        listenerNames: names,
+        purpose: 'restore',
+        sharedConfiguration: config.sharedConfiguration,
+        operator: true,
+      });
+      pushConfigurationChange(plan, config, observed, change);
+    } catch (e) {
+      if (!(e instanceof CustomListenersError)) throw e;
+      plan.conflicts.push({ resource: 'msk configuration', message: e.message });
+    }
   }
   return plan;
 }

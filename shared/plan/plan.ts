@@ -3,7 +3,7 @@ import { desiredState, type DesiredState } from '../desired';
 import { UnsupportedClusterError } from '../errors';
 import { ownedTargetGroup, type ObservedState } from '../state';
 import { uncoveredHosts } from './certificate';
-import { planAdvertised, planRestore } from './advertised';
+import { planAdvertised, planRestore, type AdvertisedPlanOptions } from './advertised';
 import { planAlarms } from './alarms';
 import { checkLimits } from './limits';
 import { planNetwork } from './network';
@@ -17,7 +17,7 @@ import type { Action, Plan } from './types';
  * Throws PlanError/UnsupportedClusterError before anything is written when the
  * cluster cannot be mapped at all.
  */
-export function planCluster(config: ClusterConfig, observed: ObservedState): Plan {
+export function planCluster(config: ClusterConfig, observed: ObservedState, options: AdvertisedPlanOptions = {}): Plan {
   const { cluster } = observed;
   if (cluster.clusterType === 'SERVERLESS') {
     throw new UnsupportedClusterError(`${cluster.name} is an MSK Serverless cluster: not supported, serverless clusters have no brokers to map`);
@@ -29,7 +29,7 @@ export function planCluster(config: ClusterConfig, observed: ObservedState): Pla
   const network = planNetwork(desired, observed);
   const records = planRecords(desired, observed, network.blocked);
   const alarms = planAlarms(config, observed);
-  const advertised = planAdvertised(config, desired, observed, network.blocked);
+  const advertised = planAdvertised(config, desired, observed, network.blocked, options);
   const warnings = [
     ...certificateWarnings(observed, desired),
     ...securityGroupWarnings(desired, observed),

@@ -1,4 +1,5 @@
 import type { PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
+import type { ConfigurationTarget } from '../advertised/configuration-plan';
 import type { ConfigValue } from '../kafka/dynamic-config';
 import type { BrokerEndpoint } from '../kafka/endpoints';
 import type { HealthCheck, RecordSet } from '../types';
@@ -39,7 +40,12 @@ export type Action =
   | { type: 'put-alarm'; resource: string; alarm: PutMetricAlarmCommandInput; reason: 'create' | 'update' }
   | { type: 'delete-alarms'; resource: string; names: string[] }
   | { type: 'alter-broker-configs'; resource: string; endpoint: BrokerEndpoint; configs: ConfigValue[]; before: string; after: string; purpose: 'advertise' | 'remove-override' }
-  | { type: 'update-msk-configuration'; resource: string; serverProperties: string; before?: string; after?: string };
+  /**
+   * A revision with `serverProperties` where `target` says (the cluster's own configuration, the
+   * tool's dedicated one, or an existing revision), then UpdateClusterConfiguration: a rolling
+   * restart. `before`/`after`: custom.advertised.listeners. `description` marks the revision as the tool's.
+   */
+  | { type: 'update-msk-configuration'; resource: string; serverProperties: string; before?: string; after?: string; target: ConfigurationTarget; description: string };
 
 export type ActionType = Action['type'];
 

@@ -1,3 +1,4 @@
+import { configurationTarget } from '../apply/describe';
 import type { Plan, RecordChange } from '../plan/types';
 
 // Plan rows and summary as plain data, without cli-table3: the resync Lambda reports with these.
@@ -34,7 +35,7 @@ export function planRows(plan: Plan): Row[] {
       case 'alter-broker-configs':
         return [[SIGN.change, 'advertised.listeners', action.resource, action.purpose === 'advertise' ? listenerChange(action.before, action.after) : 'remove override (back to the static value)']];
       case 'update-msk-configuration':
-        return [[SIGN.change, 'MSK configuration', action.resource, `ROLLING RESTART: custom.advertised.listeners ${action.before ?? '(unset)'} -> ${action.after ?? '(unset)'}`]];
+        return [[action.target.kind === 'create' ? SIGN.create : SIGN.change, 'MSK configuration', action.resource, `ROLLING RESTART: custom.advertised.listeners ${action.before ?? '(unset)'} -> ${action.after ?? '(unset)'}, in ${configurationTarget(action.target)}`]];
     }
   });
 }

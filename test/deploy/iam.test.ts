@@ -25,6 +25,8 @@ const PARAMS = { subnetIds: 'subnet-0aaa,subnet-0bbb', securityGroupIds: 'sg-0cc
 const NO_RESOURCE_TYPE = new Set([
   'kafka:DescribeClusterOperationV2',
   'kafka:GetBootstrapBrokers',
+  'kafka:ListClustersV2',
+  'kafka:ListConfigurations',
   'elasticloadbalancing:DescribeLoadBalancers',
   'elasticloadbalancing:DescribeListeners',
   'elasticloadbalancing:DescribeTargetGroups',
@@ -212,6 +214,9 @@ describe('the resync role', () => {
     expect(resourcesFor(statements, 'kafka:UpdateClusterConfiguration')).toEqual([payments.clusterArn, 'arn:aws:kafka:eu-central-1:123456789012:configuration/*']);
     expect(resourcesFor(statements, 'kafka:CreateConfiguration')).toEqual(['arn:aws:kafka:eu-central-1:123456789012:configuration/msk-custom-domain-*']);
     expect(resourcesFor(statements, 'kafka:UpdateConfiguration')).toEqual(['arn:aws:kafka:eu-central-1:123456789012:configuration/*']);
+    // The safety reads before a configuration change: revisions, other clusters, the cluster's operations.
+    expect(resourcesFor(statements, 'kafka:ListConfigurationRevisions')).toEqual(['arn:aws:kafka:eu-central-1:123456789012:configuration/*']);
+    expect(resourcesFor(statements, 'kafka:ListClusterOperationsV2')).toEqual([payments.clusterArn]);
   });
 
   test('CloudWatch: alarm writes under each cluster alarm prefix; certificates by ARN', () => {

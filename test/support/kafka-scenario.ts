@@ -1,6 +1,6 @@
 import type { ClusterConfigInput } from '../../shared/config/schema';
 import { CUSTOM_ADVERTISED_LISTENERS, getProperty } from '../../shared/advertised/server-properties';
-import { replaceListener } from '../../shared/kafka/advertised-listeners';
+import { findListener, replaceListener } from '../../shared/kafka/advertised-listeners';
 import { startFakeCluster, type FakeCluster } from '../kafka/fake';
 import { CREDENTIALS, staticCredentials } from '../kafka/helpers';
 import { brokerIp, createScenario, type Scenario, type ScenarioOptions, type WorldBroker } from './scenario';
@@ -130,12 +130,20 @@ export async function createKafkaScenario(options: {
 function applyCustomAdvertisedListeners(kafka: FakeCluster, properties: string, ids = kafka.brokers.map((b) => b.id)): void {
   const template = getProperty(properties, CUSTOM_ADVERTISED_LISTENERS);
   if (!template) return; // restore: a real restart would bring back the AWS names; the fake keeps its current statics
-  const match = /^([A-Z_]+):\/\/([^:]+):(\d+)\+\{broker_id\}$/.exec(template);
-  if (!match) throw new Error(`the embedded MSK cannot evaluate ${CUSTOM_ADVERTISED_LISTENERS}=${template}`);
-  const [, listener, hostTemplate, base] = match;
+  // One entry per client listener; a listener the fake brokers do not have is skipped (modelled:
+  // what real MSK does with an entry for a listener that is not enabled is unverified).
+  const entries = template.split(',').map((raw) => {
+    const match = /^([A-Z_]+):\/\/([^:]+):(\d+)\+\{broker_id\}$/.exec(raw.trim());
+    if (!match) throw new Error(`the embedded MSK cannot evaluate ${CUSTOM_ADVERTISED_LISTENERS}=${template}`);
+    return { listener: match[1], hostTemplate: match[2], base: Number(match[3]) };
+  });
   for (const id of ids) {
     const broker = kafka.broker(id);
-    const current = broker.configs.static['advertised.listeners'];
-    broker.setStaticConfig('advertised.listeners', replaceListener(current, listener, hostTemplate.replace('{broker_id}', String(id)), Number(base) + id));
+    let value = broker.configs.static['advertised.listeners'];
+    for (const e of entries) {
+      if (!findListener(value, e.listener)) continue;
+      value = replaceListener(value, e.listener, e.hostTemplate.replace('{broker_id}', String(id)), e.base + id);
+    }
+    broker.setStaticConfig('advertised.listeners', value);
   }
 }

@@ -30,6 +30,8 @@ import {
   type ListClustersV2CommandOutput,
   type ListConfigurationRevisionsCommandInput,
   type ListConfigurationRevisionsCommandOutput,
+  type ListConfigurationsCommandInput,
+  type ListConfigurationsCommandOutput,
   type ListNodesCommandInput,
   type ListNodesCommandOutput,
   type NodeInfo,
@@ -60,8 +62,10 @@ export interface ClusterSeed {
   state?: ClusterState;
   clusterType?: ClusterType;
   enhancedMonitoring?: EnhancedMonitoring;
-  /** Initial MSK configuration text; without it the cluster runs MSK's default configuration. */
+  /** Initial MSK configuration text (a configuration of its own); without it the cluster runs MSK's default configuration. */
   serverProperties?: string;
+  /** Runs an existing configuration instead (e.g. one shared with other clusters; see addConfiguration). Default: its latest revision. */
+  configuration?: { arn: string; revision?: number };
   /** Which client access is enabled (default IAM only). */
   authentication?: { iam?: boolean; scram?: boolean; tls?: boolean; unauthenticated?: boolean };
   tags?: Record<string, string>;
@@ -161,6 +165,7 @@ export class MskModel {
     UpdateConfigurationCommand: (i) => this.updateConfiguration(i),
     DescribeConfigurationCommand: (i) => this.describeConfiguration(i),
     DescribeConfigurationRevisionCommand: (i) => this.describeConfigurationRevision(i),
+    ListConfigurationsCommand: (i) => this.listConfigurations(i),
     ListConfigurationRevisionsCommand: (i) => this.listConfigurationRevisions(i),
     UpdateClusterConfigurationCommand: (i) => this.updateClusterConfiguration(i),
     DescribeClusterOperationV2Command: (i) => this.describeClusterOperationV2(i),
@@ -193,7 +198,10 @@ export class MskModel {
       tags: { ...seed.tags },
     };
     cluster.brokers = seed.brokers.map((b) => this.newBroker(cluster, b));
-    if (seed.serverProperties !== undefined) {
+    if (seed.configuration) {
+      const config = this.requireSeededConfiguration(seed.configuration.arn);
+      cluster.configuration = { arn: config.arn, revision: seed.configuration.revision ?? config.revisions.length };
+    } else if (seed.serverProperties !== undefined) {
       const config = this.newConfiguration(`${seed.name}-configuration`, seed.serverProperties, [cluster.kafkaVersion]);
       cluster.configuration = { arn: config.arn, revision: 1 };
     }
@@ -217,6 +225,57 @@ export class MskModel {
     if (!broker) throw new Error(`AwsWorld: cluster has no broker ${id}`);
     broker.ip = newIp;
     broker.eni = `eni-0${this.env.ids.hex(16)}`;
+  }
+
+  /** A configuration created outside the tool (console, infrastructure as code); returns its ARN. */
+  addConfiguration(seed: { name: string; serverProperties: string; kafkaVersions?: string[]; description?: string }): string {
+    if ([...this.configurations.values()].some((c) => c.name === seed.name)) throw new Error(`AwsWorld: configuration ${seed.name} exists`);
+    return this.newConfiguration(seed.name, seed.serverProperties, seed.kafkaVersions ?? ['3.6.0'], seed.description).arn;
+  }
+
+  /** Someone else adds a revision (UpdateConfiguration from the console or IaC); returns its number. */
+  reviseConfiguration(arn: string, serverProperties: string, description = 'revised by hand'): number {
+    const config = this.requireSeededConfiguration(arn);
+    config.revisions.push({ revision: config.revisions.length + 1, description, createdAt: new Date(this.env.now()), serverProperties });
+    return config.revisions.length;
+  }
+
+  /**
+   * Someone else moves the cluster to a configuration revision (UpdateClusterConfiguration from
+   * the console or IaC), and MSK completes it at once: one rolling restart.
+   */
+  applyConfiguration(clusterArn: string, arn: string, revision?: number): void {
+    const cluster = this.requireSeeded(clusterArn);
+    const config = this.requireSeededConfiguration(arn);
+    const target = { arn, revision: revision ?? config.revisions.length };
+    const op = this.newOperation(cluster, 'UPDATE_CLUSTER_CONFIGURATION', 0, (c) => {
+      c.configuration = { ...target };
+      this.onConfigurationApplied?.(c.arn, config.revisions[target.revision - 1].serverProperties);
+    });
+    op.source = cluster.configuration && { ...cluster.configuration };
+    op.target = target;
+    this.complete(op);
+  }
+
+  /** A configuration and its revisions, as MSK keeps them. */
+  configuration(arn: string): { arn: string; name: string; revisions: { revision: number; description?: string; serverProperties: string }[] } {
+    const c = this.requireSeededConfiguration(arn);
+    return clone({ arn: c.arn, name: c.name, revisions: c.revisions.map(({ revision, description, serverProperties }) => ({ revision, description, serverProperties })) });
+  }
+
+  configurationArns(): string[] {
+    return [...this.configurations.keys()];
+  }
+
+  /** Completed configuration updates of the cluster: each one restarted every broker. */
+  rollingRestarts(clusterArn: string): number {
+    return [...this.ops.values()].filter((o) => o.clusterArn === clusterArn && o.type === 'UPDATE_CLUSTER_CONFIGURATION' && o.state === 'UPDATE_COMPLETE').length;
+  }
+
+  private requireSeededConfiguration(arn: string): WorldConfiguration {
+    const config = this.configurations.get(arn);
+    if (!config) throw new Error(`AwsWorld: no MSK configuration ${arn}`);
+    return config;
   }
 
   setState(clusterArn: string, state: ClusterState): void {
@@ -487,6 +546,15 @@ export class MskModel {
       // A plain Uint8Array like the SDK's blob deserializer returns (not a Buffer).
       ServerProperties: new Uint8Array(Buffer.from(revision.serverProperties, 'utf8')),
     };
+  }
+
+  private listConfigurations(input: ListConfigurationsCommandInput): Out<ListConfigurationsCommandOutput> {
+    this.checkToken(input.NextToken);
+    const all = [...this.configurations.values()].map((c) => ({
+      Arn: c.arn, CreationTime: c.createdAt, Description: c.description, KafkaVersions: [...c.kafkaVersions], LatestRevision: this.latest(c), Name: c.name, State: 'ACTIVE' as const,
+    }));
+    const { items, next } = page(all, input.NextToken, maxResults(input.MaxResults, 10));
+    return { Configurations: items, NextToken: next };
   }
 
   private listConfigurationRevisions(input: ListConfigurationRevisionsCommandInput): Out<ListConfigurationRevisionsCommandOutput> {

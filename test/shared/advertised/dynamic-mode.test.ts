@@ -25,7 +25,7 @@ describe('dynamic-broker-config mode on a ZooKeeper cluster', () => {
     const { plan, applied } = await s.reconcile();
     expect(plan.conflicts).toEqual([]);
     for (const id of [1, 2, 3]) expect(clientEntry(s, id)).toBe(custom(id));
-    expect(applied?.verification).toEqual([1, 2, 3].map((id) => ({ brokerId: id, expected: `b-${id}.kafka.example.com:${9000 + id}`, actual: `b-${id}.kafka.example.com:${9000 + id}`, ok: true })));
+    expect(applied?.verification).toEqual([1, 2, 3].map((id) => ({ brokerId: id, listener: 'CLIENT_IAM', expected: `b-${id}.kafka.example.com:${9000 + id}`, actual: `b-${id}.kafka.example.com:${9000 + id}`, ok: true })));
 
     // Converged: a second run alters nothing.
     const before = [1, 2, 3].map((id) => alters(s!, id).length);
@@ -62,6 +62,23 @@ describe('dynamic-broker-config mode on a ZooKeeper cluster', () => {
     const entries = four['advertised.listeners'].split(',');
     expect(entries.filter((e) => !e.startsWith('CLIENT_IAM://'))).toEqual(otherEntriesBefore);
     expect(entries).toContain(custom(4));
+  });
+
+  test("another client listener's entry (not mapped) is kept byte for byte; only the mapped one changes", async () => {
+    s = await createKafkaScenario({ brokerIds: [1, 2, 3] });
+    for (const b of s.kafka.brokers) {
+      const broker = s.kafka.broker(b.id);
+      broker.setStaticConfig('listeners', `${broker.configs.static.listeners},CLIENT_SASL_SCRAM://${b.host}:9096`);
+      broker.setStaticConfig('advertised.listeners', `${broker.configs.static['advertised.listeners']},CLIENT_SASL_SCRAM://${b.awsHost}:9096`);
+    }
+    const before = [1, 2, 3].map((id) => s!.kafka.broker(id).configs.static['advertised.listeners'].split(',').filter((e) => !e.startsWith('CLIENT_IAM://')));
+    const { applied } = await s.reconcile();
+    for (const id of [1, 2, 3]) {
+      const entries = s.kafka.broker(id).configs.dynamic['advertised.listeners'].split(',');
+      expect(entries.filter((e) => !e.startsWith('CLIENT_IAM://'))).toEqual(before[id - 1]);
+      expect(entries).toContain(custom(id));
+    }
+    expect(applied?.verification?.every((v) => v.ok && v.listener === 'CLIENT_IAM')).toBe(true);
   });
 
   test('a sensitive dynamic config would be wiped by legacy AlterConfigs: clear refusal, nothing written to that broker', async () => {

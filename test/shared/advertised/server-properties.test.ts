@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { advertisedListenersTemplate, getProperty, removeProperty, setProperty } from '../../../shared/advertised/server-properties';
+import { advertisedListenersTemplate, differingProperties, getProperty, removeProperty, setProperty } from '../../../shared/advertised/server-properties';
 
 const properties = [
   '# tuned for orders',
@@ -22,6 +22,15 @@ describe('server.properties edits', () => {
     const next = setProperty(withOld, 'custom.advertised.listeners', 'CLIENT_IAM://new:2');
     expect(next.split('\n').filter((l) => l.startsWith('custom.advertised.listeners'))).toEqual(['custom.advertised.listeners=CLIENT_IAM://new:2']);
     expect(removeProperty(next, 'custom.advertised.listeners')).toBe(properties);
+  });
+
+  test('an edited line keeps its own key and separator; only the value changes', () => {
+    expect(setProperty('a=1\ncustom.advertised.listeners = CLIENT_IAM://x:1+{broker_id}\nb=2\n', 'custom.advertised.listeners', 'CLIENT_IAM://y:2+{broker_id}'))
+      .toBe('a=1\ncustom.advertised.listeners = CLIENT_IAM://y:2+{broker_id}\nb=2\n');
+  });
+
+  test('properties that differ are found by key and value, comments and spacing aside', () => {
+    expect(differingProperties('# a\nx = 1\ny=2\n', 'x=1\ny=3\nz=4\n')).toEqual(['y', 'z']);
   });
 
   test('a commented-out key is not the property', () => {
