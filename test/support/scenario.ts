@@ -35,7 +35,10 @@ export interface WorldBroker {
   id: number;
   ip: string;
   endpoint?: string;
+  /** IAM port in GetBootstrapBrokers. */
   port?: number;
+  /** SCRAM port in GetBootstrapBrokers. */
+  scramPort?: number;
 }
 
 export interface ScenarioOptions {
@@ -48,6 +51,8 @@ export interface ScenarioOptions {
   latencyMs?: number;
   clusterName?: string;
   kafkaVersion?: string;
+  /** Client access MSK has enabled (default IAM only). */
+  authentication?: { iam?: boolean; scram?: boolean; tls?: boolean };
   config?: Partial<ClusterConfigInput>;
   /** Parallel AWS writes per apply phase (default: the tool's default). */
   concurrency?: number;
@@ -75,6 +80,7 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
     brokers: options.brokers ?? brokersFor(options.brokerIds ?? [1, 2, 3]),
     serverProperties: options.serverProperties,
     kafkaVersion: options.kafkaVersion ?? '3.6.0',
+    ...(options.authentication ? { authentication: options.authentication } : {}),
     instanceType: 'kafka.m5.large',
     enhancedMonitoring: 'PER_BROKER',
   });
