@@ -173,7 +173,7 @@ function propertyOf(text: string, key: string): string | undefined {
  * `<base>+{broker_id}` evaluated; the other entries (other listeners, REPLICATION) stay. Modelled
  * from the MSK documentation, written here independently of the tool's own parser.
  */
-function applyCustomAdvertisedListeners(kafka: FakeCluster, properties: string, ids = kafka.brokers.map((b) => b.id)): void {
+export function applyCustomAdvertisedListeners(kafka: FakeCluster, properties: string, ids = kafka.brokers.map((b) => b.id)): void {
   const template = propertyOf(properties, 'custom.advertised.listeners');
   if (!template) return; // restore: a real restart would bring back the AWS names; the fake keeps its current statics
   const entries = template.split(',').map((entry) => {

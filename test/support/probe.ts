@@ -24,6 +24,8 @@ export interface ProbeFigures {
   longestOutageBroker?: string;
   /** The first few failures, for a readable assertion message. */
   samples: string[];
+  /** `host:port` of every broker the last Metadata of the period advertised (empty when none was read). */
+  advertised: string[];
 }
 
 /** How the probe authenticates: as an IAM client (the MSK signer, OAUTHBEARER) or a SCRAM user. */
@@ -67,8 +69,9 @@ export class ContinuityProbe {
     this.figures.rounds++;
     const brokers = await this.metadata();
     if (!brokers) return;
+    this.figures.advertised = brokers.map((b) => `${b.host}:${b.port}`);
     // A broker Metadata no longer advertises is no longer anyone's to reach.
-    const advertised = new Set(brokers.map((b) => `${b.host}:${b.port}`));
+    const advertised = new Set(this.figures.advertised);
     for (const [label, since] of this.down) {
       if (advertised.has(label)) continue;
       this.noteOutage(label, this.options.clock.now() - since);
@@ -181,7 +184,7 @@ export class ContinuityProbe {
 }
 
 function blank(): ProbeFigures {
-  return { rounds: 0, connections: 0, failed: 0, longestOutageMs: 0, samples: [] };
+  return { rounds: 0, connections: 0, failed: 0, longestOutageMs: 0, samples: [], advertised: [] };
 }
 
 export function formatProbe(f: ProbeFigures): string {
