@@ -2,9 +2,11 @@
 // real kafkajs 2.2.4 (its built-in SCRAM-SHA-512, and OAUTHBEARER with the real MSK IAM signer)
 // against one socket per listener.
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
 import { connect as tlsConnect } from 'node:tls';
 import { Kafka, logLevel, type Admin, type ISocketFactory, type SASLOptions } from 'kafkajs';
 import { startFakeCluster, type FakeCluster, type FakeListener } from './fake';
+import { ScramServer, scramCredentials } from './fake/scram';
 import { ACCESS_KEY_ID, CREDENTIALS, plainKafka, rejectionOf } from './helpers';
 
 const BROKERS = [
@@ -199,5 +201,55 @@ describe('Metadata answers with the entry of the listener a client came in on', 
     const admin = scramAdmin(c, alice());
     await admin.connect();
     expect((await admin.describeCluster()).brokers).toHaveLength(3);
+  });
+});
+
+describe('the SCRAM server refuses what RFC 5802 says a server must', () => {
+  // A client computed from RFC 5802 section 3 (not kafkajs), to send what kafkajs never would.
+  const hmac = (key: Buffer, data: string) => createHmac('sha512', key).update(data).digest();
+  function client(password: string, serverFirst: string, clientFirstBare: string, opts: { nonce?: string; binding?: string } = {}) {
+    const attrs = Object.fromEntries(serverFirst.split(',').map((p) => [p[0], p.slice(2)]));
+    const salted = pbkdf2Sync(password, Buffer.from(attrs.s!, 'base64'), Number(attrs.i), 64, 'sha512');
+    const clientKey = hmac(salted, 'Client Key');
+    const storedKey = createHash('sha512').update(clientKey).digest();
+    const withoutProof = `c=${Buffer.from(opts.binding ?? 'n,,').toString('base64')},r=${opts.nonce ?? attrs.r}`;
+    const authMessage = `${clientFirstBare},${serverFirst},${withoutProof}`;
+    const signature = hmac(storedKey, authMessage);
+    const proof = Buffer.from(clientKey.map((b, i) => b ^ signature[i]!)).toString('base64');
+    const serverSignature = hmac(hmac(salted, 'Server Key'), authMessage).toString('base64');
+    return { final: Buffer.from(`${withoutProof},p=${proof}`), serverSignature };
+  }
+  const credentials = scramCredentials({ alice: 'pw-1' });
+  const exchange = (opts: { nonce?: (serverNonce: string) => string; binding?: string; password?: string } = {}) => {
+    const server = new ScramServer(credentials);
+    const bare = 'n=alice,r=client-nonce-123';
+    const first = server.step(Buffer.from(`n,,${bare}`));
+    if (first.kind !== 'challenge') throw new Error(`expected a challenge, got ${JSON.stringify(first)}`);
+    const serverFirst = first.bytes.toString();
+    const serverNonce = /^r=([^,]+),/.exec(serverFirst)![1]!;
+    expect(serverNonce.startsWith('client-nonce-123')).toBe(true);
+    expect(serverFirst).toMatch(/^r=[^,]+,s=[A-Za-z0-9+/=]+,i=4096$/);
+    const c = client(opts.password ?? 'pw-1', serverFirst, bare, { nonce: opts.nonce?.(serverNonce), binding: opts.binding });
+    return { result: server.step(c.final), serverSignature: c.serverSignature, again: () => server.step(c.final) };
+  };
+
+  test('a correct exchange ends with the server signature the client computes (v=...), and cannot be replayed', () => {
+    const { result, serverSignature, again } = exchange();
+    expect(result).toEqual({ kind: 'done', bytes: Buffer.from(`v=${serverSignature}`), principal: 'alice' });
+    expect(again()).toMatchObject({ kind: 'fail' });
+  });
+
+  test('a client-final message with another nonce, or a channel binding that is not the gs2 header, is refused', () => {
+    expect(exchange({ nonce: (n) => `${n}x` }).result).toEqual({ kind: 'fail', reason: 'nonce in client-final message is not the server nonce' });
+    expect(exchange({ binding: 'p=tls-unique,,' }).result).toMatchObject({ kind: 'fail', reason: expect.stringMatching(/^channel binding/) });
+    expect(exchange({ password: 'pw-2' }).result).toEqual({ kind: 'fail', reason: 'client proof does not match (wrong password)' });
+  });
+
+  test('client-first messages it cannot serve: channel binding required, an authzid, a bad "=" escape', () => {
+    const first = (m: string) => new ScramServer(credentials).step(Buffer.from(m));
+    expect(first('p=tls-unique,,n=alice,r=abc')).toMatchObject({ kind: 'fail', reason: expect.stringMatching(/gs2 header/) });
+    expect(first('n,a=bob,n=alice,r=abc')).toMatchObject({ kind: 'fail', reason: expect.stringMatching(/gs2 header/) });
+    expect(first('n,,n=al=ice,r=abc')).toEqual({ kind: 'fail', reason: 'invalid user name encoding' });
+    expect(first('n,,r=abc,n=alice')).toEqual({ kind: 'fail', reason: 'malformed client-first message' });
   });
 });

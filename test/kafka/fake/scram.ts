@@ -85,9 +85,9 @@ export class ScramServer {
   }
 
   private first(text: string): SaslStep {
-    // gs2-header: no channel binding ('n') or client supports it but thinks the server does not ('y');
-    // 'p=' (binding required) cannot work over Kafka's SASL and Kafka refuses it too. No authzid.
-    const m = /^([ny]),,(.*)$/s.exec(text);
+    // gs2-header: only 'n,,' (no channel binding), as Kafka's ClientFirstMessage pattern. Kafka also
+    // accepts an authzid equal to the user name (a=<user>); not modelled: refused here.
+    const m = /^(n),,(.*)$/s.exec(text);
     if (!m) return this.fail(`unsupported gs2 header in client-first message ${JSON.stringify(text.slice(0, 20))}`);
     const bare = m[2] as string;
     const attrs = attributes(bare);
@@ -112,7 +112,7 @@ export class ScramServer {
     const last = attrs?.[attrs.length - 1];
     if (!attrs || attrs[0]?.[0] !== 'c' || attrs[1]?.[0] !== 'r' || last?.[0] !== 'p') return this.fail('malformed client-final message');
     const binding = Buffer.from(attrs[0][1], 'base64').toString('utf8');
-    if (binding !== 'n,,' && binding !== 'y,,') return this.fail(`channel binding ${JSON.stringify(binding)} does not match the gs2 header`);
+    if (binding !== 'n,,') return this.fail(`channel binding ${JSON.stringify(binding)} does not match the gs2 header`);
     if (attrs[1][1] !== this.nonce) return this.fail('nonce in client-final message is not the server nonce');
     const withoutProof = text.slice(0, text.lastIndexOf(',p='));
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`;
