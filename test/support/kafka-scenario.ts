@@ -1,14 +1,17 @@
 import type { ClusterConfigInput } from '../../shared/config/schema';
-import { CUSTOM_ADVERTISED_LISTENERS, getProperty } from '../../shared/advertised/server-properties';
-import { findListener, replaceListener } from '../../shared/kafka/advertised-listeners';
-import { startFakeCluster, type FakeCluster } from '../kafka/fake';
+import { startFakeCluster, type FakeCluster, type FakeListener, type ScramCredentialStore } from '../kafka/fake';
 import { CREDENTIALS, staticCredentials } from '../kafka/helpers';
 import { brokerIp, createScenario, type Scenario, type ScenarioOptions, type WorldBroker } from './scenario';
-import { hostName } from '../../shared/naming';
-import { brokerTargetPort } from '../../shared/listeners';
+import { mappedListeners, type Authentication } from '../../shared/listeners';
 import { VirtualClock } from '../world';
-import { ClientNetwork } from '../world/network';
-import { ContinuityProbe, type ProbeFigures } from './probe';
+import { brokerListenerBackend, ClientNetwork } from '../world/network';
+import { ContinuityProbe, type ProbeFigures, type ProbeSasl } from './probe';
+
+/** The SCRAM user a scenario's SCRAM clients log in as (on MSK: an AmazonMSK_ secret associated with the cluster). */
+export const SCRAM_USER = { username: 'orders-app', password: 'orders-app-scram-secret' };
+
+/** Listeners a probe can speak to: the fake serves IAM and SCRAM. */
+type ProbedAuthentication = Extract<Authentication, 'iam' | 'scram'>;
 
 /** Loopback address of fake broker `id` (each broker its own host, as MSK brokers are). */
 export const fakeHost = (id: number) => `127.0.20.${id}`;
@@ -19,11 +22,19 @@ export interface KafkaScenario extends Scenario {
   clock: VirtualClock;
   /** The NLB as real sockets, and DNS as a client in the VPC resolves it. */
   network: ClientNetwork;
+  /** The probe of the first listener the config maps (IAM unless the config says otherwise). */
   probe: ContinuityProbe;
-  /** Probe every `ms` of world time from now on (default 10 s). */
+  /** One probe per listener the config maps on the scenario's NLB, by authentication ('iam', 'scram'). */
+  probes: Partial<Record<ProbedAuthentication, ContinuityProbe>>;
+  /** Probe every `ms` of world time from now on (default 10 s), every listener's probe. */
   startProbe(ms?: number): void;
-  /** Lets world time pass (the probe keeps ticking), then returns what the probe saw since the last take. */
+  /**
+   * Lets world time pass (the probes keep ticking), then returns what the first listener's probe
+   * saw since the last take. Every probe's figures are taken: use passAll to see them all.
+   */
   pass(ms: number): Promise<ProbeFigures>;
+  /** As pass, with every listener's figures. */
+  passAll(ms: number): Promise<Partial<Record<ProbedAuthentication, ProbeFigures>>>;
   /** Scale out or in, in MSK and in the fake Kafka cluster alike (new brokers join as MSK adds them). */
   setBrokers(ids: number[]): Promise<void>;
   /** An UpdateBrokerCount as MSK runs it: the cluster goes UPDATING, announcing `ids`; complete it with `msk.completeOperations`. */
@@ -42,64 +53,88 @@ export async function createKafkaScenario(options: {
   config?: Partial<ClusterConfigInput>;
   serverProperties?: string;
   latencyMs?: number;
+  /**
+   * SCRAM users of the cluster. Given, or when the config maps a SCRAM listener (default
+   * SCRAM_USER), MSK has SASL/SCRAM enabled and the fake brokers serve CLIENT_SASL_SCRAM beside
+   * CLIENT_IAM (which the tool's admin always uses).
+   */
+  scramCredentials?: ScramCredentialStore;
   /** Extra settings of the embedded world (NLB security groups, certificate names). */
   world?: Pick<ScenarioOptions, 'loadBalancer' | 'loadBalancerIngress' | 'certificateNames' | 'managedIngressSource' | 'prepare'>;
 }): Promise<KafkaScenario> {
   const ids = options.brokerIds ?? [1, 2, 3];
   const mode = options.mode ?? 'zookeeper';
+  const input = options.config ?? {};
+  const mapsScram = (input.listeners?.map((l) => l.authentication) ?? [input.authentication ?? 'iam']).includes('scram');
+  const scramCredentials = options.scramCredentials ?? (mapsScram ? { [SCRAM_USER.username]: SCRAM_USER.password } : undefined);
+  const listeners: FakeListener[] = scramCredentials ? ['CLIENT_IAM', 'CLIENT_SASL_SCRAM'] : ['CLIENT_IAM'];
   const kafka = await startFakeCluster({
     brokers: ids.map((id) => ({ id, host: fakeHost(id) })),
     mode,
     credentials: CREDENTIALS,
+    scramCredentials,
+    listeners,
     region: 'eu-west-1',
     advertise: 'aws-name',
   });
-  const seeds = (): WorldBroker[] => kafka.brokers.map((b) => ({ id: b.id, ip: brokerIp(b.id), endpoint: b.awsHost, port: b.port }));
+  const seeds = (): WorldBroker[] =>
+    kafka.brokers.map((b) => ({ id: b.id, ip: brokerIp(b.id), endpoint: b.awsHost, port: b.ports.CLIENT_IAM, ...(scramCredentials ? { scramPort: b.ports.CLIENT_SASL_SCRAM } : {}) }));
   const clock = new VirtualClock();
   const scenario = createScenario({
     ...options.world,
     clock,
     brokers: seeds(),
     kafkaVersion: mode === 'kraft' ? '3.7.x.kraft' : '3.6.0',
+    authentication: { iam: true, scram: scramCredentials !== undefined },
     config: { advertisedListeners: 'dynamic-broker-config', ...options.config },
     serverProperties: options.serverProperties,
     latencyMs: options.latencyMs,
     kafkaAccess: { credentials: staticCredentials(), tls: { ca: [kafka.ca], lookup: kafka.lookup }, connectionTimeoutMs: 2000 },
   });
   scenario.world.msk.onConfigurationApplied = (_, properties) => applyCustomAdvertisedListeners(kafka, properties);
-  const targetPort = brokerTargetPort(scenario.config.authentication);
   const network = new ClientNetwork({
     world: scenario.world,
     lbArn: scenario.lbArn,
-    // A VPC address answers when MSK lists a broker with that client IP and its fake broker runs.
-    backend: (ip, port) => {
+    // A VPC address answers when MSK lists a broker with that client IP and its fake broker runs,
+    // on the socket of the listener the target port names (9098 IAM, 9096 SCRAM).
+    backend: brokerListenerBackend((ip) => {
       const broker = scenario.world.msk.cluster(scenario.clusterArn).brokers.find((b) => b.ip === ip);
-      const fake = broker && port === targetPort ? kafka.brokers.find((b) => b.id === broker.id) : undefined;
-      return fake && { host: fake.host, port: fake.port };
-    },
+      return broker && kafka.brokers.find((b) => b.id === broker.id);
+    }),
   });
-  const probe = new ContinuityProbe({
-    network,
-    clock,
-    bootstrap: { host: hostName(scenario.config, 'bootstrap'), port: scenario.config.bootstrapPort },
-    region: 'eu-west-1',
-    awsLookup: kafka.lookup,
-    extraCa: [kafka.ca],
-  });
-  let stopProbe: (() => void) | undefined;
+  const probeFor = (bootstrap: { host: string; port: number }, sasl: ProbeSasl) =>
+    new ContinuityProbe({ network, clock, bootstrap, sasl, region: 'eu-west-1', awsLookup: kafka.lookup, extraCa: [kafka.ca] });
+  // One probe per listener on this scenario's NLB, each a client of that listener.
+  const probes: Partial<Record<ProbedAuthentication, ContinuityProbe>> = {};
+  for (const l of mappedListeners(scenario.config)) {
+    if (l.loadBalancerArn !== scenario.lbArn || (l.authentication !== 'iam' && l.authentication !== 'scram')) continue;
+    const sasl: ProbeSasl = l.authentication === 'iam' ? { mechanism: 'aws-msk-iam' } : { mechanism: 'scram-sha-512', ...SCRAM_USER };
+    probes[l.authentication] = probeFor({ host: `${l.bootstrapHost}.${l.domain}`, port: l.bootstrapPort }, sasl);
+  }
+  const all = Object.values(probes);
+  if (!all.length) throw new Error('kafka scenario: the config maps no IAM or SCRAM listener on the scenario\'s load balancer: nothing to probe');
+  const probe = all[0] as ContinuityProbe;
+  const takeAll = () => Object.fromEntries(Object.entries(probes).map(([k, p]) => [k, p.take()])) as Partial<Record<ProbedAuthentication, ProbeFigures>>;
+  let stopProbes: (() => void)[] = [];
   return {
     ...scenario,
     kafka,
     clock,
     network,
     probe,
+    probes,
     startProbe(ms = 10_000) {
-      stopProbe?.();
-      stopProbe = clock.every(ms, () => probe.tick());
+      for (const stop of stopProbes) stop();
+      stopProbes = all.map((p) => clock.every(ms, () => p.tick()));
     },
     async pass(ms: number) {
       await clock.sleep(ms);
-      return probe.take();
+      const figures = takeAll();
+      return figures[Object.keys(probes)[0] as ProbedAuthentication] as ProbeFigures;
+    },
+    async passAll(ms: number) {
+      await clock.sleep(ms);
+      return takeAll();
     },
     async setBrokers(next: number[]) {
       for (const b of kafka.brokers.filter((b) => !next.includes(b.id))) await kafka.removeBroker(b.id);
@@ -114,7 +149,7 @@ export async function createKafkaScenario(options: {
       scenario.world.msk.startOperation(scenario.clusterArn, { type: 'INCREASE_BROKER_COUNT', polls: 1_000_000, createdBrokerIds: ids });
     },
     async stop() {
-      stopProbe?.();
+      for (const stop of stopProbes) stop();
       await network.stop();
       scenario.world.restore();
       await kafka.stop();
@@ -122,28 +157,44 @@ export async function createKafkaScenario(options: {
   };
 }
 
+/** The listener names custom.advertised.listeners accepts (MSK developer guide, custom domain names). */
+const MSK_CLIENT_LISTENERS = new Set(['CLIENT', 'CLIENT_SECURE', 'CLIENT_SASL_SCRAM', 'CLIENT_IAM'].flatMap((n) => [n, `${n}_PUBLIC`]));
+
+/** `key=value` of a Java properties text (the subset MSK configurations use: no line continuations). */
+function propertyOf(text: string, key: string): string | undefined {
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*([^#!\s][^=:\s]*)\s*[=:]\s*(.*?)\s*$/.exec(line);
+    if (m && m[1] === key) return m[2];
+  }
+  return undefined;
+}
+
 /**
  * What MSK does on the rolling restart that applies a configuration with
- * custom.advertised.listeners: each broker's listener entry takes the template, with
- * {broker_id} substituted and `<base>+{broker_id}` evaluated.
+ * custom.advertised.listeners: every entry (one per client listener, comma-separated) replaces
+ * that listener's entry in each broker's advertised.listeners, with {broker_id} substituted and
+ * `<base>+{broker_id}` evaluated; the other entries (other listeners, REPLICATION) stay. Modelled
+ * from the MSK documentation, written here independently of the tool's own parser.
  */
-function applyCustomAdvertisedListeners(kafka: FakeCluster, properties: string, ids = kafka.brokers.map((b) => b.id)): void {
-  const template = getProperty(properties, CUSTOM_ADVERTISED_LISTENERS);
+export function applyCustomAdvertisedListeners(kafka: FakeCluster, properties: string, ids = kafka.brokers.map((b) => b.id)): void {
+  const template = propertyOf(properties, 'custom.advertised.listeners');
   if (!template) return; // restore: a real restart would bring back the AWS names; the fake keeps its current statics
-  // One entry per client listener; a listener the fake brokers do not have is skipped (modelled:
-  // what real MSK does with an entry for a listener that is not enabled is unverified).
-  const entries = template.split(',').map((raw) => {
-    const match = /^([A-Z_]+):\/\/([^:]+):(\d+)\+\{broker_id\}$/.exec(raw.trim());
-    if (!match) throw new Error(`the embedded MSK cannot evaluate ${CUSTOM_ADVERTISED_LISTENERS}=${template}`);
-    return { listener: match[1], hostTemplate: match[2], base: Number(match[3]) };
+  const entries = template.split(',').map((entry) => {
+    const match = /^\s*([A-Z_]+):\/\/([^:]+):(\d+)\+\{broker_id\}\s*$/.exec(entry);
+    if (!match) throw new Error(`the embedded MSK cannot evaluate custom.advertised.listeners=${template} (entry ${JSON.stringify(entry)})`);
+    return { listener: match[1] as string, host: match[2] as string, base: Number(match[3]) };
   });
   for (const id of ids) {
     const broker = kafka.broker(id);
-    let value = broker.configs.static['advertised.listeners'];
+    let current = broker.configs.static['advertised.listeners'].split(',');
     for (const e of entries) {
-      if (!findListener(value, e.listener)) continue;
-      value = replaceListener(value, e.listener, e.hostTemplate.replace('{broker_id}', String(id)), e.base + id);
+      // MSK validates listener names (the documented set) before restarting; whether it refuses an
+      // entry for a listener the cluster has not enabled is unverified: modelled as skipped.
+      if (!MSK_CLIENT_LISTENERS.has(e.listener)) throw new Error(`the embedded MSK refuses custom.advertised.listeners=${template}: ${e.listener} is not an MSK client listener`);
+      const at = current.findIndex((c) => c.startsWith(`${e.listener}://`));
+      if (at < 0) continue;
+      current = current.map((c, i) => (i === at ? `${e.listener}://${e.host.replaceAll('{broker_id}', String(id))}:${e.base + id}` : c));
     }
-    broker.setStaticConfig('advertised.listeners', value);
+    broker.setStaticConfig('advertised.listeners', current.join(','));
   }
 }

@@ -1,10 +1,13 @@
 // The client-continuity probe: what a Kafka client in the VPC experiences, measured on every
-// tick. It bootstraps through bootstrap.<domain> with kafkajs and the real MSK IAM signer (TLS
-// verified against the embedded ACM CA), reads Metadata, then opens a TLS connection to every
+// tick. It bootstraps through one listener's bootstrap name (bootstrap.<domain>:9000 for IAM,
+// e.g. bootstrap-scram.<domain>:9100 for SCRAM) with kafkajs, authenticating as a client of
+// that listener does (the real MSK IAM signer, or kafkajs' built-in SCRAM-SHA-512), TLS verified
+// against the embedded ACM CA; reads Metadata, which the broker answers with that listener's
+// advertised endpoints, then opens a TLS connection to every
 // broker Metadata advertises, by its advertised name, at every address that name resolves to
 // (one NLB node per AZ that DNS answers with), and sends ApiVersions there.
 import { connect as tlsConnect } from 'node:tls';
-import { Kafka, logLevel, type ISocketFactory } from 'kafkajs';
+import { Kafka, logLevel, type ISocketFactory, type SASLOptions } from 'kafkajs';
 import { generateAuthTokenFromCredentialsProvider } from 'aws-msk-iam-sasl-signer-js';
 import type { LookupFunction } from 'node:net';
 import type { Clock } from '../../shared/clock';
@@ -21,12 +24,21 @@ export interface ProbeFigures {
   longestOutageBroker?: string;
   /** The first few failures, for a readable assertion message. */
   samples: string[];
+  /** `host:port` of every broker the last Metadata of the period advertised (empty when none was read). */
+  advertised: string[];
 }
+
+/** How the probe authenticates: as an IAM client (the MSK signer, OAUTHBEARER) or a SCRAM user. */
+export type ProbeSasl = { mechanism: 'aws-msk-iam' } | { mechanism: 'scram-sha-512'; username: string; password: string };
 
 export interface ProbeOptions {
   network: ClientNetwork;
   clock: Clock;
+  /** The listener's bootstrap name and NLB port, e.g. bootstrap-scram.kafka.example.com:9100. */
   bootstrap: { host: string; port: number };
+  /** Default IAM. It must be the mechanism of the listener `bootstrap` leads to, or every round fails. */
+  sasl?: ProbeSasl;
+  /** The region IAM tokens are signed for. */
   region: string;
   /** Resolves the brokers' AWS names (clients inside the VPC can use them). */
   awsLookup: LookupFunction;
@@ -57,8 +69,9 @@ export class ContinuityProbe {
     this.figures.rounds++;
     const brokers = await this.metadata();
     if (!brokers) return;
+    this.figures.advertised = brokers.map((b) => `${b.host}:${b.port}`);
     // A broker Metadata no longer advertises is no longer anyone's to reach.
-    const advertised = new Set(brokers.map((b) => `${b.host}:${b.port}`));
+    const advertised = new Set(this.figures.advertised);
     for (const [label, since] of this.down) {
       if (advertised.has(label)) continue;
       this.noteOutage(label, this.options.clock.now() - since);
@@ -120,7 +133,7 @@ export class ContinuityProbe {
 
   /** A plain kafkajs client whose sockets resolve names the way a client in the VPC would. */
   private kafka(): Kafka {
-    const { network, bootstrap, region } = this.options;
+    const { network, bootstrap } = this.options;
     const socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
       const resolved = network.resolve(host);
       const addresses = resolved.ok ? resolved.addresses : [host];
@@ -132,10 +145,7 @@ export class ContinuityProbe {
       clientId: 'continuity-probe',
       brokers: [`${bootstrap.host}:${bootstrap.port}`],
       ssl: true,
-      sasl: {
-        mechanism: 'oauthbearer',
-        oauthBearerProvider: async () => ({ value: (await generateAuthTokenFromCredentialsProvider({ region, awsCredentialsProvider: staticCredentials() })).token }),
-      },
+      sasl: this.saslOptions(),
       socketFactory,
       connectionTimeout: this.options.connectTimeoutMs ?? 400,
       authenticationTimeout: 2000,
@@ -143,6 +153,17 @@ export class ContinuityProbe {
       retry: { retries: 0 },
       logLevel: logLevel.NOTHING,
     });
+  }
+
+  /** A fresh object per client: kafkajs keeps its authenticator (and so the password) on the one it is given. */
+  private saslOptions(): SASLOptions {
+    const sasl = this.options.sasl ?? { mechanism: 'aws-msk-iam' };
+    if (sasl.mechanism === 'scram-sha-512') return { mechanism: 'scram-sha-512', username: sasl.username, password: sasl.password };
+    const { region } = this.options;
+    return {
+      mechanism: 'oauthbearer',
+      oauthBearerProvider: async () => ({ value: (await generateAuthTokenFromCredentialsProvider({ region, awsCredentialsProvider: staticCredentials() })).token }),
+    };
   }
 
   private trust(): string[] {
@@ -163,7 +184,7 @@ export class ContinuityProbe {
 }
 
 function blank(): ProbeFigures {
-  return { rounds: 0, connections: 0, failed: 0, longestOutageMs: 0, samples: [] };
+  return { rounds: 0, connections: 0, failed: 0, longestOutageMs: 0, samples: [], advertised: [] };
 }
 
 export function formatProbe(f: ProbeFigures): string {

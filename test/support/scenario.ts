@@ -35,7 +35,10 @@ export interface WorldBroker {
   id: number;
   ip: string;
   endpoint?: string;
+  /** IAM port in GetBootstrapBrokers. */
   port?: number;
+  /** SCRAM port in GetBootstrapBrokers. */
+  scramPort?: number;
 }
 
 export interface ScenarioOptions {
@@ -50,6 +53,8 @@ export interface ScenarioOptions {
   insyncAfterMs?: number;
   clusterName?: string;
   kafkaVersion?: string;
+  /** Client access MSK has enabled (default IAM only). */
+  authentication?: { iam?: boolean; scram?: boolean; tls?: boolean };
   config?: Partial<ClusterConfigInput>;
   /** Calls in flight per limited service (ELBv2, Route 53, CloudWatch); default: the clients' own limits. */
   concurrency?: number;
@@ -79,6 +84,7 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
     brokers: options.brokers ?? brokersFor(options.brokerIds ?? [1, 2, 3]),
     serverProperties: options.serverProperties,
     kafkaVersion: options.kafkaVersion ?? '3.6.0',
+    ...(options.authentication ? { authentication: options.authentication } : {}),
     instanceType: 'kafka.m5.large',
     enhancedMonitoring: 'PER_BROKER',
   });

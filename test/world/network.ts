@@ -17,6 +17,41 @@ export interface Backend {
   port: number;
 }
 
+/**
+ * The client listener an MSK broker serves on each of its ports: the NLB's target ports (MSK
+ * developer guide, "Port information"). The world's own copy, not the tool's table, so a wrong
+ * port in the tool shows up as a target nothing answers on.
+ */
+export const MSK_BROKER_PORTS: Readonly<Record<number, string>> = {
+  9098: 'CLIENT_IAM',
+  9096: 'CLIENT_SASL_SCRAM',
+  9094: 'CLIENT_SECURE',
+  9198: 'CLIENT_IAM_PUBLIC',
+  9196: 'CLIENT_SASL_SCRAM_PUBLIC',
+  9194: 'CLIENT_SECURE_PUBLIC',
+};
+
+/** Where a broker really runs: one host, a socket per client listener it serves. */
+export interface BrokerSockets {
+  host: string;
+  ports: Readonly<Partial<Record<string, number>>>;
+}
+
+/**
+ * A `backend` for brokers with a socket per listener: the target port names the listener (9096
+ * SCRAM, 9098 IAM, …) and the broker with that VPC address answers on that listener's socket.
+ * A port whose listener the broker does not serve answers nowhere, as on MSK with that access
+ * method disabled.
+ */
+export function brokerListenerBackend(brokerAt: (ip: string) => BrokerSockets | undefined): (ip: string, port: number) => Backend | undefined {
+  return (ip, port) => {
+    const listener = MSK_BROKER_PORTS[port];
+    const broker = listener ? brokerAt(ip) : undefined;
+    const socket = listener ? broker?.ports[listener] : undefined;
+    return broker && socket !== undefined ? { host: broker.host, port: socket } : undefined;
+  };
+}
+
 export interface ClientNetworkOptions {
   world: AwsWorld;
   lbArn: string;

@@ -30,8 +30,8 @@ export const encodeSaslHandshake = (errorCode: number, mechanisms: readonly stri
   new Writer().int16(errorCode).array(mechanisms, (w, m) => w.string(m)).toBuffer();
 
 export const decodeSaslAuthenticate = (r: Reader) => ({ authBytes: r.bytes() ?? Buffer.alloc(0) });
-export function encodeSaslAuthenticate(version: number, errorCode: number, errorMessage: string | null): Buffer {
-  const w = new Writer().int16(errorCode).string(errorMessage).bytes(Buffer.alloc(0));
+export function encodeSaslAuthenticate(version: number, errorCode: number, errorMessage: string | null, authBytes: Buffer = Buffer.alloc(0)): Buffer {
+  const w = new Writer().int16(errorCode).string(errorMessage).bytes(authBytes);
   if (version >= 1) w.int64(0n); // session_lifetime_ms 0: no re-authentication required
   return w.toBuffer();
 }

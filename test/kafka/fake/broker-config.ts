@@ -287,28 +287,38 @@ export class BrokerConfig {
   }
 }
 
-/** MSK-like server.properties for one broker. */
+/** One client listener of a broker: its name, the port it is bound to, bind and advertised host. */
+export interface ClientListenerSpec { listener: string; port: number; bind: string; advertised: string }
+
+/** What MSK enables per client listener (the fake itself serves OAUTHBEARER and SCRAM-SHA-512 only). */
+const LISTENER_MECHANISMS = (listener: string) => (listener.startsWith('CLIENT_SASL_SCRAM') ? ['SCRAM-SHA-512'] : listener.startsWith('CLIENT_IAM') ? ['AWS_MSK_IAM', 'OAUTHBEARER'] : []);
+
+/**
+ * MSK-like server.properties for one broker: every client listener it serves, in order, then
+ * MSK's REPLICATION and REPLICATION_SECURE listeners, in both listeners and advertised.listeners.
+ */
 export function staticBrokerProperties(opts: {
   id: number;
   mode: ClusterMode;
-  clientListener: string;
-  bind: { host: string; port: number };
-  advertised: { host: string; port: number };
+  clients: readonly ClientListenerSpec[];
   internalHost: string;
   zookeeperConnect: string;
   extra?: Readonly<Record<string, string>>;
 }): Map<string, string> {
   const fmt = (h: string) => (h.includes(':') ? `[${h}]` : h);
   const replication = `REPLICATION://${opts.internalHost}:9093,REPLICATION_SECURE://${opts.internalHost}:9095`;
+  const entries = (host: (c: ClientListenerSpec) => string) => [...opts.clients.map((c) => `${c.listener}://${fmt(host(c))}:${c.port}`), replication].join(',');
+  const mechanisms = [...new Set(opts.clients.flatMap((c) => LISTENER_MECHANISMS(c.listener)))];
   const props: Record<string, string> = {
     'broker.id': String(opts.id),
-    'listeners': `${opts.clientListener}://${fmt(opts.bind.host)}:${opts.bind.port},${replication}`,
-    'advertised.listeners': `${opts.clientListener}://${fmt(opts.advertised.host)}:${opts.advertised.port},${replication}`,
+    'listeners': entries((c) => c.bind),
+    'advertised.listeners': entries((c) => c.advertised),
     'listener.security.protocol.map':
       'CLIENT:PLAINTEXT,CLIENT_SECURE:SSL,CLIENT_SASL_SCRAM:SASL_SSL,CLIENT_IAM:SASL_SSL,REPLICATION:PLAINTEXT,REPLICATION_SECURE:SSL' +
+      (opts.clients.some((c) => c.listener.endsWith('_PUBLIC')) ? ',CLIENT_SECURE_PUBLIC:SSL,CLIENT_SASL_SCRAM_PUBLIC:SASL_SSL,CLIENT_IAM_PUBLIC:SASL_SSL' : '') +
       (opts.mode === 'kraft' ? ',CONTROLLER:SSL' : ''),
     'inter.broker.listener.name': 'REPLICATION_SECURE',
-    'sasl.enabled.mechanisms': 'AWS_MSK_IAM,OAUTHBEARER',
+    'sasl.enabled.mechanisms': mechanisms.join(','),
     'ssl.keystore.location': '/opt/kafka/ssl/keystore.jks',
     'ssl.keystore.password': 'static-keystore-secret',
     'auto.create.topics.enable': 'false',

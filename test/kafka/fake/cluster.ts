@@ -1,7 +1,13 @@
 // A cluster of in-process fake MSK brokers speaking the Kafka wire protocol over TLS (or TCP) on
-// loopback addresses, with IAM (SASL/OAUTHBEARER) authentication.
+// loopback addresses, with IAM (SASL/OAUTHBEARER) and SASL/SCRAM-SHA-512 authentication.
 //
-// Advertised addresses: by default each broker's CLIENT_IAM entry in advertised.listeners is its
+// Listeners: like an MSK broker with several access methods enabled, each fake broker serves
+// one socket per client listener (CLIENT_IAM, CLIENT_SASL_SCRAM), on its own loopback address
+// and a random port per listener (MSK's are 9098 and 9096: the world's network maps those target
+// ports to these sockets). A connection accepts only its listener's mechanism and Metadata
+// answers with every broker's advertised endpoint for that listener.
+//
+// Advertised addresses: by default each broker's client entries in advertised.listeners are its
 // real loopback ip:port, so Metadata points plain kafkajs clients at reachable brokers, and a
 // changed advertised.listeners (a custom name) really changes what Metadata returns. With
 // `advertise: 'aws-name'` brokers advertise MSK-style host names instead
@@ -14,6 +20,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { BrokerConfig, staticBrokerProperties, type ClusterMode } from './broker-config';
 import { serveConnection, type RecordedRequest } from './connection';
 import type { CredentialStore } from './iam-token';
+import { SCRAM_SHA_512, scramCredentials, type ScramCredentialStore } from './scram';
 import type { MetadataBroker } from './apis';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
@@ -28,6 +35,14 @@ export interface FakeBrokerSpec {
   host: string;
 }
 
+/** Client listeners the fake serves, as MSK names them. */
+export type FakeListener = 'CLIENT_IAM' | 'CLIENT_SASL_SCRAM' | 'CLIENT_IAM_PUBLIC' | 'CLIENT_SASL_SCRAM_PUBLIC';
+
+/** The SASL mechanisms each listener enables (MSK's IAM listener also has AWS_MSK_IAM: not modelled). */
+export function listenerMechanisms(listener: FakeListener): string[] {
+  return listener.startsWith('CLIENT_SASL_SCRAM') ? [SCRAM_SHA_512] : ['OAUTHBEARER'];
+}
+
 export interface FakeClusterOptions {
   brokers: readonly FakeBrokerSpec[];
   /** Default 'zookeeper'. KRaft brokers refuse dynamic changes of advertised.listeners. */
@@ -36,6 +51,8 @@ export interface FakeClusterOptions {
   tls?: boolean;
   /** IAM access key id -> secret access key (or { secretAccessKey, sessionToken }). */
   credentials: CredentialStore;
+  /** SCRAM user name -> password, for the CLIENT_SASL_SCRAM listener. */
+  scramCredentials?: ScramCredentialStore;
   /** Default 'us-east-1'. Tokens must be signed for this region. */
   region?: string;
   /** Default 'ip' (see the header comment). */
@@ -44,14 +61,17 @@ export interface FakeClusterOptions {
   describeConfigsMaxVersion?: 0 | 1 | 2;
   /** Extra static server.properties for every broker. */
   staticConfigs?: Readonly<Record<string, string>>;
-  /** Client listener name (default CLIENT_IAM). */
-  clientListener?: string;
+  /** Client listeners every broker serves, one socket each (default [CLIENT_IAM]); the first is the primary. */
+  listeners?: readonly FakeListener[];
 }
 
 export interface FakeBrokerInfo {
   id: number;
   host: string;
+  /** The primary (first) listener's port. */
   port: number;
+  /** Port of each listener's socket. */
+  ports: Readonly<Partial<Record<FakeListener, number>>>;
   /** MSK-style broker host name, resolvable only through the cluster's `lookup`. */
   awsHost: string;
 }
@@ -64,8 +84,8 @@ export interface FakeBrokerHandle extends FakeBrokerInfo {
   removeDynamicConfig(name: string): void;
   /** Changes a static (server.properties) value, as a restart with a new configuration does. */
   setStaticConfig(name: string, value: string): void;
-  /** Where Metadata says this broker is, or undefined when it advertises no client listener. */
-  advertisedEndpoint(): { host: string; port: number } | undefined;
+  /** Where Metadata on `listener` (default: the primary) says this broker is, or undefined when it advertises none there. */
+  advertisedEndpoint(listener?: FakeListener): { host: string; port: number } | undefined;
   /** Every request this broker received, in order. */
   readonly requests: readonly RecordedRequest[];
 }
@@ -76,8 +96,11 @@ export interface FakeCluster {
   readonly mode: ClusterMode;
   /** PEM of the CA to trust. */
   readonly ca: string;
-  /** `host:port,...` of every broker, as GetBootstrapBrokers would list them (ip or aws name per `advertise`). */
+  /** `host:port,...` of every broker on the primary listener, as GetBootstrapBrokers would list them (ip or aws name per `advertise`). */
   readonly bootstrapBrokers: string;
+  /** The same for one listener (GetBootstrapBrokers' BootstrapBrokerStringSaslScram for CLIENT_SASL_SCRAM). */
+  bootstrapBrokersFor(listener: FakeListener): string;
+  readonly listeners: readonly FakeListener[];
   /** A dns.lookup stand-in resolving the brokers' awsHost names; every other name fails with ENOTFOUND. */
   readonly lookup: LookupFunction;
   broker(id: number): FakeBrokerHandle;
@@ -91,7 +114,7 @@ export interface FakeCluster {
 }
 
 interface RunningBroker extends FakeBrokerInfo {
-  server: Server;
+  servers: Server[];
   sockets: Set<Socket>;
   config: BrokerConfig;
   requests: RecordedRequest[];
@@ -114,7 +137,11 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
   const mode = options.mode ?? 'zookeeper';
   const region = options.region ?? 'us-east-1';
   const tls = options.tls ?? true;
-  const clientListener = options.clientListener ?? 'CLIENT_IAM';
+  const listeners = options.listeners ?? ['CLIENT_IAM'];
+  if (!listeners.length || new Set(listeners).size !== listeners.length) throw new Error(`fake cluster: listeners must be distinct and at least one: ${listeners.join(',')}`);
+  const primary = listeners[0] as FakeListener;
+  // Derived once: PBKDF2 per user, as Kafka stores SCRAM credentials (salted), not per connection.
+  const scram = scramCredentials(options.scramCredentials ?? {});
   const advertise = options.advertise ?? 'ip';
   const awsDomain = `${CLUSTER_LABEL}.kafka.${region}.amazonaws.com`;
   const zookeeperConnect = [1, 2, 3].map((z) => `z-${z}.${awsDomain}:2181`).join(',');
@@ -122,11 +149,12 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
   const allRequests: RecordedRequest[] = [];
   let clockOffset = 0;
 
-  const metadataBrokers = (): MetadataBroker[] =>
+  // Kafka's MetadataCache.getAliveBrokerNodes(listenerName): brokers not advertising the listener are left out.
+  const metadataBrokers = (listener: FakeListener): MetadataBroker[] =>
     [...running.values()]
       .sort((a, b) => a.id - b.id)
       .flatMap((b) => {
-        const ep = b.config.advertisedEndpoint(clientListener);
+        const ep = b.config.advertisedEndpoint(listener);
         return ep ? [{ nodeId: b.id, host: ep.host, port: ep.port, rack: b.config.effective('broker.rack') }] : [];
       });
 
@@ -136,60 +164,76 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
     const requests: RecordedRequest[] = [];
     const awsHost = `b-${spec.id}.${awsDomain}`;
     let broker: RunningBroker | undefined;
-    const onSocket = (socket: Socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      if (!broker) return void socket.destroy();
-      serveConnection(socket, {
-        id: spec.id,
-        config: broker.config,
-        clientListener,
-        region,
-        credentials: options.credentials,
-        describeConfigsMaxVersion: options.describeConfigsMaxVersion ?? 2,
-        now: () => Date.now() + clockOffset,
-        metadataBrokers,
-        controllerId: () => Math.min(...running.keys()),
-        record: (r) => {
-          requests.push(r);
-          allRequests.push(r);
-        },
+    const serverFor = (listener: FakeListener): Server => {
+      const onSocket = (socket: Socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+        if (!broker) return void socket.destroy();
+        serveConnection(socket, {
+          id: spec.id,
+          config: broker.config,
+          listener,
+          mechanisms: listenerMechanisms(listener),
+          region,
+          credentials: options.credentials,
+          scramCredentials: scram,
+          describeConfigsMaxVersion: options.describeConfigsMaxVersion ?? 2,
+          now: () => Date.now() + clockOffset,
+          metadataBrokers: () => metadataBrokers(listener),
+          controllerId: () => Math.min(...running.keys()),
+          record: (r) => {
+            requests.push(r);
+            allRequests.push(r);
+          },
+        });
+      };
+      const server: Server = tls
+        ? createTlsServer({ key: SERVER_KEY, cert: SERVER_CERT, minVersion: 'TLSv1.2' }, onSocket)
+        : createTcpServer(onSocket);
+      // Sockets that fail the TLS handshake (e.g. a client rejecting the certificate) never reach onSocket.
+      server.on('connection', (raw: Socket) => {
+        sockets.add(raw);
+        raw.on('close', () => sockets.delete(raw));
+        raw.on('error', () => undefined);
       });
+      server.on('tlsClientError', () => undefined);
+      return server;
     };
-    const server: Server = tls
-      ? createTlsServer({ key: SERVER_KEY, cert: SERVER_CERT, minVersion: 'TLSv1.2' }, onSocket)
-      : createTcpServer(onSocket);
-    // Sockets that fail the TLS handshake (e.g. a client rejecting the certificate) never reach onSocket.
-    server.on('connection', (raw: Socket) => {
-      sockets.add(raw);
-      raw.on('close', () => sockets.delete(raw));
-      raw.on('error', () => undefined);
-    });
-    server.on('tlsClientError', () => undefined);
-    const port = await listen(server, spec.host);
-    const advertised = advertise === 'ip' ? { host: spec.host, port } : { host: awsHost, port };
+    const servers: Server[] = [];
+    const ports: Partial<Record<FakeListener, number>> = {};
+    try {
+      for (const listener of listeners) {
+        const server = serverFor(listener);
+        servers.push(server);
+        ports[listener] = await listen(server, spec.host);
+      }
+    } catch (e) {
+      for (const server of servers) server.close();
+      throw e;
+    }
     const statics = staticBrokerProperties({
       id: spec.id,
       mode,
-      clientListener,
-      bind: { host: spec.host, port },
-      advertised,
+      clients: listeners.map((listener) => {
+        const port = ports[listener] as number;
+        return { listener, port, bind: spec.host, advertised: advertise === 'ip' ? spec.host : awsHost };
+      }),
       internalHost: `b-${spec.id}-internal.${awsDomain}`,
       zookeeperConnect,
       extra: { 'broker.rack': `use1-az${((spec.id - 1) % 3) + 1}`, ...options.staticConfigs },
     });
-    broker = { id: spec.id, host: spec.host, port, awsHost, server, sockets, requests, config: new BrokerConfig(spec.id, mode, statics) };
+    const port = ports[primary] as number;
+    broker = { id: spec.id, host: spec.host, port, ports, awsHost, servers, sockets, requests, config: new BrokerConfig(spec.id, mode, statics) };
     running.set(spec.id, broker);
     return info(broker);
   }
 
-  const info = (b: RunningBroker): FakeBrokerInfo => ({ id: b.id, host: b.host, port: b.port, awsHost: b.awsHost });
+  const info = (b: RunningBroker): FakeBrokerInfo => ({ id: b.id, host: b.host, port: b.port, ports: { ...b.ports }, awsHost: b.awsHost });
 
   async function stopBroker(b: RunningBroker): Promise<void> {
-    await new Promise<void>((resolve) => {
-      b.server.close(() => resolve());
-      for (const s of b.sockets) s.destroy();
-    });
+    const closed = b.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    for (const s of b.sockets) s.destroy();
+    await Promise.all(closed);
   }
 
   const lookup: LookupFunction = (hostname, opts, callback) => {
@@ -204,6 +248,14 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
       else callback(null, b.host, family);
     });
   };
+
+  function bootstrapBrokersFor(listener: FakeListener): string {
+    if (!listeners.includes(listener)) throw new Error(`fake cluster serves no ${listener} listener (it serves ${listeners.join(', ')})`);
+    return [...running.values()]
+      .sort((a, b) => a.id - b.id)
+      .map((b) => `${advertise === 'ip' ? b.host : b.awsHost}:${b.ports[listener]}`)
+      .join(',');
+  }
 
   try {
     for (const spec of options.brokers) await addBroker(spec);
@@ -220,11 +272,10 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
     mode,
     ca: FAKE_CA_PEM,
     get bootstrapBrokers() {
-      return [...running.values()]
-        .sort((a, b) => a.id - b.id)
-        .map((b) => `${advertise === 'ip' ? b.host : b.awsHost}:${b.port}`)
-        .join(',');
+      return bootstrapBrokersFor(primary);
     },
+    bootstrapBrokersFor,
+    listeners,
     lookup,
     get requests() {
       return allRequests;
@@ -247,7 +298,7 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
         setStaticConfig(name, value) {
           b.config.statics.set(name, value);
         },
-        advertisedEndpoint: () => b.config.advertisedEndpoint(clientListener),
+        advertisedEndpoint: (listener = primary) => b.config.advertisedEndpoint(listener),
         requests: b.requests,
       };
     },

@@ -1,5 +1,8 @@
 // One client connection to a fake broker: framing, the SASL state machine a SASL_SSL listener
 // enforces, and dispatch to the API handlers. Every request is recorded for assertions.
+// A connection belongs to the listener whose socket it came in on: that listener's mechanisms
+// are the only ones its SaslHandshake accepts, and Metadata answers with that listener's
+// advertised endpoints, as Kafka does.
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { FrameSplitter, Reader, frameResponse, readRequestHeader, type RequestHeader } from './wire';
@@ -23,7 +26,8 @@ import {
   type MetadataBroker,
 } from './apis';
 import { ErrorCode, type BrokerConfig } from './broker-config';
-import { verifyMskIamToken, type AuthFailureReason, type CredentialStore } from './iam-token';
+import { verifyMskIamToken, type CredentialStore } from './iam-token';
+import { SCRAM_SHA_512, ScramServer, type SaslStep, type scramCredentials } from './scram';
 
 export interface RecordedRequest {
   broker: number;
@@ -33,7 +37,9 @@ export interface RecordedRequest {
   apiVersion: number;
   correlationId: number;
   clientId: string | null;
-  /** Access key id the connection authenticated with, if it has. */
+  /** Listener the connection came in on (CLIENT_IAM, CLIENT_SASL_SCRAM). */
+  listener: string;
+  /** Access key id (IAM) or user name (SCRAM) the connection authenticated with, if it has. */
   principal?: string;
   request: unknown;
   response: unknown;
@@ -43,17 +49,31 @@ export interface RecordedRequest {
 export interface BrokerContext {
   id: number;
   config: BrokerConfig;
-  clientListener: string;
+  /** The listener this connection came in on. */
+  listener: string;
+  /** SASL mechanisms that listener enables (Kafka's listener.name.<l>.sasl.enabled.mechanisms). */
+  mechanisms: readonly string[];
   region: string;
   credentials: CredentialStore;
+  scramCredentials: ReturnType<typeof scramCredentials>;
   describeConfigsMaxVersion: number;
   now(): number;
+  /** Every live broker's endpoint on this connection's listener. */
   metadataBrokers(): MetadataBroker[];
   controllerId(): number;
   record(r: RecordedRequest): void;
 }
 
-const MECHANISMS = ['OAUTHBEARER'];
+/** The mechanisms the fake can run. (MSK's IAM listener also enables AWS_MSK_IAM, whose own SASL format is not modelled.) */
+export const SERVED_MECHANISMS = ['OAUTHBEARER', SCRAM_SHA_512] as const;
+
+/** One SASL exchange in progress: the mechanism, and a step per client message. */
+interface SaslSession {
+  mechanism: string;
+  step(authBytes: Buffer): SaslStep & { detail?: string };
+  /** The error text the broker sends back when the exchange fails. */
+  failureMessage(step: Extract<SaslStep, { kind: 'fail' }>): string;
+}
 
 type SaslState =
   | 'handshake' // nothing but ApiVersions and SaslHandshake yet
@@ -96,6 +116,7 @@ export function serveConnection(socket: Socket, ctx: BrokerContext): void {
     ctx.record({
       broker: ctx.id,
       connection,
+      listener: ctx.listener,
       apiKey: h.apiKey,
       apiName: API_NAMES[h.apiKey] ?? `api-${h.apiKey}`,
       apiVersion: h.apiVersion,
@@ -106,28 +127,50 @@ export function serveConnection(socket: Socket, ctx: BrokerContext): void {
       response,
     });
 
-  /** Checks a token; on failure answers like MSK (code 58, request id + short reason) and closes. */
-  const authenticate = (authBytes: Buffer): { ok: true } | { ok: false; reason: AuthFailureReason; detail: string; message: string } => {
-    const token = bearerToken(authBytes);
-    const check = token
-      ? verifyMskIamToken(token, { region: ctx.region, credentials: ctx.credentials, now: ctx.now() })
-      : { ok: false as const, reason: 'malformed' as const, detail: 'not an OAUTHBEARER client first message' };
-    if (check.ok) {
-      principal = check.accessKeyId;
+  /** OAUTHBEARER: one client message, the MSK IAM token; failures answered like MSK (request id + short reason). */
+  const oauthBearer = (): SaslSession => ({
+    mechanism: 'OAUTHBEARER',
+    step(authBytes) {
+      const token = bearerToken(authBytes);
+      const check = token
+        ? verifyMskIamToken(token, { region: ctx.region, credentials: ctx.credentials, now: ctx.now() })
+        : { ok: false as const, reason: 'malformed' as const, detail: 'not an OAUTHBEARER client first message' };
+      return check.ok ? { kind: 'done', bytes: Buffer.alloc(0), principal: check.accessKeyId } : { kind: 'fail', reason: check.reason, detail: check.detail };
+    },
+    failureMessage: (f) => `[${randomUUID()}]: ${f.reason === 'malformed' ? 'Invalid authentication payload' : 'Access denied'}`,
+  });
+
+  /** SCRAM-SHA-512: two round trips; any failure gets Kafka's one generic message (SaslServerAuthenticator). */
+  const scram = (): SaslSession => {
+    const server = new ScramServer(ctx.scramCredentials);
+    return {
+      mechanism: SCRAM_SHA_512,
+      step: (authBytes) => server.step(authBytes),
+      failureMessage: () => `Authentication failed during authentication due to invalid credentials with SASL mechanism ${SCRAM_SHA_512}`,
+    };
+  };
+
+  let session: SaslSession | undefined;
+
+  /** Runs one client SASL message through the session; `ready` once the mechanism says done. */
+  const saslStep = (authBytes: Buffer): { step: SaslStep & { detail?: string }; message?: string } => {
+    const step = (session as SaslSession).step(authBytes);
+    if (step.kind === 'done') {
+      principal = step.principal;
       state = 'ready';
-      return { ok: true };
     }
-    const text = check.reason === 'malformed' ? 'Invalid authentication payload' : 'Access denied';
-    return { ok: false, reason: check.reason, detail: check.detail, message: `[${randomUUID()}]: ${text}` };
+    return step.kind === 'fail' ? { step, message: (session as SaslSession).failureMessage(step) } : { step };
   };
 
   const handle = (frame: Buffer): void => {
     if (state === 'raw-token') {
-      // Legacy (SaslHandshake v0) flow: bare token in, bare (empty) challenge out, or a hang-up.
-      const result = authenticate(frame);
-      ctx.record({ broker: ctx.id, connection, apiKey: -1, apiName: 'RawSaslToken', apiVersion: 0, correlationId: -1, clientId: null, request: {}, response: result });
-      if (result.ok) socket.write(Buffer.alloc(4));
-      else socket.destroy();
+      // Legacy (SaslHandshake v0) flow: bare tokens in, size-prefixed bare challenges out, or a hang-up.
+      const { step } = saslStep(frame);
+      ctx.record({ broker: ctx.id, connection, listener: ctx.listener, apiKey: -1, apiName: 'RawSaslToken', apiVersion: 0, correlationId: -1, clientId: null, request: { mechanism: session?.mechanism }, response: step.kind === 'fail' ? step : { kind: step.kind } });
+      if (step.kind === 'fail') return void socket.destroy();
+      const size = Buffer.alloc(4);
+      size.writeInt32BE(step.bytes.length);
+      socket.write(Buffer.concat([size, step.bytes]));
       return;
     }
     const r = new Reader(frame);
@@ -171,16 +214,19 @@ export function serveConnection(socket: Socket, ctx: BrokerContext): void {
           reply(encodeSaslHandshake(ErrorCode.ILLEGAL_SASL_STATE, []));
           return;
         }
-        const ok = MECHANISMS.includes(req.mechanism.toUpperCase());
+        // Kafka compares mechanism names exactly (SaslServerAuthenticator: enabledMechanisms.contains).
+        const mechanisms = ctx.mechanisms;
+        const ok = mechanisms.includes(req.mechanism);
         const errorCode = ok ? ErrorCode.NONE : ErrorCode.UNSUPPORTED_SASL_MECHANISM;
-        record(h, req, { errorCode, mechanisms: MECHANISMS });
+        record(h, req, { errorCode, mechanisms });
         if (!ok) {
-          // An unsupported mechanism: the error reply, then Kafka closes the connection.
-          socket.end(frameResponse(h.correlationId, encodeSaslHandshake(errorCode, MECHANISMS)));
+          // An unsupported mechanism (e.g. SCRAM on the IAM listener): the error reply, then Kafka closes the connection.
+          socket.end(frameResponse(h.correlationId, encodeSaslHandshake(errorCode, mechanisms)));
           return;
         }
+        session = req.mechanism === SCRAM_SHA_512 ? scram() : oauthBearer();
         state = h.apiVersion === 0 ? 'raw-token' : 'authenticate';
-        reply(encodeSaslHandshake(errorCode, MECHANISMS));
+        reply(encodeSaslHandshake(errorCode, mechanisms));
         return;
       }
       case ApiKey.SaslAuthenticate: {
@@ -191,14 +237,16 @@ export function serveConnection(socket: Socket, ctx: BrokerContext): void {
           socket.end();
           return;
         }
-        const result = authenticate(req.authBytes);
-        if (result.ok) {
-          record(h, { mechanism: 'OAUTHBEARER' }, { errorCode: 0, sessionLifetimeMs: 0 });
-          reply(encodeSaslAuthenticate(h.apiVersion, ErrorCode.NONE, null));
-        } else {
-          record(h, { mechanism: 'OAUTHBEARER' }, { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: result.message, reason: result.reason, detail: result.detail });
-          socket.end(frameResponse(h.correlationId, encodeSaslAuthenticate(h.apiVersion, ErrorCode.SASL_AUTHENTICATION_FAILED, result.message)));
+        const mechanism = (session as SaslSession).mechanism;
+        const { step, message } = saslStep(req.authBytes);
+        if (step.kind === 'fail') {
+          record(h, { mechanism }, { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: message, reason: step.reason, detail: step.detail });
+          socket.end(frameResponse(h.correlationId, encodeSaslAuthenticate(h.apiVersion, ErrorCode.SASL_AUTHENTICATION_FAILED, message ?? null)));
+          return;
         }
+        // A challenge (SCRAM's server-first) keeps the exchange going; done carries the server's last word.
+        record(h, { mechanism }, { errorCode: 0, ...(step.kind === 'done' ? { sessionLifetimeMs: 0 } : { challenge: true }) });
+        reply(encodeSaslAuthenticate(h.apiVersion, ErrorCode.NONE, null, step.bytes));
         return;
       }
       case ApiKey.Metadata: {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { dedicatedConfigurationName } from '../../../shared/advertised/msk-configuration';
 import { restoreCluster } from '../../../shared/reconcile';
-import { brokersFor } from '../../support/scenario';
+import { brokerIp, brokersFor } from '../../support/scenario';
 import { createKafkaScenario, type KafkaScenario } from '../../support/kafka-scenario';
 
 // msk-configuration mode must never damage a configuration: what the user sees is counted in the
@@ -203,7 +203,7 @@ describe('restore (the rescue)', () => {
 });
 
 describe('two mapped listeners (IAM and SCRAM) in one configuration', () => {
-  test('one revision carries both entries, a third listener’s entry and every property kept; held while the SCRAM targets are not healthy', async () => {
+  test('one revision carries both entries, a third listener’s entry and every property kept; one restart, and each listener advertises its names', async () => {
     const scram = 'CLIENT_SASL_SCRAM://scram-{broker_id}.kafka.example.com:19000+{broker_id}';
     const publicTls = 'CLIENT_SECURE_PUBLIC://tls-{broker_id}.other.example.com:29000+{broker_id}';
     s = await createKafkaScenario({
@@ -217,8 +217,27 @@ describe('two mapped listeners (IAM and SCRAM) in one configuration', () => {
     expect(plan.conflicts).toEqual([]);
     const update = plan.actions.find((a) => a.type === 'update-msk-configuration');
     expect(update).toMatchObject({ serverProperties: `${PROPERTIES}${KEY}=${publicTls},${IAM},${scram}\n`, target: { kind: 'revise', baseRevision: 1 } });
-    // The fake brokers serve no SCRAM port, so those targets never turn healthy: no broker restarts onto names that lead nowhere.
-    expect(applied?.waiting).toMatch(/waiting for target health/);
+    // The fake brokers serve IAM and SCRAM: both targets turn healthy, the data path is verified, then one rolling restart.
+    expect(applied?.waiting).toBeUndefined();
+    expect(configWrites(s)).toEqual(['UpdateConfigurationCommand', 'UpdateClusterConfigurationCommand']);
+    expect(s.world.msk.rollingRestarts(s.clusterArn)).toBe(1);
+    expect(applied?.verification?.filter((v) => !v.ok)).toEqual([]);
+    expect(s.kafka.broker(2).advertisedEndpoint('CLIENT_IAM')).toEqual({ host: 'b-2.kafka.example.com', port: 9002 });
+    expect(s.kafka.broker(2).advertisedEndpoint('CLIENT_SASL_SCRAM')).toEqual({ host: 'scram-2.kafka.example.com', port: 19002 });
+  });
+
+  test('a broker whose SCRAM target is not healthy holds the rollout: no restart onto names that lead nowhere', async () => {
+    s = await createKafkaScenario({
+      config: {
+        advertisedListeners: 'msk-configuration', allowRollingRestart: true,
+        listeners: [{ authentication: 'iam' }, { authentication: 'scram', bootstrapPort: 19000, brokerPortBase: 19000, brokerHostTemplate: 'scram-{id}', bootstrapHost: 'bootstrap-scram' }],
+      },
+    });
+    // Broker 2's SCRAM socket answers nothing (as if its listener were down): its target never turns healthy.
+    const reachable = s.world.elbv2.reachable;
+    s.world.elbv2.reachable = (ip, port) => !(ip === brokerIp(2) && port === 9096) && (reachable?.(ip, port) ?? true);
+    const { applied } = await s.reconcile();
+    expect(applied?.waiting).toMatch(/waiting for target health: .*scram@\S+ broker-2/);
     expect(configWrites(s)).toEqual([]);
     expect(s.world.msk.rollingRestarts(s.clusterArn)).toBe(0);
   });
