@@ -44,8 +44,14 @@ export interface ProbeOptions {
   awsLookup: LookupFunction;
   /** CAs a client trusts besides the embedded ACM's: the brokers' own, for their AWS names. */
   extraCa?: string[];
+  /**
+   * Real time a connection (TCP + TLS) may take before it counts as failed: how a dropped
+   * connection shows. Generous, so a loaded CI machine's slow TLS handshake is not an outage.
+   */
   connectTimeoutMs?: number;
 }
+
+const CONNECT_TIMEOUT_MS = 1500;
 
 export class ContinuityProbe {
   private figures = blank();
@@ -116,7 +122,7 @@ export class ContinuityProbe {
       addresses.list.map(async (address) => {
         this.figures.connections++;
         const zone = this.options.network.zoneOf(address);
-        const result = await probeApiVersions({ host: address, port, servername: host, ca: this.trust(), timeoutMs: this.options.connectTimeoutMs ?? 400 });
+        const result = await probeApiVersions({ host: address, port, servername: host, ca: this.trust(), timeoutMs: this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS });
         return result.ok ? { ok: true } : { ok: false, error: `${zone ?? address}: ${result.error}` };
       }),
     );
@@ -147,7 +153,7 @@ export class ContinuityProbe {
       ssl: true,
       sasl: this.saslOptions(),
       socketFactory,
-      connectionTimeout: this.options.connectTimeoutMs ?? 400,
+      connectionTimeout: this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
       authenticationTimeout: 2000,
       requestTimeout: 2000,
       retry: { retries: 0 },
