@@ -4,6 +4,7 @@ import type { ClusterConfig } from '../config/schema';
 import { desiredState, type DesiredEndpoint } from '../desired';
 import { fqdn } from '../naming';
 import { uncoveredHosts } from '../plan/certificate';
+import { findListener } from '../kafka/advertised-listeners';
 import { compactPorts, uncoveredPorts } from '../plan/security-groups';
 import { certificateOf, listenersOn, loadBalancerOf, ownedTargetGroup, ownsAs, recordsIn, recordTargetOf, type ObservedState } from '../state';
 
@@ -49,7 +50,7 @@ export function checkDataPath(config: ClusterConfig, observed: ObservedState, ex
       dnsCheck(observed, endpoint),
       certificateCheck(observed, endpoint),
     ];
-    if (endpoint.role !== 'bootstrap' && !options.skipAdvertised) checks.push(advertisedCheck(config, endpoint, endpoint.role.brokerId, extras.advertised));
+    if (endpoint.role !== 'bootstrap' && !options.skipAdvertised) checks.push(advertisedCheck(config, observed, endpoint, endpoint.role.brokerId, extras.advertised));
     return { endpoint: endpoint.key, host: endpoint.host, port: endpoint.port, checks };
   });
 }
@@ -131,16 +132,32 @@ function certificateCheck(observed: ObservedState, endpoint: DesiredEndpoint): C
     : { name: 'certificate', ok: true, detail: `covered by ${cert.domainName}` };
 }
 
-function advertisedCheck(config: ClusterConfig, endpoint: DesiredEndpoint, brokerId: number, advertised: CheckExtras['advertised']): Check {
+function advertisedCheck(config: ClusterConfig, observed: ObservedState, endpoint: DesiredEndpoint, brokerId: number, advertised: CheckExtras['advertised']): Check {
   if (config.advertisedListeners === 'none') return { name: 'advertised', ok: true, detail: 'AWS name (advertisedListeners: none)' };
+  const want = `${endpoint.host}:${endpoint.port}`;
+  const verdict = (seen: string, where = ''): Check =>
+    seen === want ? { name: 'advertised', ok: true, detail: want } : { name: 'advertised', ok: false, detail: `advertises ${seen}, expected ${want}${where}` };
+  // Kafka answers Metadata with the endpoints of the listener a client came in on (here IAM): other
+  // listeners' names are read from the broker's effective advertised.listeners instead.
+  if (advertised && !('error' in advertised) && advertised.listenerName !== endpoint.listener.clientListenerName) {
+    const broker = observed.advertised?.brokers.find((b) => b.endpoint.id === brokerId);
+    const value = broker?.entries?.find((e) => e.name === 'advertised.listeners')?.value;
+    if (value === undefined || value === null) return { name: 'advertised', ok: false, detail: `broker ${brokerId}'s advertised.listeners unreadable${broker?.error ? `: ${broker.error}` : ''}` };
+    const entry = safeFindListener(value, endpoint.listener.clientListenerName);
+    if (!entry) return { name: 'advertised', ok: false, detail: `advertised.listeners has no ${endpoint.listener.clientListenerName} entry` };
+    return verdict(`${entry.host}:${entry.port}`, ' (its advertised.listeners)');
+  }
   if (!advertised) return { name: 'advertised', ok: false, detail: 'not read' };
   if ('error' in advertised) return { name: 'advertised', ok: false, detail: `Kafka metadata unreadable: ${advertised.error}` };
-  // Kafka answers Metadata with the endpoints of the listener a client came in on: other listeners' names are not visible from it.
-  if (advertised.listenerName !== endpoint.listener.clientListenerName) {
-    return { name: 'advertised', ok: true, detail: `unverified: metadata read over ${advertised.listenerName} shows only that listener's names` };
-  }
-  const want = `${endpoint.host}:${endpoint.port}`;
   const seen = advertised.brokers.get(brokerId);
   if (seen === undefined) return { name: 'advertised', ok: false, detail: 'broker not in Kafka metadata' };
-  return seen === want ? { name: 'advertised', ok: true, detail: want } : { name: 'advertised', ok: false, detail: `advertises ${seen}, expected ${want}` };
+  return verdict(seen);
+}
+
+function safeFindListener(value: string, name: string) {
+  try {
+    return findListener(value, name);
+  } catch {
+    return undefined;
+  }
 }

@@ -6,6 +6,7 @@
 // NLB's target port (9098, 9096) picks the socket.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { DeregisterTargetsCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { checkCluster } from '../../shared/check';
 import type { ClusterConfigInput } from '../../shared/config/schema';
 import { startFakeCluster, type FakeCluster } from '../kafka/fake';
 import { CREDENTIALS } from '../kafka/helpers';
@@ -162,7 +163,7 @@ describe.each<Mode>(['dynamic-broker-config', 'msk-configuration'])(
   'IAM + SCRAM listeners, advertisedListeners %s',
   (mode) => {
     test('both probes see the custom names of their listener, with no failure where the design promises none', async () => {
-      const { steps } = await twoListenerStory(mode);
+      const { steps, scenario } = await twoListenerStory(mode);
       const custom = (template: (id: number) => string, n: number) => Array.from({ length: n }, (_, i) => template(i + 1));
       const iamNames = (n: number) => custom((id) => `b-${id}.kafka.example.com:${9000 + id}`, n);
       const scramNames = (n: number) => custom((id) => `s-${id}.kafka.example.com:${9100 + id}`, n);
@@ -181,6 +182,11 @@ describe.each<Mode>(['dynamic-broker-config', 'msk-configuration'])(
       const last = steps.at(-1)!;
       expect(last.iam.advertised).toContain('b-4.kafka.example.com:9004');
       expect(last.scram.advertised).toContain('s-4.kafka.example.com:9104');
+
+      // check agrees, row by row: the IAM names from Kafka metadata, the SCRAM names from each broker's advertised.listeners.
+      const rows = await checkCluster(scenario.clients, scenario.config, { kafkaAccess: scenario.reconcileOptions.kafkaAccess });
+      expect(rows.flatMap((r) => r.checks.filter((c) => !c.ok).map((c) => `${r.endpoint} ${c.name}: ${c.detail}`))).toEqual([]);
+      expect(rows.filter((r) => r.endpoint.startsWith('scram@') && r.endpoint.endsWith('broker-4')).map((r) => r.checks.find((c) => c.name === 'advertised')!.detail)).toEqual(['s-4.kafka.example.com:9104']);
     });
   },
 );
