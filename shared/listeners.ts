@@ -107,8 +107,10 @@ export function mappedListeners(config: ClusterConfig): MappedListener[] {
       sslPolicy: entry.sslPolicy ?? config.sslPolicy,
       recordType: entry.recordType ?? config.recordType,
       recordTtl: config.recordTtl,
-      loadBalancerIngress: entry.loadBalancerIngress ?? config.loadBalancerIngress,
-      recordTarget: entry.recordTarget ?? config.recordTarget,
+      // Both belong to one load balancer (its security group, the endpoint service in front of it):
+      // a listener on another NLB does not inherit the cluster's.
+      loadBalancerIngress: entry.loadBalancerIngress ?? (loadBalancerArn === config.loadBalancerArn ? config.loadBalancerIngress : undefined),
+      recordTarget: entry.recordTarget ?? (loadBalancerArn === config.loadBalancerArn ? config.recordTarget : undefined),
       // A listener in another zone does not inherit the cluster zone's role.
       hostedZoneRole: entry.hostedZoneRole ?? (entry.hostedZoneId && entry.hostedZoneId !== config.hostedZoneId ? undefined : config.hostedZoneRole),
     };
@@ -139,6 +141,16 @@ export function listenerConfigProblems(config: ClusterConfig): { index?: number;
     const earlier = seen.get(l.id);
     if (earlier !== undefined) problems.push({ index: at(i), message: `authentication ${l.authentication} is mapped twice on load balancer ${loadBalancerShortId(l.loadBalancerArn)} (listeners ${earlier} and ${i}): one entry per client listener and load balancer` });
     else seen.set(l.id, i);
+  });
+  // A broker advertises one host per listener name: two per-broker mappings of one client listener
+  // (an internal and a public NLB, both `iam`) cannot both be advertised.
+  const perBrokerNames = new Map<string, number>();
+  listeners.forEach((l, i) => {
+    if (l.endpoints !== 'bootstrap-and-brokers') return;
+    const earlier = perBrokerNames.get(l.clientListenerName);
+    if (earlier !== undefined) {
+      problems.push({ index: at(i), message: `listeners ${earlier} and ${i} both give ${l.clientListenerName} per-broker names, but a broker advertises one host per listener: make one of them endpoints: bootstrap-only, or use the _public variant for the internet-facing NLB` });
+    } else perBrokerNames.set(l.clientListenerName, i);
   });
   // Bootstrap ports of one NLB, and the start of each broker range, must not collide. (Whole
   // broker ranges depend on the broker ids and are checked by the planner.)

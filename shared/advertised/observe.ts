@@ -5,6 +5,8 @@ import { describeBrokerConfigs, type KafkaAccess } from '../kafka/admin';
 import type { BrokerConfigEntry } from '../kafka/dynamic-config';
 import { brokerEndpoints, type BrokerEndpoint } from '../kafka/endpoints';
 import type { ObservedCluster } from '../types';
+import type { ObservedState } from '../state';
+import { ownEntriesNoLongerMapped } from '../plan/still-advertised';
 import { configurationConverged, mappedClientListeners, withoutCustomEntries } from '../plan/advertised';
 import { CUSTOM_ADVERTISED_LISTENERS, getProperty } from './server-properties';
 import { observeConfiguration, observeConfigurationDetail, type ObservedConfiguration } from './msk-configuration';
@@ -70,7 +72,7 @@ export async function observeAdvertised(
 export async function observeConfigurationChange(
   kafka: KafkaClient,
   config: ClusterConfig,
-  observed: { cluster: ObservedCluster; advertised?: ObservedAdvertised },
+  observed: ObservedState,
   purpose: 'advertise' | 'restore',
 ): Promise<void> {
   const configuration = observed.advertised?.configuration;
@@ -79,7 +81,7 @@ export async function observeConfigurationChange(
   const names = mappedClientListeners(config).map((l) => l.listenerName);
   const unchanged =
     purpose === 'advertise'
-      ? configurationConverged(config, text)
+      ? configurationConverged(config, text) && !ownEntriesNoLongerMapped(observed, names).length
       : getProperty(withoutCustomEntries(text, names), CUSTOM_ADVERTISED_LISTENERS) === getProperty(text, CUSTOM_ADVERTISED_LISTENERS);
   if (!unchanged) configuration.detail = await observeConfigurationDetail(kafka, observed.cluster, configuration);
 }

@@ -7,7 +7,7 @@ import { findListener, formatHostPort } from '../kafka/advertised-listeners';
 import { ADVERTISED_LISTENERS } from '../kafka/dynamic-config';
 import type { BrokerEndpoint } from '../kafka/endpoints';
 import { errorMessage } from '../errors';
-import { listenerEndpoint, mappedClientListeners } from '../plan/advertised';
+import { brokerEndpointKey, listenerEndpoint, mappedClientListeners } from '../plan/advertised';
 import type { Action, Plan } from '../plan/types';
 
 type Of<T extends Action['type']> = Extract<Action, { type: T }>;
@@ -36,9 +36,12 @@ export interface AdvertisedCheck {
 /** What each broker should advertise per mapped listener (`host:port`), brokers blocked by a conflict left out. */
 export function expectedAdvertised(config: ClusterConfig, plan: Plan, brokerIds: number[]): Map<number, Map<string, string>> {
   const expected = new Map<number, Map<string, string>>();
+  const blocked = new Set(plan.blocked ?? []);
   for (const id of brokerIds) {
     if (plan.conflicts.some((c) => c.resource.startsWith(`broker-${id} `))) continue;
-    expected.set(id, new Map(mappedClientListeners(config).map((l) => {
+    const open = mappedClientListeners(config).filter((l) => !blocked.has(brokerEndpointKey(l, id)));
+    if (!open.length) continue;
+    expected.set(id, new Map(open.map((l) => {
       const e = listenerEndpoint(l, id);
       return [e.listenerName, formatHostPort(e.host, e.port)];
     })));

@@ -13,10 +13,11 @@ import {
   type WantedEntry,
 } from '../advertised/server-properties';
 import type { ClusterConfig } from '../config/schema';
-import type { DesiredState } from '../desired';
+import { endpointKey, type DesiredState } from '../desired';
 import { perBrokerListeners } from '../listeners';
 import { planAdvertisedListeners, removeOverride, type DynamicConfigPlan, type WantedListener } from '../kafka/dynamic-config';
 import type { ObservedState } from '../state';
+import { ownEntriesNoLongerMapped } from './still-advertised';
 import type { Action, Conflict } from './types';
 
 export interface AdvertisedPlan {
@@ -30,6 +31,8 @@ const empty = (): AdvertisedPlan => ({ actions: [], conflicts: [], warnings: [],
 
 /** One client listener the tool maps to custom names: its MSK listener name, host label template, domain and port base. */
 export interface MappedClientListener {
+  /** Prefix of this listener's endpoint keys (plans, conflicts): empty when the cluster maps one listener. */
+  label: string;
   listenerName: string;
   /** Host label with `{id}`, e.g. b-{id}. */
   hostTemplate: string;
@@ -42,7 +45,12 @@ export interface MappedClientListener {
  * custom.advertised.listeners merge, the dynamic per-broker plan, verification) works on this list.
  */
 export function mappedClientListeners(config: ClusterConfig): MappedClientListener[] {
-  return perBrokerListeners(config).map((l) => ({ listenerName: l.clientListenerName, hostTemplate: l.brokerHostTemplate, domain: l.domain, portBase: l.brokerPortBase }));
+  return perBrokerListeners(config).map((l) => ({ label: l.label, listenerName: l.clientListenerName, hostTemplate: l.brokerHostTemplate, domain: l.domain, portBase: l.brokerPortBase }));
+}
+
+/** The plan key of a listener's endpoint for one broker (as DesiredEndpoint.key). */
+export function brokerEndpointKey(listener: Pick<MappedClientListener, 'label'>, brokerId: number): string {
+  return endpointKey(listener, { brokerId });
 }
 
 /** What one broker advertises for a mapped listener: host and port (numeric base + id). */
@@ -108,12 +116,14 @@ function planDynamic(config: ClusterConfig, observed: ObservedState, advertised:
   for (const broker of advertised.brokers) {
     const id = broker.endpoint.id;
     const resource = `broker-${id}`;
-    if (blocked.has(resource)) continue; // its conflict is reported already; it keeps its AWS name
+    // A listener whose endpoint for this broker is blocked by a conflict (reported already) keeps its current entry.
+    const open = listeners.filter((l) => !blocked.has(brokerEndpointKey(l, id)));
+    if (!open.length) continue;
     if (!broker.entries) {
       plan.conflicts.push({ resource: `${resource} advertised.listeners`, message: `cannot read broker ${id}'s configs: ${broker.error}` });
       continue;
     }
-    const wanted = listeners.map((l) => listenerEndpoint(l, id));
+    const wanted = open.map((l) => listenerEndpoint(l, id));
     pushBrokerChange(plan, resource, broker.endpoint, planAdvertisedListeners(broker.entries, wanted), 'advertise');
   }
   return plan;
@@ -125,9 +135,11 @@ function planConfiguration(config: ClusterConfig, desired: DesiredState, observe
   const configuration = advertised.configuration!;
   const listeners = mappedClientListeners(config);
   const wanted = wantedCustomEntries(listeners);
+  // The tool's own entries for listeners it no longer maps go too (their names are held meanwhile).
+  const stale = ownEntriesNoLongerMapped(observed, listeners.map((l) => l.listenerName));
   let converged = false;
   try {
-    converged = configurationConverged(config, configuration.serverProperties);
+    converged = configurationConverged(config, configuration.serverProperties) && !stale.length;
     // One property moves every broker at once: only when no broker's endpoint is blocked.
     const blockedBrokers = desired.endpoints.filter((e) => blocked.has(e.key)).map((e) => e.key);
     if (!converged && blockedBrokers.length) {
@@ -139,8 +151,8 @@ function planConfiguration(config: ClusterConfig, desired: DesiredState, observe
       const change = planConfigurationChange({
         cluster: observed.cluster,
         configuration,
-        edit: (text) => withCustomEntries(text, wanted),
-        listenerNames: listeners.map((l) => l.listenerName),
+        edit: (text) => withoutCustomEntries(withCustomEntries(text, wanted), stale),
+        listenerNames: [...listeners.map((l) => l.listenerName), ...stale],
         purpose: 'advertise',
         sharedConfiguration: config.sharedConfiguration,
         operator: options.operator === true,

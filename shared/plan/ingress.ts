@@ -15,11 +15,15 @@ const RESOURCE = 'load balancer ingress';
  * so never changed or revoked.
  */
 export function planIngress(desired: DesiredState, observed: ObservedState): Action[] {
+  // Against every listener of the cluster: a security group shared by two NLBs holds both listeners' rules.
+  const claimed = (r: ObservedIngressRule) => desired.listeners.some((l) => l.loadBalancerIngress?.securityGroupId === r.groupId && servesListener(r.tags, l));
+  // A group shared by two NLBs is read with each: a stray rule is revoked once.
+  const revoked = new Set<string>();
   return observed.loadBalancers.flatMap((site) => {
     const listeners = desired.listeners.filter((l) => l.loadBalancerArn === site.loadBalancer.arn);
-    const claimed = (r: ObservedIngressRule) => listeners.some((l) => l.loadBalancerIngress?.securityGroupId === r.groupId && servesListener(r.tags, l));
     // The tool's rules no listener claims (the option was turned off, or names another group) go.
-    const stray = site.ingressRules.filter((r) => r.owned && !claimed(r));
+    const stray = site.ingressRules.filter((r) => r.owned && !claimed(r) && !revoked.has(r.id));
+    stray.forEach((r) => revoked.add(r.id));
     const strayRevokes: Action[] = distinct(stray.map((r) => r.groupId)).map((groupId) => ({
       type: 'revoke-ingress',
       resource: RESOURCE,

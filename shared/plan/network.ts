@@ -2,6 +2,9 @@ import { endpointKey, type DesiredEndpoint, type DesiredState } from '../desired
 import { loadBalancerShortId } from '../listeners';
 import { ownedRole, roleKey, servesListener, TAG_LISTENER, TAG_ROLE, type Role } from '../naming';
 import { loadBalancerOf, ownedTargetGroup, ownsAs, type ObservedState } from '../state';
+import { heldMessage, type StillAdvertised } from './still-advertised';
+
+const NOTHING_HELD: StillAdvertised = { byName: () => undefined, byPort: () => undefined };
 import { inAnyCidr } from '../net/cidr';
 import type { HealthCheck, ObservedListener, ObservedTargetGroup } from '../types';
 import type { Action, Conflict, TargetGroupRef } from './types';
@@ -19,7 +22,7 @@ export interface NetworkPlan {
  * ownership tags, never by port alone: a listener on a wanted port that carries no tags of
  * ours is a conflict, reported and left alone.
  */
-export function planNetwork(desired: DesiredState, observed: ObservedState): NetworkPlan {
+export function planNetwork(desired: DesiredState, observed: ObservedState, held: StillAdvertised = NOTHING_HELD): NetworkPlan {
   const clusterArn = observed.cluster.arn;
   const plan: NetworkPlan = { actions: [], conflicts: [], blocked: new Set(), warnings: [] };
   const groupsByName = new Map(observed.targetGroups.map((g) => [g.name, g]));
@@ -81,9 +84,16 @@ export function planNetwork(desired: DesiredState, observed: ObservedState): Net
   for (const site of observed.loadBalancers) {
     for (const listener of site.listeners) {
       const role = ownedRole(listener.tags, clusterArn);
-      if (role && !keptListeners.has(listener.arn)) {
-        plan.actions.push({ type: 'delete-listener', resource: leftoverKey(listener.tags, role, desired), listenerArn: listener.arn, port: listener.port });
+      if (!role || keptListeners.has(listener.arn)) continue;
+      const key = leftoverKey(listener.tags, role, desired);
+      const advertised = held.byPort(listener.port);
+      if (advertised) {
+        // Its group stays with it: clients that still use the port keep reaching the broker.
+        plan.conflicts.push({ resource: `listener :${listener.port}`, message: heldMessage(`listener :${listener.port} (${key})`, advertised) });
+        if (listener.targetGroupArn) keptGroups.add(listener.targetGroupArn);
+        continue;
       }
+      plan.actions.push({ type: 'delete-listener', resource: key, listenerArn: listener.arn, port: listener.port });
     }
   }
   const observedLoadBalancers = new Set(observed.loadBalancers.map((s) => s.loadBalancer.arn));

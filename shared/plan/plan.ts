@@ -8,6 +8,7 @@ import { planAlarms } from './alarms';
 import { checkLimits } from './limits';
 import { planNetwork } from './network';
 import { planRecords } from './records';
+import { stillAdvertised } from './still-advertised';
 import { planIngress } from './ingress';
 import { securityGroupWarnings } from './security-groups';
 import type { Action, Plan } from './types';
@@ -26,8 +27,10 @@ export function planCluster(config: ClusterConfig, observed: ObservedState, opti
   checkLimits(desired, observed);
 
   const ingress = planIngress(desired, observed);
-  const network = planNetwork(desired, observed);
-  const records = planRecords(desired, observed, network.blocked);
+  // Names and ports brokers still advertise are not deleted under their clients.
+  const held = stillAdvertised(observed);
+  const network = planNetwork(desired, observed, held);
+  const records = planRecords(desired, observed, network.blocked, held);
   const alarms = planAlarms(config, observed);
   const advertised = planAdvertised(config, desired, observed, network.blocked, options);
   const warnings = [
@@ -60,6 +63,7 @@ export function planCluster(config: ClusterConfig, observed: ObservedState, opti
     conflicts: [...network.conflicts, ...records.conflicts, ...advertised.conflicts],
     warnings,
     pending: advertised.pending,
+    blocked: [...network.blocked],
   };
 }
 
@@ -119,9 +123,11 @@ function healthGate(advertised: Action[], network: Action[], desired: DesiredSta
       return ip && !seenHealthy && name ? [{ resource: endpoint.key, targetGroup: { name, arn: group?.arn }, ip }] : [];
     });
   const gate: Action[] = targets.length ? [{ type: 'await-target-health', resource: 'advertised names', targets }] : [];
-  // The first rollout restarts every broker onto the custom names: the whole path is checked first.
-  const firstRollout = advertised.some((a) => a.type === 'update-msk-configuration' && a.after && !a.before);
-  return firstRollout ? [...gate, { type: 'verify-data-path', resource: 'advertised names' }] : gate;
+  // A rollout restarts every broker onto names it has not advertised before (a first listener, one
+  // added beside another's entry, a changed template): the whole path is checked first. `before`
+  // is the whole property, which may hold other listeners' entries, so any change counts.
+  const rollout = advertised.some((a) => a.type === 'update-msk-configuration' && a.after !== undefined && a.after !== a.before);
+  return rollout ? [...gate, { type: 'verify-data-path', resource: 'advertised names' }] : gate;
 }
 
 /** Changes are applied only to an ACTIVE cluster; otherwise the plan says why it waits. */

@@ -2,6 +2,7 @@ import type { DesiredEndpoint, DesiredState } from '../desired';
 import { fqdn, parseRegistryValue, registryName, registryValue, MANAGED_BY } from '../naming';
 import { recordTargetOf, type ObservedState } from '../state';
 import { ConfigError } from '../errors';
+import { heldMessage, type StillAdvertised } from './still-advertised';
 import type { RecordSet } from '../types';
 import type { Conflict, RecordChange } from './types';
 
@@ -18,11 +19,11 @@ export interface RecordsPlan {
  * else made the name in the meantime. Every listener publishing in a zone is planned together,
  * so one listener's names are never another's leftovers.
  */
-export function planRecords(desired: DesiredState, observed: ObservedState, blocked: Set<string>): RecordsPlan {
+export function planRecords(desired: DesiredState, observed: ObservedState, blocked: Set<string>, held?: StillAdvertised): RecordsPlan {
   const plan: RecordsPlan = { batches: [], conflicts: [] };
   for (const zone of observed.zones) {
     const endpoints = desired.endpoints.filter((e) => e.listener.hostedZoneId === zone.hostedZoneId);
-    const changes = planZone(endpoints, zone.records, observed, blocked, plan.conflicts);
+    const changes = planZone(endpoints, zone.records, observed, blocked, plan.conflicts, held);
     // Every listener of a zone reaches it the same way (the config is refused otherwise).
     const hostedZoneRole = desired.listeners.find((l) => l.hostedZoneId === zone.hostedZoneId)?.hostedZoneRole;
     if (changes.length) plan.batches.push({ hostedZoneId: zone.hostedZoneId, ...(hostedZoneRole ? { hostedZoneRole } : {}), changes });
@@ -30,7 +31,7 @@ export function planRecords(desired: DesiredState, observed: ObservedState, bloc
   return plan;
 }
 
-function planZone(endpoints: DesiredEndpoint[], records: RecordSet[], observed: ObservedState, blocked: Set<string>, conflicts: Conflict[]): RecordChange[] {
+function planZone(endpoints: DesiredEndpoint[], records: RecordSet[], observed: ObservedState, blocked: Set<string>, conflicts: Conflict[], held?: StillAdvertised): RecordChange[] {
   const clusterArn = observed.cluster.arn;
   const changes: RecordChange[] = [];
   const byName = groupByName(records);
@@ -79,6 +80,11 @@ function planZone(endpoints: DesiredEndpoint[], records: RecordSet[], observed: 
     const name = registry.replace(/^_msk-custom-domain\./, '');
     if (name === registry || wantedNames.has(name)) continue;
     if (endpoints.some((e) => blocked.has(e.key) && fqdn(e.host) === name)) continue;
+    const advertised = held?.byName(name);
+    if (advertised) {
+      conflicts.push({ resource: `record ${name}`, message: heldMessage(`record ${name}`, advertised) });
+      continue;
+    }
     for (const record of byName.get(name) ?? []) changes.push({ action: 'DELETE', record });
     changes.push({ action: 'DELETE', record: txt });
   }

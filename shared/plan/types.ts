@@ -66,4 +66,6 @@ export interface Plan {
   warnings: string[];
   /** Changes held back by a guard (a rolling restart not allowed): shown loudly, not applied. */
   pending: string[];
+  /** Keys of endpoints a conflict blocks: brokers keep their current name on those listeners. */
+  blocked?: string[];
 }

@@ -153,6 +153,40 @@ describe('one cluster behind an internal and an internet-facing NLB', () => {
   });
 });
 
+describe('review fixes: what one listener inherits and shares', () => {
+  test('a security group shared by two NLBs keeps both listeners\' rules: no revoke, and a second run changes nothing', async () => {
+    s = createScenario({ loadBalancerIngress: [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidr: '10.0.0.0/8' }] });
+    const [group] = s.world.elbv2.securityGroupsOf(s.lbArn);
+    const publicLb = s.world.elbv2.addLoadBalancer({ name: 'msk-orders-public', securityGroups: [group] });
+    const publicZone = s.world.route53.addHostedZone({ name: 'example.com' });
+    const ingress = { securityGroupId: group, source: '10.0.0.0/8' };
+    const config = withListeners(s, [
+      { authentication: 'iam', loadBalancerIngress: ingress },
+      { authentication: 'iam-public', loadBalancerArn: publicLb, hostedZoneId: publicZone, bootstrapPort: 9100, brokerPortBase: 9100, loadBalancerIngress: ingress },
+    ]);
+    const first = await run(config);
+    expect(first.plan.actions.filter((a) => a.type === 'revoke-ingress')).toEqual([]);
+    const rules = () => s.world.ec2.ingressRules(group).filter((r) => r.Tags?.length).map((r) => `${r.FromPort}-${r.ToPort}`).sort();
+    expect(rules()).toEqual(['9000-9003', '9100-9103']);
+    s.world.resetCalls();
+    expect((await run(config)).plan.actions).toEqual([]);
+    expect(rules()).toEqual(['9000-9003', '9100-9103']);
+  });
+
+  test('a listener on another NLB inherits neither the cluster\'s recordTarget nor its loadBalancerIngress (both belong to the cluster\'s NLB)', () => {
+    s = createScenario();
+    const config = withListeners(s, [{ authentication: 'iam' }, { authentication: 'iam-public', loadBalancerArn: s.lbArn.replace('/msk-orders/', '/msk-public/'), domain: 'public.example.com' }], {
+      recordTarget: { vpcEndpointDnsName: 'vpce-0abc-12345678.vpce-svc-0123.eu-west-1.vpce.amazonaws.com', hostedZoneId: 'ZVPCE' },
+      loadBalancerIngress: { securityGroupId: 'sg-0123456789abcdef0', source: '10.0.0.0/8' },
+    });
+    const [internal, other] = mappedListeners(config);
+    expect(internal.recordTarget).toBeDefined();
+    expect(internal.loadBalancerIngress).toBeDefined();
+    expect(other.recordTarget).toBeUndefined();
+    expect(other.loadBalancerIngress).toBeUndefined();
+  });
+});
+
 describe('bootstrap-only', () => {
   test('only the bootstrap listener, group and name; brokers keep their AWS names', async () => {
     s = createScenario();
@@ -220,6 +254,13 @@ describe('listener configs that cannot work are refused before anything is read'
 
   test('two listeners publishing the same names in one zone', () => {
     refuse([{ authentication: 'iam' }, { authentication: 'scram', bootstrapPort: 9100, brokerPortBase: 9100 }]).toThrow(/names bootstrap.kafka.example.com are published by listeners 0 and 1/);
+  });
+
+  test('one client listener with per-broker names on two NLBs (a broker advertises one host per listener)', () => {
+    refuse([{ authentication: 'iam' }, { authentication: 'iam', loadBalancerArn: cluster.loadBalancerArn.replace('nlb/1', 'public/2'), domain: 'public.example.com' }])
+      .toThrow(/listeners 0 and 1 both give CLIENT_IAM per-broker names.*bootstrap-only, or use the _public variant/);
+    // One of them bootstrap-only is fine.
+    expect(() => parseConfig({ clusters: [{ ...cluster, listeners: [{ authentication: 'iam' }, { authentication: 'iam', endpoints: 'bootstrap-only', loadBalancerArn: cluster.loadBalancerArn.replace('nlb/1', 'public/2'), domain: 'public.example.com' }] }] })).not.toThrow();
   });
 
   test('advertised names without any per-broker names', () => {

@@ -177,9 +177,8 @@ function propertyOf(text: string, key: string): string | undefined {
  * from the MSK documentation, written here independently of the tool's own parser.
  */
 export function applyCustomAdvertisedListeners(kafka: FakeCluster, properties: string, ids = kafka.brokers.map((b) => b.id)): void {
-  const template = propertyOf(properties, 'custom.advertised.listeners');
-  if (!template) return; // restore: a real restart would bring back the AWS names; the fake keeps its current statics
-  const entries = template.split(',').map((entry) => {
+  const template = propertyOf(properties, 'custom.advertised.listeners') ?? '';
+  const entries = template.split(',').filter((entry) => entry.trim()).map((entry) => {
     const match = /^\s*([A-Z_]+):\/\/([^:]+):(\d+)\+\{broker_id\}\s*$/.exec(entry);
     if (!match) throw new Error(`the embedded MSK cannot evaluate custom.advertised.listeners=${template} (entry ${JSON.stringify(entry)})`);
     return { listener: match[1] as string, host: match[2] as string, base: Number(match[3]) };
@@ -195,6 +194,13 @@ export function applyCustomAdvertisedListeners(kafka: FakeCluster, properties: s
       if (at < 0) continue;
       current = current.map((c, i) => (i === at ? `${e.listener}://${e.host.replaceAll('{broker_id}', String(id))}:${e.base + id}` : c));
     }
+    // A client listener without an entry (none left, or its entry removed) advertises its AWS name again after the restart.
+    current = current.map((c) => {
+      const name = /^([A-Z_]+):\/\//.exec(c)?.[1] ?? '';
+      if (!name.startsWith('CLIENT') || entries.some((e) => e.listener === name)) return c;
+      const port = broker.ports[name as keyof typeof broker.ports];
+      return port === undefined ? c : `${name}://${broker.awsHost}:${port}`;
+    });
     broker.setStaticConfig('advertised.listeners', current.join(','));
   }
 }

@@ -19,14 +19,14 @@ import {
 import { startFakeCluster, type FakeCluster } from '../../kafka/fake';
 import { CREDENTIALS, staticCredentials } from '../../kafka/helpers';
 
-const IAM: MappedClientListener = { listenerName: 'CLIENT_IAM', hostTemplate: 'b-{id}', domain: 'kafka.example.com', portBase: 9000 };
-const SCRAM: MappedClientListener = { listenerName: 'CLIENT_SASL_SCRAM', hostTemplate: 'scram-{id}', domain: 'kafka.example.com', portBase: 19000 };
+const IAM: MappedClientListener = { label: 'iam@nlb/1 ', listenerName: 'CLIENT_IAM', hostTemplate: 'b-{id}', domain: 'kafka.example.com', portBase: 9000 };
+const SCRAM: MappedClientListener = { label: 'scram@nlb/1 ', listenerName: 'CLIENT_SASL_SCRAM', hostTemplate: 'scram-{id}', domain: 'kafka.example.com', portBase: 19000 };
 const IAM_ENTRY = 'CLIENT_IAM://b-{broker_id}.kafka.example.com:9000+{broker_id}';
 const SCRAM_ENTRY = 'CLIENT_SASL_SCRAM://scram-{broker_id}.kafka.example.com:19000+{broker_id}';
 const OTHER = 'CLIENT_SECURE_PUBLIC://tls-{broker_id}.other.example.com:29000+{broker_id}';
 
 describe('the seam: mappedClientListeners', () => {
-  test("today one entry, from authentication, brokerHostTemplate, domain and brokerPortBase", () => {
+  test("the shorthand is one entry, from authentication, brokerHostTemplate, domain and brokerPortBase", () => {
     const config = parseConfig({
       clusters: [{
         clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/orders/6f1c2a9e-8d3b-4c7a-9e51-0a1b2c3d4e5f-2',
@@ -36,7 +36,8 @@ describe('the seam: mappedClientListeners', () => {
         authentication: 'scram', brokerPortBase: 19000, brokerHostTemplate: 'scram-{id}',
       }],
     }).clusters[0];
-    expect(mappedClientListeners(config)).toEqual([SCRAM]);
+    // A single listener's keys carry no label.
+    expect(mappedClientListeners(config)).toEqual([{ ...SCRAM, label: '' }]);
     expect(config.sharedConfiguration).toBe('copy');
   });
 });

@@ -1,0 +1,103 @@
+import { CUSTOM_ADVERTISED_LISTENERS, getProperty } from '../advertised/server-properties';
+import { parseAdvertisedListeners } from '../kafka/advertised-listeners';
+import { fqdn, MANAGED_BY, parseRegistryValue } from '../naming';
+import type { ObservedState } from '../state';
+
+// A name or port brokers advertise is in use by every client that read Metadata: deleting its
+// record or listener resets those clients. This is what brokers advertise now (their
+// advertised.listeners) or will once a pending rollout lands (custom.advertised.listeners), so
+// deletions wait until brokers have moved off it (a listener removed from the config, a host
+// template changed while the rolling restart is still to come).
+
+export interface AdvertisedEndpoint {
+  listenerName: string;
+  host: string;
+  port: number;
+  brokerIds: number[];
+}
+
+/** Pure: the client-listener endpoints brokers advertise, from what observe read. */
+export function advertisedEndpoints(observed: ObservedState): AdvertisedEndpoint[] {
+  const byKey = new Map<string, AdvertisedEndpoint>();
+  const add = (listenerName: string, host: string, port: number, brokerId: number) => {
+    if (/^REPLICATION/i.test(listenerName) || !host) return;
+    const key = `${listenerName.toUpperCase()} ${host.toLowerCase()}:${port}`;
+    const entry = byKey.get(key) ?? { listenerName: listenerName.toUpperCase(), host: host.toLowerCase(), port, brokerIds: [] };
+    if (!entry.brokerIds.includes(brokerId)) entry.brokerIds.push(brokerId);
+    byKey.set(key, entry);
+  };
+  for (const broker of observed.advertised?.brokers ?? []) {
+    const value = broker.entries?.find((e) => e.name === 'advertised.listeners')?.value;
+    if (!value) continue;
+    try {
+      for (const e of parseAdvertisedListeners(value)) add(e.name, e.host, e.port, broker.endpoint.id);
+    } catch {
+      // A value the tool cannot parse is reported by the advertised planner; nothing is held for it.
+    }
+  }
+  const template = getProperty(observed.advertised?.configuration?.serverProperties ?? '', CUSTOM_ADVERTISED_LISTENERS);
+  for (const raw of (template ?? '').split(',')) {
+    const m = /^\s*([A-Za-z_]+):\/\/([^:\s]+):(\d+)\+\{broker_id\}\s*$/.exec(raw);
+    if (!m) continue;
+    for (const b of observed.cluster.brokers) add(m[1], m[2].replaceAll('{broker_id}', String(b.id)), Number(m[3]) + b.id, b.id);
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Entries of custom.advertised.listeners the tool wrote for a listener it no longer maps (removed
+ * from the config, or now bootstrap-only): their names are registered to this cluster. By listener
+ * name. Removing them brings that listener's AWS names back, after which the names and listeners go.
+ */
+export function ownEntriesNoLongerMapped(observed: ObservedState, mappedNames: readonly string[]): string[] {
+  const ours = registeredNames(observed);
+  const mapped = new Set(mappedNames.map((n) => n.toUpperCase()));
+  const template = getProperty(observed.advertised?.configuration?.serverProperties ?? '', CUSTOM_ADVERTISED_LISTENERS) ?? '';
+  return template.split(',').flatMap((raw) => {
+    const m = /^\s*([A-Za-z_]+):\/\/([^:\s]+):(\d+)\+\{broker_id\}\s*$/.exec(raw);
+    if (!m || mapped.has(m[1].toUpperCase())) return [];
+    const ourName = observed.cluster.brokers.some((b) => ours.has(fqdn(m[2].replaceAll('{broker_id}', String(b.id)))));
+    return ourName ? [m[1].toUpperCase()] : [];
+  });
+}
+
+/** Names (fully qualified) of this cluster's records, by their TXT registry, in every observed zone. */
+function registeredNames(observed: ObservedState): Set<string> {
+  const names = new Set<string>();
+  for (const zone of observed.zones) {
+    for (const record of zone.records) {
+      if (record.type !== 'TXT' || !record.name.startsWith('_msk-custom-domain.')) continue;
+      const owned = (record.values ?? []).some((v) => {
+        const r = parseRegistryValue(v);
+        return r.heritage === MANAGED_BY && r.owner === observed.cluster.arn;
+      });
+      if (owned) names.add(record.name.replace(/^_msk-custom-domain\./, ''));
+    }
+  }
+  return names;
+}
+
+export interface StillAdvertised {
+  /** What advertises this name (for the conflict), when brokers advertise it. */
+  byName(name: string): AdvertisedEndpoint | undefined;
+  /** What advertises this port under one of this cluster's names, when brokers do. */
+  byPort(port: number): AdvertisedEndpoint | undefined;
+}
+
+export function stillAdvertised(observed: ObservedState): StillAdvertised {
+  const endpoints = advertisedEndpoints(observed);
+  const ours = registeredNames(observed);
+  return {
+    byName: (name) => endpoints.find((e) => fqdn(e.host) === fqdn(name)),
+    // Only ports advertised under a name this cluster registered: a port on an AWS name is the broker's own.
+    byPort: (port) => endpoints.find((e) => e.port === port && ours.has(fqdn(e.host))),
+  };
+}
+
+/** The conflict text for a record or listener kept because brokers still advertise it. */
+export function heldMessage(what: string, e: AdvertisedEndpoint): string {
+  return (
+    `${what} kept: broker(s) ${e.brokerIds.sort((a, b) => a - b).join(', ')} still advertise ${e.host}:${e.port} (${e.listenerName}), and deleting it would reset their clients; ` +
+    'it goes once brokers stop advertising it (for a listener no longer mapped: msk-configuration mode removes its entry with the next allowed rolling restart; dynamic mode: run restore, then apply)'
+  );
+}
