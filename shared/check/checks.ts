@@ -41,7 +41,12 @@ export function checkDataPath(config: ClusterConfig, observed: ObservedState, ex
   const uncovered = new Set(
     observed.loadBalancers.flatMap((site) => uncoveredPorts(desired.endpoints.filter((e) => e.listener.loadBalancerArn === site.loadBalancer.arn), site).map((port) => `${site.loadBalancer.arn} ${port}`)),
   );
+  // Under scaleIn: keep, a removed broker's listener and name stay for a later scale-out: nothing to reach behind them yet.
+  const inCluster = new Set([...observed.cluster.brokers.map((b) => b.id), ...(observed.cluster.announcedBrokerIds ?? [])]);
   return desired.endpoints.map((endpoint) => {
+    if (endpoint.role !== 'bootstrap' && !inCluster.has(endpoint.role.brokerId)) {
+      return { endpoint: endpoint.key, host: endpoint.host, port: endpoint.port, checks: [{ name: 'targets', ok: true, detail: 'kept for a later scale-out (scaleIn: keep): no broker behind it' }] };
+    }
     const checks: Check[] = [
       listenerCheck(observed, endpoint),
       crossZoneCheck(observed, endpoint, extras.loadBalancerCrossZone.get(endpoint.listener.loadBalancerArn) ?? false),

@@ -118,3 +118,23 @@ describe('a listener added beside an entry already in custom.advertised.listener
     expect(types.indexOf('verify-data-path')).toBeLessThan(types.indexOf('update-msk-configuration'));
   });
 });
+
+describe('a host template changed in msk-configuration mode', () => {
+  test('the old names stay while brokers advertise them (the rolling restart not yet allowed); they go after the rollout', async () => {
+    s = await createKafkaScenario({ config: { advertisedListeners: 'msk-configuration', allowRollingRestart: true } });
+    const scenario = s;
+    await scenario.reconcile();
+    const { listeners: _, ...base } = scenario.config;
+    const renamed = parseConfig({ clusters: [{ ...base, brokerHostTemplate: 'broker-{id}', allowRollingRestart: false }] }).clusters[0];
+    const waiting = await run(scenario, renamed);
+    expect(waiting.plan.pending.join(' ')).toMatch(/ROLLING RESTART NEEDED/);
+    // Both sets of names exist: the old ones are what every client's Metadata says.
+    expect(names(scenario)).toEqual(['b-1', 'b-2', 'b-3', 'bootstrap', 'broker-1', 'broker-2', 'broker-3']);
+    expect(waiting.plan.conflicts.map((c) => c.resource)).toEqual(['record b-1.kafka.example.com.', 'record b-2.kafka.example.com.', 'record b-3.kafka.example.com.']);
+
+    await run(scenario, { ...renamed, allowRollingRestart: true });
+    expect(scenario.kafka.broker(1).advertisedEndpoint('CLIENT_IAM')).toEqual({ host: 'broker-1.kafka.example.com', port: 9001 });
+    await run(scenario, renamed);
+    expect(names(scenario)).toEqual(['bootstrap', 'broker-1', 'broker-2', 'broker-3']);
+  });
+});
