@@ -40,7 +40,8 @@ export interface ApplyResult {
   /** Set when the health gate held the rest back: why (targets not healthy yet). The next run continues. */
   waiting?: string;
   /** ARNs of what this apply created: target groups by name, listeners by port (for the resulting table). */
-  created: { targetGroups: Record<string, string>; listeners: Record<number, string> };
+  /** ARNs of what apply created: target groups by name, listeners by `<load balancer ARN> <port>` (createdListenerKey). */
+  created: { targetGroups: Record<string, string>; listeners: Record<string, string> };
 }
 
 /** A unit of apply's work: an action, or the second half of creating a target group (its attributes). */
@@ -53,12 +54,18 @@ type Step = ActionType | 'new-target-group-attributes';
  * A phase starts only when every action of the one before it succeeded. Calls queue per service
  * (aws/concurrency.ts), so a phase with many actions is bounded by the clients, not here.
  */
+/** Key of a created listener in ApplyResult.created: ports repeat across load balancers. */
+export function createdListenerKey(loadBalancerArn: string, port: number): string {
+  return `${loadBalancerArn} ${port}`;
+}
+
 const PHASES: Step[][] = [
   // Ingress first: nothing depends on it, and it must admit clients before a name leads to the port.
   ['create-target-group', 'authorize-ingress', 'modify-ingress', 'revoke-ingress'],
   // Cross-zone is on before a name can send clients to the group: a new group's attributes go beside its listener.
-  ['create-listener', 'modify-listener', 'new-target-group-attributes', 'set-target-group-attributes', 'set-target-group-health', 'register-targets', 'deregister-targets'],
-  ['change-records'],
+  ['create-listener', 'new-target-group-attributes', 'set-target-group-attributes', 'set-target-group-health', 'register-targets', 'deregister-targets'],
+  // A live listener is retargeted only once its new group has its targets and attributes.
+  ['change-records', 'modify-listener'],
   ['await-target-health'],
   ['verify-data-path'],
   // Only once every listener, target and name is in place (and DNS INSYNC) may brokers advertise the names.
@@ -99,7 +106,7 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
       case 'modify-ingress': return ec2.modifyIngress(clients.ec2, action);
       case 'revoke-ingress': return ec2.revokeIngress(clients.ec2, action);
       case 'create-listener':
-        result.created.listeners[action.port] = await elb.createListener(clients.elbv2, action.loadBalancerArn, action, created);
+        result.created.listeners[createdListenerKey(action.loadBalancerArn, action.port)] = await elb.createListener(clients.elbv2, action.loadBalancerArn, action, created);
         return;
       case 'modify-listener': return elb.modifyListener(clients.elbv2, action, created);
       case 'register-targets': return elb.registerTargets(clients.elbv2, action, created);

@@ -1,5 +1,5 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import type { ApplyResult } from '../apply';
+import { createdListenerKey, type ApplyResult } from '../apply';
 import type { Action, RecordChange, TargetGroupRef } from '../plan/types';
 import type { ObservedState } from '../state';
 import type { ObservedTargetGroup, RecordSet } from '../types';
@@ -56,7 +56,7 @@ export function resultingState(observed: ObservedState, applied: ApplyResult): O
       }
       case 'create-listener': {
         state.loadBalancers.find((site) => site.loadBalancer.arn === action.loadBalancerArn)?.listeners.push({
-          arn: applied.created.listeners[action.port],
+          arn: applied.created.listeners[createdListenerKey(action.loadBalancerArn, action.port)],
           port: action.port,
           protocol: 'TLS',
           certificateArns: [action.certificateArn],

@@ -1,3 +1,4 @@
+import { parseConfig } from '../../shared/config/load';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -101,6 +102,20 @@ describe('the resulting table after apply', () => {
     expect(s.world.calls.filter((c) => c.command === 'DescribeAlarmsCommand')).toHaveLength(1);
     const fresh = formatState(s.config, await observe(s.clients, s.config));
     expect(run.out).toContain(fresh);
+  });
+
+  test('two listeners on two NLBs (the same ports on each): the table a fresh read shows', async () => {
+    s = createScenario();
+    const publicLb = s.world.elbv2.addLoadBalancer({ name: 'msk-orders-public' });
+    const publicZone = s.world.route53.addHostedZone({ name: 'example.com' });
+    const { listeners: _, ...base } = s.config;
+    const config = parseConfig({ clusters: [{ ...base, listeners: [{ authentication: 'iam' }, { authentication: 'iam-public', loadBalancerArn: publicLb, hostedZoneId: publicZone }] }] }).clusters[0];
+    const file = await writeConfig([config]);
+    const run = await cli(['apply', '--config', file], s);
+    expect(run.code).toBe(EXIT.ok);
+    const fresh = formatState(config, await observe(s.clients, config));
+    expect(run.out).toContain(fresh);
+    expect(fresh.match(/iam-public@msk-orders-public\/\w+ broker-3/g)).toHaveLength(1);
   });
 });
 
