@@ -17,7 +17,7 @@ import { endpointKey, type DesiredState } from '../desired';
 import { perBrokerListeners } from '../listeners';
 import { planAdvertisedListeners, removeOverride, type DynamicConfigPlan, type WantedListener } from '../kafka/dynamic-config';
 import type { ObservedState } from '../state';
-import { ownEntriesNoLongerMapped } from './still-advertised';
+import { ownEntriesNoLongerMapped, ownOverridesNoLongerMapped } from './still-advertised';
 import type { Action, Conflict } from './types';
 
 export interface AdvertisedPlan {
@@ -118,12 +118,14 @@ function planDynamic(config: ClusterConfig, observed: ObservedState, advertised:
     const resource = `broker-${id}`;
     // A listener whose endpoint for this broker is blocked by a conflict (reported already) keeps its current entry.
     const open = listeners.filter((l) => !blocked.has(brokerEndpointKey(l, id)));
-    if (!open.length) continue;
+    if (!open.length && !ownOverridesNoLongerMapped(observed, listeners.map((l) => l.listenerName), id).length) continue;
     if (!broker.entries) {
       plan.conflicts.push({ resource: `${resource} advertised.listeners`, message: `cannot read broker ${id}'s configs: ${broker.error}` });
       continue;
     }
-    const wanted = open.map((l) => listenerEndpoint(l, id));
+    // Listeners no longer mapped that still advertise one of this cluster's names go back to their AWS names.
+    const back = ownOverridesNoLongerMapped(observed, listeners.map((l) => l.listenerName), id);
+    const wanted = [...open.map((l) => listenerEndpoint(l, id)), ...back];
     pushBrokerChange(plan, resource, broker.endpoint, planAdvertisedListeners(broker.entries, wanted), 'advertise');
   }
   return plan;

@@ -61,6 +61,30 @@ export function ownEntriesNoLongerMapped(observed: ObservedState, mappedNames: r
   });
 }
 
+/**
+ * Per broker (dynamic mode): listeners it advertises under one of this cluster's names although the
+ * tool no longer maps them, with the entry its static advertised.listeners (the AWS name) has for
+ * them. Setting those entries back moves that listener's clients to the AWS names; then the names go.
+ */
+export function ownOverridesNoLongerMapped(observed: ObservedState, mappedNames: readonly string[], brokerId: number): { listenerName: string; host: string; port: number }[] {
+  const ours = registeredNames(observed);
+  const mapped = new Set(mappedNames.map((n) => n.toUpperCase()));
+  const broker = observed.advertised?.brokers.find((b) => b.endpoint.id === brokerId);
+  const entry = broker?.entries?.find((e) => e.name === 'advertised.listeners');
+  const staticValue = entry?.synonyms.find((syn) => syn.source === 'STATIC_BROKER_CONFIG' && syn.value !== null)?.value;
+  if (!entry?.value || !staticValue) return [];
+  try {
+    const statics = parseAdvertisedListeners(staticValue);
+    return parseAdvertisedListeners(entry.value).flatMap((e) => {
+      if (mapped.has(e.name.toUpperCase()) || /^REPLICATION/i.test(e.name) || !ours.has(fqdn(e.host))) return [];
+      const aws = statics.find((st) => st.name.toUpperCase() === e.name.toUpperCase());
+      return aws ? [{ listenerName: e.name, host: aws.host, port: aws.port }] : [];
+    });
+  } catch {
+    return []; // a value the tool cannot parse is reported by the advertised planner
+  }
+}
+
 /** Names (fully qualified) of this cluster's records, by their TXT registry, in every observed zone. */
 function registeredNames(observed: ObservedState): Set<string> {
   const names = new Set<string>();
@@ -98,6 +122,6 @@ export function stillAdvertised(observed: ObservedState): StillAdvertised {
 export function heldMessage(what: string, e: AdvertisedEndpoint): string {
   return (
     `${what} kept: broker(s) ${e.brokerIds.sort((a, b) => a - b).join(', ')} still advertise ${e.host}:${e.port} (${e.listenerName}), and deleting it would reset their clients; ` +
-    'it goes once brokers stop advertising it (for a listener no longer mapped: msk-configuration mode removes its entry with the next allowed rolling restart; dynamic mode: run restore, then apply)'
+    'it goes once brokers stop advertising it (a listener no longer mapped is moved back to its AWS names: in dynamic mode in this run, in msk-configuration mode with the next allowed rolling restart)'
   );
 }

@@ -72,16 +72,28 @@ describe('a listener switched to bootstrap-only in msk-configuration mode', () =
 });
 
 describe('a listener removed from the config in dynamic mode', () => {
-  test('names and ports brokers still advertise are kept and reported; nothing its clients use is deleted', async () => {
+  test('its brokers move back to their AWS names first; its names and ports are kept while advertised, and go on the next run', async () => {
     s = await createKafkaScenario({ config: { advertisedListeners: 'dynamic-broker-config', listeners: [{ authentication: 'iam' }, SCRAM] } });
     const scenario = s;
     await scenario.reconcile();
     const iamOnly = withListeners(scenario, [{ authentication: 'iam' }]);
     const out = await run(scenario, iamOnly);
+    // Only the unadvertised bootstrap goes now; the per-broker names and ports are held (the plan was made while brokers advertised them).
     expect(out.plan.actions.filter((a) => a.type === 'delete-listener').map((a) => a.port)).toEqual([9100]);
     expect(await ports(scenario)).toEqual([9000, 9001, 9002, 9003, 9101, 9102, 9103]);
     expect(names(scenario)).toEqual(['b-1', 'b-2', 'b-3', 'bootstrap', 's-1', 's-2', 's-3']);
-    expect(out.plan.conflicts.find((c) => c.resource === 'listener :9102')!.message).toMatch(/broker\(s\) 2 still advertise s-2\.kafka\.example\.com:9102 .*dynamic mode: run restore, then apply/);
+    expect(out.plan.conflicts.find((c) => c.resource === 'listener :9102')!.message).toMatch(/broker\(s\) 2 still advertise s-2\.kafka\.example\.com:9102 .*in dynamic mode in this run/);
+    // The same run set SCRAM back to the AWS name on every broker, IAM untouched.
+    for (const id of [1, 2, 3]) {
+      const b = scenario.kafka.broker(id);
+      expect(b.advertisedEndpoint('CLIENT_SASL_SCRAM')).toEqual({ host: b.awsHost, port: b.ports.CLIENT_SASL_SCRAM });
+      expect(b.advertisedEndpoint('CLIENT_IAM')).toEqual({ host: `b-${id}.kafka.example.com`, port: 9000 + id });
+    }
+    const next = await run(scenario, iamOnly);
+    expect(next.plan.conflicts).toEqual([]);
+    expect(await ports(scenario)).toEqual([9000, 9001, 9002, 9003]);
+    expect(names(scenario)).toEqual(['b-1', 'b-2', 'b-3', 'bootstrap']);
+    expect((await run(scenario, iamOnly)).plan.actions).toEqual([]);
   });
 });
 
