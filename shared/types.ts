@@ -27,6 +27,8 @@ export interface ObservedCluster {
   /** Needed by UpdateClusterConfiguration (optimistic locking). */
   currentVersion?: string;
   brokers: Broker[];
+  /** Which client listeners the cluster has (DescribeClusterV2); undefined when it does not say. */
+  clientListeners?: { iam: boolean; scram: boolean; tls: boolean };
   /** Ids of brokers an UpdateBrokerCount in progress is creating (from the active operation). */
   announcedBrokerIds?: number[];
 }

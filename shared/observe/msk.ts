@@ -30,6 +30,16 @@ export async function observeCluster(kafka: KafkaClient, clusterArn: string): Pr
     configurationArn: provisioned?.CurrentBrokerSoftwareInfo?.ConfigurationArn,
     configurationRevision: provisioned?.CurrentBrokerSoftwareInfo?.ConfigurationRevision,
     currentVersion: info?.CurrentVersion,
+    ...(provisioned?.ClientAuthentication
+      ? {
+          clientListeners: {
+            iam: provisioned.ClientAuthentication.Sasl?.Iam?.Enabled === true,
+            scram: provisioned.ClientAuthentication.Sasl?.Scram?.Enabled === true,
+            // CLIENT_SECURE (9094) exists whenever client-broker traffic may use TLS.
+            tls: provisioned.EncryptionInfo?.EncryptionInTransit?.ClientBroker !== 'PLAINTEXT',
+          },
+        }
+      : {}),
     brokers,
     announcedBrokerIds: info?.State !== 'ACTIVE' && info?.ActiveOperationArn ? await announcedBrokerIds(kafka, info.ActiveOperationArn) : [],
   };

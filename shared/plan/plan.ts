@@ -1,6 +1,6 @@
 import type { ClusterConfig } from '../config/schema';
 import { desiredState, type DesiredState } from '../desired';
-import { UnsupportedClusterError } from '../errors';
+import { PlanError, UnsupportedClusterError } from '../errors';
 import { ownedTargetGroup, type ObservedState } from '../state';
 import { uncoveredHosts } from './certificate';
 import { planAdvertised, planRestore, type AdvertisedPlanOptions } from './advertised';
@@ -24,6 +24,7 @@ export function planCluster(config: ClusterConfig, observed: ObservedState, opti
     throw new UnsupportedClusterError(`${cluster.name} is an MSK Serverless cluster: not supported, serverless clusters have no brokers to map`);
   }
   const desired = desiredState(config, observed);
+  checkClientListeners(desired, observed);
   checkLimits(desired, observed);
 
   const ingress = planIngress(desired, observed);
@@ -128,6 +129,22 @@ function healthGate(advertised: Action[], network: Action[], desired: DesiredSta
   // is the whole property, which may hold other listeners' entries, so any change counts.
   const rollout = advertised.some((a) => a.type === 'update-msk-configuration' && a.after !== undefined && a.after !== a.before);
   return rollout ? [...gate, { type: 'verify-data-path', resource: 'advertised names' }] : gate;
+}
+
+/**
+ * A mapped listener the cluster does not have would lead nowhere (its target port answers
+ * nothing, and MSK may refuse its custom.advertised.listeners entry): refused before any write.
+ * Public access is not read, so a `-public` listener is checked like its private twin.
+ */
+function checkClientListeners(desired: DesiredState, observed: ObservedState): void {
+  const has = observed.cluster.clientListeners;
+  if (!has) return;
+  const needs = { iam: 'IAM (SASL/IAM) authentication', scram: 'SASL/SCRAM authentication', tls: 'TLS encryption between clients and brokers' } as const;
+  const missing = desired.listeners.flatMap((l) => {
+    const kind = l.authentication.replace(/-public$/, '') as keyof typeof needs;
+    return has[kind] ? [] : [`${l.label || ''}${l.authentication}: the cluster has no ${needs[kind]} (${l.clientListenerName}); enable it on the cluster, or remove the listener from the config`];
+  });
+  if (missing.length) throw new PlanError(`cannot map cluster ${observed.cluster.name}; nothing was changed:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
 }
 
 /** Changes are applied only to an ACTIVE cluster; otherwise the plan says why it waits. */

@@ -272,6 +272,13 @@ describe('listener configs that cannot work are refused before anything is read'
     refuse([{ authentication: 'plaintext' }]).toThrow(/iam.*scram.*tls.*iam-public/);
   });
 
+  test('a listener whose authentication the cluster has not enabled is refused by the planner, before any write', async () => {
+    s = createScenario({ authentication: { iam: true } });
+    const config = withListeners(s, [{ authentication: 'iam' }, SCRAM]);
+    await expect(run(config)).rejects.toThrow(/scram@msk-orders\/\w+ scram: the cluster has no SASL\/SCRAM authentication \(CLIENT_SASL_SCRAM\); enable it on the cluster, or remove the listener/);
+    expect(s.world.writes()).toEqual([]);
+  });
+
   test('overlapping broker port ranges are refused by the planner, before any write', async () => {
     s = createScenario({ brokerIds: range(1, 12) });
     const config = withListeners(s, [{ authentication: 'iam' }, { ...SCRAM, bootstrapPort: 9100, brokerPortBase: 9010 }]);

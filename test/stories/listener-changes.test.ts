@@ -7,7 +7,7 @@ import { CreateListenerCommand, CreateTargetGroupCommand, DescribeListenersComma
 import { parseConfig } from '../../shared/config/load';
 import type { ClusterConfig } from '../../shared/config/schema';
 import { reconcileCluster } from '../../shared/reconcile';
-import { createKafkaScenario, type KafkaScenario } from '../support/kafka-scenario';
+import { createKafkaScenario, SCRAM_USER, type KafkaScenario } from '../support/kafka-scenario';
 
 const SCRAM = { authentication: 'scram' as const, bootstrapPort: 9100, brokerPortBase: 9100, brokerHostTemplate: 's-{id}', bootstrapHost: 'bootstrap-scram' };
 const STEP_MS = 120_000;
@@ -120,6 +120,8 @@ describe('a listener added beside an entry already in custom.advertised.listener
     s = await createKafkaScenario({
       config: { advertisedListeners: 'msk-configuration', allowRollingRestart: true },
       serverProperties: 'custom.advertised.listeners=CLIENT_IAM://b-{broker_id}.kafka.example.com:9000+{broker_id}\n',
+      // The cluster has SASL/SCRAM on already; the config maps only IAM so far.
+      scramCredentials: { [SCRAM_USER.username]: SCRAM_USER.password },
     });
     const scenario = s;
     const withScram = withListeners(scenario, [{ authentication: 'iam' }, SCRAM]);

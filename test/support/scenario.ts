@@ -84,7 +84,8 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
     brokers: options.brokers ?? brokersFor(options.brokerIds ?? [1, 2, 3]),
     serverProperties: options.serverProperties,
     kafkaVersion: options.kafkaVersion ?? '3.6.0',
-    ...(options.authentication ? { authentication: options.authentication } : {}),
+    // Every client authentication on, so whatever listener a test maps exists; a test of a missing one seeds its own.
+    authentication: options.authentication ?? { iam: true, scram: true, tls: true },
     instanceType: 'kafka.m5.large',
     enhancedMonitoring: 'PER_BROKER',
   });
