@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { ACMClient, ImportCertificateCommand } from '@aws-sdk/client-acm';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, CreateVpcEndpointServiceConfigurationCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, CreateVpcEndpointServiceConfigurationCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
@@ -89,7 +89,12 @@ interface Seeded {
 }
 
 /** One cluster's world in moto (VPC, NLB, zone, imported certificate) and MSK, and its config file. */
-async function seed(brokerIds: number[], config: Record<string, unknown> = {}, brokers?: { id: number; ip: string; endpoint: string; port: number }[]): Promise<Seeded> {
+async function seed(
+  brokerIds: number[],
+  config: Record<string, unknown> = {},
+  brokers?: { id: number; ip: string; endpoint: string; port: number }[],
+  authentication?: { iam?: boolean; scram?: boolean; tls?: boolean },
+): Promise<Seeded> {
   const c = clients();
   const vpc = (await c.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!;
   const subnets: string[] = [];
@@ -101,7 +106,7 @@ async function seed(brokerIds: number[], config: Record<string, unknown> = {}, b
   // ACM's RequestCertificate stays PENDING_VALIDATION in moto: import one the test CA issued, as a user may.
   const { key, cert } = testCa().issue(['kafka.example.com', '*.kafka.example.com']);
   const certificateArn = (await c.acm.send(new ImportCertificateCommand({ Certificate: Buffer.from(cert), PrivateKey: Buffer.from(key), CertificateChain: Buffer.from(testCa().pem) }))).CertificateArn!;
-  const clusterArn = mskHttp.msk.addCluster({ name: 'orders', brokers: brokers ?? brokerIds.map((id) => ({ id, ip: ip(id) })), enhancedMonitoring: 'PER_BROKER' });
+  const clusterArn = mskHttp.msk.addCluster({ name: 'orders', brokers: brokers ?? brokerIds.map((id) => ({ id, ip: ip(id) })), enhancedMonitoring: 'PER_BROKER', ...(authentication ? { authentication } : {}) });
   const file = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
   const cluster = { clusterArn, domain: 'kafka.example.com', hostedZoneId: zone.Id!, loadBalancerArn: lb.LoadBalancerArn!, certificateArn, ...config };
   await writeFile(file, JSON.stringify({ clusters: [cluster] }));
@@ -244,6 +249,41 @@ describe('the CLI against moto (ELBv2, Route 53, CloudWatch, ACM, EC2) and MSK o
     // The function's own zone got nothing, and its own credentials do not reach the partner zone.
     expect((await state(s)).records).toEqual([]);
     await expect(clients().route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone.Id }))).rejects.toMatchObject({ name: 'NoSuchHostedZone' });
+    await converged(s);
+  });
+
+  test('several listeners: IAM + SCRAM on the NLB and iam-public on a second NLB with its own zone; each gets its own ports, groups (by tag) and names; dropping SCRAM removes only its resources', async () => {
+    const c = clients();
+    const s = await seed([1, 2], {}, undefined, { iam: true, scram: true });
+    const subnets = (await c.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [s.vpcId] }] }))).Subnets!.map((n) => n.SubnetId!);
+    const publicLb = (await c.elbv2.send(new CreateLoadBalancerCommand({ Name: 'msk-orders-public', Type: 'network', Scheme: 'internet-facing', Subnets: subnets }))).LoadBalancers![0]!;
+    const publicZone = (await c.route53.send(new CreateHostedZoneCommand({ Name: 'example.com', CallerReference: `public-${Date.now()}` }))).HostedZone!;
+    const scram = { authentication: 'scram', bootstrapPort: 9100, brokerPortBase: 9100, brokerHostTemplate: 's-{id}', bootstrapHost: 'bootstrap-scram' };
+    const base = JSON.parse(await readFile(s.file, 'utf8')).clusters[0];
+    const write = (listeners: unknown[]) => writeFile(s.file, JSON.stringify({ clusters: [{ ...base, listeners }] }));
+    const all = [{ authentication: 'iam' }, scram, { authentication: 'iam-public', loadBalancerArn: publicLb.LoadBalancerArn, hostedZoneId: publicZone.Id }];
+    await write(all);
+
+    const run = await cli('apply', '--config', s.file);
+    expect({ code: run.code, err: run.err }).toEqual({ code: EXIT.ok, err: '' });
+    const portsOf = async (lbArn: string) => ((await c.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn }))).Listeners ?? []).map((l) => l.Port!).sort((a, b) => a - b);
+    expect(await portsOf(s.lbArn)).toEqual([9000, 9001, 9002, 9100, 9101, 9102]);
+    expect(await portsOf(publicLb.LoadBalancerArn!)).toEqual([9000, 9001, 9002]);
+    const groups = ((await c.elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups ?? []).filter((g) => g.TargetGroupName!.startsWith('mcd-'));
+    expect(groups.map((g) => g.Port).sort()).toEqual([9096, 9096, 9096, 9098, 9098, 9098, 9198, 9198, 9198]);
+    expect(groups.every((g) => g.TargetGroupName!.length <= 32)).toBe(true);
+    const publicNames = ((await c.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: publicZone.Id }))).ResourceRecordSets ?? [])
+      .filter((r) => r.Type === 'A').map((r) => `${r.Name} ${r.AliasTarget!.DNSName!.toLowerCase()}`).sort();
+    expect(publicNames).toEqual(['b-1', 'b-2', 'bootstrap'].map((h) => `${h}.kafka.example.com. ${publicLb.DNSName!.toLowerCase()}.`));
+    expect((await state(s)).records).toEqual(['b-1', 'b-2', 'bootstrap', 'bootstrap-scram', 's-1', 's-2'].map((h) => `${h}.kafka.example.com`).sort());
+    await converged(s);
+
+    await write([all[0], all[2]]);
+    expect((await cli('apply', '--config', s.file)).code).toBe(EXIT.ok);
+    expect(await portsOf(s.lbArn)).toEqual([9000, 9001, 9002]);
+    expect(await portsOf(publicLb.LoadBalancerArn!)).toEqual([9000, 9001, 9002]);
+    expect((await state(s)).records).toEqual(names([1, 2]));
+    expect(((await c.elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups ?? []).filter((g) => g.TargetGroupName!.startsWith('mcd-')).map((g) => g.Port).sort()).toEqual([9098, 9098, 9098, 9198, 9198, 9198]);
     await converged(s);
   });
 
