@@ -118,13 +118,13 @@ function planDynamic(config: ClusterConfig, observed: ObservedState, advertised:
     const resource = `broker-${id}`;
     // A listener whose endpoint for this broker is blocked by a conflict (reported already) keeps its current entry.
     const open = listeners.filter((l) => !blocked.has(brokerEndpointKey(l, id)));
-    if (!open.length && !ownOverridesNoLongerMapped(observed, listeners.map((l) => l.listenerName), id).length) continue;
+    // Listeners no longer mapped that still advertise one of this cluster's names go back to their AWS names.
+    const back = ownOverridesNoLongerMapped(observed, listeners.map((l) => l.listenerName), id);
+    if (!open.length && !back.length) continue;
     if (!broker.entries) {
       plan.conflicts.push({ resource: `${resource} advertised.listeners`, message: `cannot read broker ${id}'s configs: ${broker.error}` });
       continue;
     }
-    // Listeners no longer mapped that still advertise one of this cluster's names go back to their AWS names.
-    const back = ownOverridesNoLongerMapped(observed, listeners.map((l) => l.listenerName), id);
     const wanted = [...open.map((l) => listenerEndpoint(l, id)), ...back];
     pushBrokerChange(plan, resource, broker.endpoint, planAdvertisedListeners(broker.entries, wanted), 'advertise');
   }
