@@ -16,6 +16,15 @@ export interface AdvertisedEndpoint {
   brokerIds: number[];
 }
 
+/** The entries of the configuration's custom.advertised.listeners (MSK's `NAME://host:base+{broker_id}` form). */
+function templateEntries(observed: ObservedState): { listenerName: string; host: (brokerId: number) => string; portBase: number }[] {
+  const template = getProperty(observed.advertised?.configuration?.serverProperties ?? '', CUSTOM_ADVERTISED_LISTENERS) ?? '';
+  return template.split(',').flatMap((raw) => {
+    const m = /^\s*([A-Za-z_]+):\/\/([^:\s]+):(\d+)\+\{broker_id\}\s*$/.exec(raw);
+    return m ? [{ listenerName: m[1].toUpperCase(), host: (id: number) => m[2].replaceAll('{broker_id}', String(id)), portBase: Number(m[3]) }] : [];
+  });
+}
+
 /** Pure: the client-listener endpoints brokers advertise, from what observe read. */
 export function advertisedEndpoints(observed: ObservedState): AdvertisedEndpoint[] {
   const byKey = new Map<string, AdvertisedEndpoint>();
@@ -35,11 +44,8 @@ export function advertisedEndpoints(observed: ObservedState): AdvertisedEndpoint
       // A value the tool cannot parse is reported by the advertised planner; nothing is held for it.
     }
   }
-  const template = getProperty(observed.advertised?.configuration?.serverProperties ?? '', CUSTOM_ADVERTISED_LISTENERS);
-  for (const raw of (template ?? '').split(',')) {
-    const m = /^\s*([A-Za-z_]+):\/\/([^:\s]+):(\d+)\+\{broker_id\}\s*$/.exec(raw);
-    if (!m) continue;
-    for (const b of observed.cluster.brokers) add(m[1], m[2].replaceAll('{broker_id}', String(b.id)), Number(m[3]) + b.id, b.id);
+  for (const e of templateEntries(observed)) {
+    for (const b of observed.cluster.brokers) add(e.listenerName, e.host(b.id), e.portBase + b.id, b.id);
   }
   return [...byKey.values()];
 }
@@ -52,12 +58,9 @@ export function advertisedEndpoints(observed: ObservedState): AdvertisedEndpoint
 export function ownEntriesNoLongerMapped(observed: ObservedState, mappedNames: readonly string[]): string[] {
   const ours = registeredNames(observed);
   const mapped = new Set(mappedNames.map((n) => n.toUpperCase()));
-  const template = getProperty(observed.advertised?.configuration?.serverProperties ?? '', CUSTOM_ADVERTISED_LISTENERS) ?? '';
-  return template.split(',').flatMap((raw) => {
-    const m = /^\s*([A-Za-z_]+):\/\/([^:\s]+):(\d+)\+\{broker_id\}\s*$/.exec(raw);
-    if (!m || mapped.has(m[1].toUpperCase())) return [];
-    const ourName = observed.cluster.brokers.some((b) => ours.has(fqdn(m[2].replaceAll('{broker_id}', String(b.id)))));
-    return ourName ? [m[1].toUpperCase()] : [];
+  return templateEntries(observed).flatMap((e) => {
+    if (mapped.has(e.listenerName)) return [];
+    return observed.cluster.brokers.some((b) => ours.has(fqdn(e.host(b.id)))) ? [e.listenerName] : [];
   });
 }
 
