@@ -70,7 +70,7 @@ export async function setNewTargetGroupAttributes(elbv2: ElasticLoadBalancingV2C
 }
 
 /** Returns the new listener's ARN (for the resulting table). */
-export async function createListener(elbv2: ElasticLoadBalancingV2Client, loadBalancerArn: string, action: Of<'create-listener'>, created: CreatedGroups): Promise<string> {
+export async function createListener(elbv2: ElasticLoadBalancingV2Client, action: Of<'create-listener'>, created: CreatedGroups): Promise<string> {
   const targetGroupArn = resolveGroup(action.targetGroup, created);
   let arn: string | undefined;
   await writeOrConfirm(
@@ -78,7 +78,7 @@ export async function createListener(elbv2: ElasticLoadBalancingV2Client, loadBa
     async () => {
       const out = await elbv2.send(
         new CreateListenerCommand({
-          LoadBalancerArn: loadBalancerArn,
+          LoadBalancerArn: action.loadBalancerArn,
           Port: action.port,
           Protocol: 'TLS',
           SslPolicy: action.sslPolicy,
@@ -91,7 +91,7 @@ export async function createListener(elbv2: ElasticLoadBalancingV2Client, loadBa
     },
     // A listener on the port that is not ours, or differs, keeps the refusal.
     ['DuplicateListener'],
-    async () => !!(arn = await listenerInPlace(elbv2, loadBalancerArn, { ...action, targetGroupArn })),
+    async () => !!(arn = await listenerInPlace(elbv2, action.loadBalancerArn, { ...action, targetGroupArn })),
   );
   return arn!;
 }

@@ -106,7 +106,7 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
       case 'modify-ingress': return ec2.modifyIngress(clients.ec2, action);
       case 'revoke-ingress': return ec2.revokeIngress(clients.ec2, action);
       case 'create-listener':
-        result.created.listeners[createdListenerKey(action.loadBalancerArn, action.port)] = await elb.createListener(clients.elbv2, action.loadBalancerArn, action, created);
+        result.created.listeners[createdListenerKey(action.loadBalancerArn, action.port)] = await elb.createListener(clients.elbv2, action, created);
         return;
       case 'modify-listener': return elb.modifyListener(clients.elbv2, action, created);
       case 'register-targets': return elb.registerTargets(clients.elbv2, action, created);
