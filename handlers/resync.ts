@@ -8,15 +8,17 @@ import { readDeployedConfig } from '../shared/config/deployed';
 import type { Config } from '../shared/config/schema';
 import { ConfigError, errorMessage } from '../shared/errors';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { parseCheckRequest, parseTrigger, queuedTriggers, type CheckRequest, type FollowUp } from '../shared/events';
+import { isWatchRequest, parseCheckRequest, parseTrigger, queuedTriggers, WATCH_SOURCE, type CheckRequest, type FollowUp } from '../shared/events';
+import { dynamoDbWatchStore, lookAtNodes, memoryWatchStore, type WatchStore } from '../shared/watch';
 import { allPass, checkCluster, type EndpointChecks } from '../shared/check';
 import { LeaseHeldError, withClusterLease, type LeaseStore } from '../shared/lease';
 import { dynamoDbLeaseStore } from '../shared/lease/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { FOLLOW_UP_DEFAULTS, scheduleFollowUp } from '../shared/follow-up';
+import { FOLLOW_UP_DEFAULTS, followUpPending, scheduleFollowUp } from '../shared/follow-up';
+import { DEFAULT_HEALTH_WAIT } from '../shared/apply/health';
 import { logger as defaultLogger, type Logger } from '../shared/log';
 import { describeAction } from '../shared/apply';
-import { reconcileCluster } from '../shared/reconcile';
+import { reconcileCluster, type ReconcileOptions } from '../shared/reconcile';
 import { waitUntilActive, type FollowOptions } from '../shared/follow';
 import { planRows, planSummary } from '../shared/report/rows';
 import { waitBudget } from '../shared/wait-budget';
@@ -34,11 +36,20 @@ export interface ResyncDeps {
    * Deployed: a requested change still in progress is checked again later through a follow-up
    * message (EventBridge Scheduler -> queue) instead of `follow`'s polling; bounded by maxAttempts.
    */
-  followUp?: { maxAttempts: number; schedule(followUp: FollowUp & { clusterArn: string }): Promise<string> };
+  followUp?: {
+    maxAttempts: number;
+    schedule(followUp: FollowUp & { clusterArn: string }): Promise<string>;
+    /** Whether one is scheduled already (a new chain is started only when none is). */
+    pending(clusterArn: string): Promise<boolean>;
+  };
   /** Milliseconds the invocation has left: bounds the waits inside each apply (shared/wait-budget.ts). */
   remainingMs?: () => number;
   /** The per-cluster lease shared with the CLI (deployed: the stack's table, LEASE_TABLE). */
   lease?: { store: LeaseStore; holder: string };
+  /** Where the watch keeps what ListNodes said last (deployed: the lease table). */
+  watchStore?: WatchStore;
+  /** How each reconcile reaches Kafka and keeps time; deployed: the defaults (real time, the AWS endpoints). */
+  reconcileOptions?: Pick<ReconcileOptions, 'clock' | 'kafkaAccess'>;
 }
 
 export interface ClusterReport {
@@ -79,17 +90,26 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
     try {
       const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region);
       // Budgeted when each reconcile starts: earlier clusters of the same invocation used some of the time.
-      const reconcile = () => reconcileCluster(clients, cluster, { apply: !trigger.dryRun, ...(deps.remainingMs ? waitBudget(deps.remainingMs()) : {}) });
+      const waits: Partial<ReturnType<typeof waitBudget>> = deps.remainingMs ? waitBudget(deps.remainingMs()) : {};
+      // With follow-ups, a target-health wait is one check per run, a minute apart, not a sleep here.
+      if (deps.followUp && !trigger.dryRun) waits.healthWait = { ...DEFAULT_HEALTH_WAIT, maxSeconds: 0 };
+      const reconcile = () => reconcileCluster(clients, cluster, { ...deps.reconcileOptions, apply: !trigger.dryRun, ...waits });
       // A dry run writes nothing: it needs no lease.
       const run = () => (deps.lease && !trigger.dryRun ? withClusterLease(deps.lease.store, cluster.clusterArn, deps.lease.holder, reconcile) : reconcile());
       let { plan, applied } = await run();
       const followWarnings: string[] = [];
-      if (plan.status === 'waiting' && trigger.followUp && deps.followUp) {
-        // A requested change in progress: check again later, without waiting here; give up loudly at the limit.
-        const { attempt, requested } = trigger.followUp;
+      const waitingFor = plan.status === 'waiting' ? plan.waitingReason : applied?.waiting;
+      if (waitingFor && deps.followUp && !trigger.dryRun) {
+        // MSK is changing the cluster, or new names wait for their targets: check again in a minute,
+        // without waiting here, whatever found it (a change is seen by the schedule or the watch as
+        // often as by its CloudTrail event); one chain per cluster; give up loudly at the limit.
+        const attempt = trigger.followUp?.attempt ?? 0;
+        const requested = trigger.followUp?.requested ?? `${trigger.reason}: ${waitingFor.split(';')[0]}`;
         if (attempt + 1 > deps.followUp.maxAttempts) {
           log.error({ attempts: attempt, requested }, 'gave up following the requested change');
           followWarnings.push(`gave up following ${requested} after ${attempt} follow-ups; the schedule keeps reconciling`);
+        } else if (attempt === 0 && (await deps.followUp.pending(cluster.clusterArn))) {
+          log.info({ requested }, 'a follow-up is scheduled already');
         } else {
           const schedule = await deps.followUp.schedule({ clusterArn: cluster.clusterArn, attempt: attempt + 1, requested });
           log.info({ schedule, attempt: attempt + 1, requested }, 'follow-up scheduled');
@@ -153,6 +173,35 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
   return { reason: trigger.reason, clusters: reports };
 }
 
+/**
+ * `{"watch": true}` (every minute): one ListNodes per cluster; a cluster whose brokers' ids or IPs
+ * differ from the last look is reconciled at once (MSK heals brokers without any event). What was
+ * seen is stored only once that reconcile ran, so a failed one is tried again a minute later.
+ */
+export async function watch(deps: ResyncDeps): Promise<{ changed: { clusterArn: string; change: string; report?: ClusterReport; error?: string }[] }> {
+  const store = deps.watchStore ?? (defaultWatchStore ??= memoryWatchStore());
+  const changed: { clusterArn: string; change: string; report?: ClusterReport; error?: string }[] = [];
+  for (const cluster of deps.config.clusters) {
+    const kafka = deps.clientsFor(parseClusterArn(cluster.clusterArn).region).kafka;
+    try {
+      const look = await lookAtNodes(kafka, cluster.clusterArn, store);
+      if (!look.change) continue;
+      deps.logger.info({ clusterArn: cluster.clusterArn, change: look.change }, 'watch: brokers changed');
+      // Serialised with every other run of the cluster by its lease (deployed), like the CLI's.
+      const { clusters } = await resync({ source: WATCH_SOURCE, clusterArn: cluster.clusterArn, change: look.change }, deps);
+      changed.push({ clusterArn: cluster.clusterArn, change: look.change, report: clusters[0] });
+      if (clusters[0]?.status !== 'failed') await store.put(cluster.clusterArn, look.fingerprint);
+    } catch (error) {
+      deps.logger.error({ err: error, clusterArn: cluster.clusterArn }, 'watch failed');
+      changed.push({ clusterArn: cluster.clusterArn, change: 'unknown', error: errorMessage(error) });
+    }
+  }
+  if (changed.some((c) => c.error)) throw new Error(`watch: ${changed.filter((c) => c.error).map((c) => `${c.clusterArn}: ${c.error}`).join('; ')}`);
+  return { changed };
+}
+
+let defaultWatchStore: WatchStore | undefined;
+
 export interface CheckReport {
   clusterArn: string;
   ok: boolean;
@@ -207,6 +256,7 @@ function followUpFromEnv(env: NodeJS.ProcessEnv = process.env): ResyncDeps['foll
   return {
     maxAttempts: FOLLOW_UP_DEFAULTS.maxAttempts,
     schedule: (followUp) => scheduleFollowUp(client, { queueArn, roleArn }, followUp, new Date(Date.now() + FOLLOW_UP_DEFAULTS.delaySeconds * 1000)),
+    pending: (clusterArn) => followUpPending(client, clusterArn),
   };
 }
 
@@ -231,11 +281,13 @@ export const handler = middy(async (event: unknown, context: Context) => {
     followUp: followUpFromEnv(),
     remainingMs: () => context.getRemainingTimeInMillis?.() ?? 0,
     lease: leaseFromEnv(context),
+    watchStore: process.env.LEASE_TABLE && leaseClient ? dynamoDbWatchStore(leaseClient, process.env.LEASE_TABLE) : undefined,
     // Scale-outs often outlast one invocation; the schedule picks up what this one cannot wait for.
     follow: { pollSeconds: 30, maxSeconds: Math.max(0, Math.floor(((context.getRemainingTimeInMillis?.() ?? 0) - RECONCILE_RESERVE_MS) / 1000)) },
   };
   const checkRequest = parseCheckRequest(event);
   if (checkRequest) return check(checkRequest, deps);
+  if (isWatchRequest(event)) return watch(deps);
   const queued = queuedTriggers(event);
   if (!queued) return resync(event, deps);
   // From the FIFO queue (batch size 1): a failure throws, so the message returns to its cluster's

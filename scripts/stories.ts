@@ -1,13 +1,24 @@
-// `npm run stories`: the client-probe figures of every lifecycle step, in every advertised-listener mode.
+// `npm run stories`: what a Kafka client experiences through the lifecycle on AWS's clock, in
+// every advertised-listener mode: per step the probe's figures, and per joining or re-addressed
+// broker the time until it is reachable by its name (the controller's share and AWS's).
 import { formatProbe } from '../test/support/probe';
-import { lifecycleStory, type Mode } from '../test/support/stories';
+import { formatTimeline } from '../test/support/reachability';
+import { timedLifecycleStory } from '../test/support/timed-stories';
+import type { Mode } from '../test/support/stories';
+
+const minutes = (ms: number) => `${(ms / 60_000).toFixed(ms % 60_000 ? 1 : 0)} min`;
 
 async function main(): Promise<void> {
-  for (const mode of ['none', 'dynamic-broker-config', 'msk-configuration'] as Mode[]) {
+  const modes = (process.argv[2]?.split(',') ?? ['none', 'dynamic-broker-config', 'msk-configuration']) as Mode[];
+  for (const mode of modes) {
+    const story = await timedLifecycleStory(mode);
     console.log(`\n=== advertisedListeners: ${mode} ===`);
-    for (const f of await lifecycleStory(mode)) {
-      console.log(`${f.step}\n    ${formatProbe(f.probe)}  [${f.status}]${f.probe.samples.length ? `\n    e.g. ${f.probe.samples[0]}` : ''}`);
+    for (const f of story.steps) {
+      const runs = f.invocations.map((i) => `${i.reason}${i.status === 'waiting' ? ' (waiting)' : i.status === 'failed' ? ' (FAILED)' : ''}`);
+      console.log(`${f.step} [${minutes(f.ms)}]\n    ${formatProbe(f.probe)}\n    controller runs: ${runs.length ? runs.join(', ') : 'none'}${f.probe.samples.length ? `\n    e.g. ${f.probe.samples[0]}` : ''}`);
     }
+    console.log('time to reachable:');
+    for (const t of story.brokers) console.log(`    ${formatTimeline(t)}`);
   }
 }
 

@@ -23,6 +23,17 @@ export interface FollowUp {
 
 const followUp = z.strictObject({ source: z.literal(FOLLOW_UP_SOURCE), clusterArn: z.string(), attempt: z.int().check(z.positive()), requested: z.string() });
 
+/** The watch found a cluster's brokers changed (shared/watch.ts): reconcile it now. */
+export const WATCH_SOURCE = 'msk-custom-domain-sync.watch';
+const watched = z.strictObject({ source: z.literal(WATCH_SOURCE), clusterArn: z.string(), change: z.string() });
+
+/** `{"watch": true}`, from the watch's schedule rule: look at every cluster's brokers (ListNodes) once. */
+const watchRequest = z.strictObject({ watch: z.literal(true) });
+
+export function isWatchRequest(event: unknown): boolean {
+  return watchRequest.safeParse(event).success;
+}
+
 /** One cluster's scheduled resync; `time` keeps successive messages distinct for FIFO deduplication. */
 const clusterSchedule = z.strictObject({ source: z.literal(CLUSTER_SCHEDULE_SOURCE), clusterArn: z.string(), time: z.string() });
 
@@ -56,6 +67,8 @@ export function parseTrigger(event: unknown): Trigger {
     const { clusterArn, attempt, requested } = later.data;
     return { reason: `follow-up ${attempt} of ${requested}`, clusterArn, dryRun: false, followUp: { attempt, requested } };
   }
+  const change = watched.safeParse(event);
+  if (change.success) return { reason: `watch: ${change.data.change}`, clusterArn: change.data.clusterArn, dryRun: false };
   const perCluster = clusterSchedule.safeParse(event);
   if (perCluster.success) return { reason: 'schedule', clusterArn: perCluster.data.clusterArn, dryRun: false };
   if (scheduled.safeParse(event).success) return { reason: 'schedule', dryRun: false };

@@ -1,4 +1,4 @@
-import { CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import { CreateScheduleCommand, ListSchedulesCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { FOLLOW_UP_SOURCE, type FollowUp } from './events';
 import { queueGroupId, shortHash } from './naming';
 
@@ -8,7 +8,13 @@ import { queueGroupId, shortHash } from './naming';
 
 /** Schedule names the resync role may create (its IAM policy names this prefix). */
 export const FOLLOW_UP_SCHEDULE_PREFIX = 'mcd-follow-up-';
-export const FOLLOW_UP_DEFAULTS = { delaySeconds: 120, maxAttempts: 30 };
+/**
+ * A minute apart: while MSK changes the cluster a joining broker's IP is registered at most a
+ * minute after ListNodes shows it (target registration then takes minutes more on AWS's clock,
+ * test/world/aws-timing.ts), and a target-health wait is a check per minute, not a sleep in the
+ * function. 60 attempts: an hour, after which the schedule keeps reconciling.
+ */
+export const FOLLOW_UP_DEFAULTS = { delaySeconds: 60, maxAttempts: 60 };
 
 export interface FollowUpTarget {
   /** The FIFO queue resync consumes. */
@@ -22,7 +28,7 @@ export function followUpSchedule(target: FollowUpTarget, followUp: FollowUp & { 
   const message = { source: FOLLOW_UP_SOURCE, clusterArn: followUp.clusterArn, attempt: followUp.attempt, requested: followUp.requested };
   return {
     // At most 64 characters: prefix (14) + hash (12) + attempt + epoch milliseconds.
-    Name: `${FOLLOW_UP_SCHEDULE_PREFIX}${shortHash(followUp.clusterArn, 12)}-${followUp.attempt}-${at.getTime()}`,
+    Name: `${followUpNamePrefix(followUp.clusterArn)}${followUp.attempt}-${at.getTime()}`,
     ScheduleExpression: `at(${at.toISOString().slice(0, 19)})`,
     ScheduleExpressionTimezone: 'UTC',
     FlexibleTimeWindow: { Mode: 'OFF' as const },
@@ -35,4 +41,18 @@ export async function scheduleFollowUp(scheduler: SchedulerClient, target: Follo
   const input = followUpSchedule(target, followUp, at);
   await scheduler.send(new CreateScheduleCommand(input));
   return input.Name;
+}
+
+/** Every follow-up schedule of one cluster starts with this. */
+export function followUpNamePrefix(clusterArn: string): string {
+  return `${FOLLOW_UP_SCHEDULE_PREFIX}${shortHash(clusterArn, 12)}-`;
+}
+
+/**
+ * Whether a follow-up of the cluster is already scheduled: a schedule tick, a CloudTrail event and
+ * a health wait may all find the cluster waiting, and one chain of follow-ups is enough.
+ */
+export async function followUpPending(scheduler: SchedulerClient, clusterArn: string): Promise<boolean> {
+  const out = await scheduler.send(new ListSchedulesCommand({ NamePrefix: followUpNamePrefix(clusterArn), State: 'ENABLED', MaxResults: 1 }));
+  return (out.Schedules ?? []).length > 0;
 }

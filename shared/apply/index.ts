@@ -44,8 +44,18 @@ export interface ApplyResult {
   created: { targetGroups: Record<string, string>; listeners: Record<string, string> };
 }
 
-/** A unit of apply's work: an action, or the second half of creating a target group (its attributes). */
-type Step = ActionType | 'new-target-group-attributes';
+/**
+ * A unit of apply's work: an action, the second half of creating a target group (its attributes),
+ * or new names that go live only once the health gate passed.
+ */
+type Step = ActionType | 'new-target-group-attributes' | 'new-names';
+
+/** The steps an action takes part in. */
+function stepsOf(action: Action): Step[] {
+  if (action.type === 'create-target-group') return [action.type, 'new-target-group-attributes'];
+  if (action.type === 'change-records' && action.afterHealth) return ['new-names'];
+  return [action.type];
+}
 
 /**
  * Dependency order. Creating: ingress + target group -> listener + targets + the new group's attributes -> DNS (then INSYNC) -> health gate -> advertised listeners.
@@ -67,6 +77,8 @@ const PHASES: Step[][] = [
   // A live listener is retargeted only once its new group has its targets and attributes.
   ['change-records', 'modify-listener'],
   ['await-target-health'],
+  // New names go live behind healthy targets only (plan/names-behind-health.ts).
+  ['new-names'],
   ['verify-data-path'],
   // Only once every listener, target and name is in place (and DNS INSYNC) may brokers advertise the names.
   ['alter-broker-configs', 'update-msk-configuration'],
@@ -141,18 +153,17 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
 
   /** Runs every action of the steps in parallel; never rejects. A new group's attributes are part of its creation, not a change of their own. */
   const runSteps = async (steps: Step[]): Promise<Outcome> => {
-    const units = plan.actions.flatMap((action) =>
-      steps.flatMap((step) => (step === action.type || (step === 'new-target-group-attributes' && action.type === 'create-target-group') ? [{ action, step }] : [])),
-    );
+    const units = plan.actions.flatMap((action) => stepsOf(action).filter((step) => steps.includes(step)).map((step) => ({ action, step })));
     const settled = await Promise.allSettled(units.map((u) => run(u.action, u.step)));
     const outcome: Outcome = { done: [], failures: [], causes: [] };
     settled.forEach((s, i) => {
       const { action, step } = units[i];
+      const partOf = step === 'new-target-group-attributes';
       if (s.status === 'fulfilled') {
-        if (step === action.type) outcome.done.push(action);
+        if (!partOf) outcome.done.push(action);
         return;
       }
-      outcome.failures.push(`${describeAction(action)}${step === action.type ? '' : ' (its attributes)'}: ${errorMessage(s.reason)}`);
+      outcome.failures.push(`${describeAction(action)}${partOf ? ' (its attributes)' : ''}: ${errorMessage(s.reason)}`);
       outcome.causes.push(s.reason);
     });
     return outcome;

@@ -245,6 +245,9 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
         Action: ['scheduler:CreateSchedule'],
         Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/default/${FOLLOW_UP_SCHEDULE_PREFIX}*` }],
       },
+      // Is a follow-up pending already (one chain per cluster)? A List action: granted on "*" (unverified
+      // whether the Service Authorization Reference gives ListSchedules a resource type).
+      { Sid: 'FollowUpSchedulesPending', Effect: 'Allow', Action: ['scheduler:ListSchedules'], Resource: ['*'] },
       {
         Sid: 'FollowUpRoleToSchedulerOnly',
         Effect: 'Allow',

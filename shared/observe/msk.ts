@@ -54,7 +54,8 @@ async function announcedBrokerIds(kafka: KafkaClient, operationArn: string): Pro
   return out.ClusterOperationInfo?.Provisioned?.TargetClusterInfo?.BrokerCountUpdateInfo?.CreatedBrokerIds ?? [];
 }
 
-async function listBrokers(kafka: KafkaClient, clusterArn: string): Promise<Broker[]> {
+/** ListNodes: the brokers and their client IPs (the watch reads only this). */
+export async function listBrokers(kafka: KafkaClient, clusterArn: string): Promise<Broker[]> {
   const brokers: Broker[] = [];
   for await (const page of paginateListNodes({ client: kafka, pageSize: 100 }, { ClusterArn: clusterArn })) {
     for (const node of page.NodeInfoList ?? []) {

@@ -11,6 +11,7 @@ import { planRecords } from './records';
 import { stillAdvertised } from './still-advertised';
 import { planIngress } from './ingress';
 import { securityGroupWarnings } from './security-groups';
+import { namesBehindHealth, type GateTarget, type ZoneChanges } from './names-behind-health';
 import type { Action, Plan } from './types';
 
 /**
@@ -48,13 +49,15 @@ export function planCluster(config: ClusterConfig, observed: ObservedState, opti
     );
   }
   const missingIps = cluster.brokers.filter((b) => !b.clientIp).map((b) => b.id);
-  if (missingIps.length) warnings.push(`broker(s) ${missingIps.join(', ')} have no client IP yet: listener and name prepared, targets follow once MSK reports the IP`);
+  if (missingIps.length) warnings.push(`broker(s) ${missingIps.join(', ')} have no client IP yet: listener prepared, targets (and names, once healthy) follow once MSK reports the IP`);
+  const names = namesBehindHealth(records.batches, desired, observed, network.actions, config.advertisedListeners);
+  if (names.waitingForTarget.length) warnings.push(`${names.waitingForTarget.join(', ')}: no target yet, so no name yet; it goes live once its target is registered and healthy`);
 
   const actions: Action[] = [...ingress, ...network.actions];
-  for (const batch of records.batches) {
-    actions.push({ type: 'change-records', resource: records.batches.length > 1 ? `dns ${batch.hostedZoneId}` : 'dns', hostedZoneId: batch.hostedZoneId, ...(batch.hostedZoneRole ? { hostedZoneRole: batch.hostedZoneRole } : {}), changes: batch.changes });
-  }
-  actions.push(...healthGate(advertised.actions, network.actions, desired, observed), ...advertised.actions, ...alarms.actions);
+  const zones = new Set([...names.now, ...names.afterHealth].map((b) => b.hostedZoneId)).size;
+  actions.push(...names.now.map((batch) => recordsAction(batch, zones)));
+  actions.push(...healthGate(advertised.actions, network.actions, desired, observed, names.targets));
+  actions.push(...names.afterHealth.map((batch) => recordsAction(batch, zones, true)), ...advertised.actions, ...alarms.actions);
 
   const status = clusterStatus(observed);
   return {
@@ -82,6 +85,8 @@ function additiveOnly(actions: Action[]): Action[] {
       case 'set-target-group-attributes':
       case 'register-targets':
       case 'authorize-ingress':
+      // Not a write: new names wait behind it while MSK works as at any other time.
+      case 'await-target-health':
         return [action];
       case 'modify-ingress': {
         // Widening admits a joining broker's port; narrowing waits with the other removals.
@@ -105,7 +110,12 @@ function additiveOnly(actions: Action[]): Action[] {
  * guidance for custom.advertised.listeners: networking in place and verified first). Pure: a
  * wait is planned only for targets not already seen healthy.
  */
-function healthGate(advertised: Action[], network: Action[], desired: DesiredState, observed: ObservedState): Action[] {
+function recordsAction(batch: ZoneChanges, zones: number, afterHealth = false): Action {
+  const resource = `${zones > 1 ? `dns ${batch.hostedZoneId}` : 'dns'}${afterHealth ? ' (new names, once healthy)' : ''}`;
+  return { type: 'change-records', resource, hostedZoneId: batch.hostedZoneId, ...(batch.hostedZoneRole ? { hostedZoneRole: batch.hostedZoneRole } : {}), changes: batch.changes, ...(afterHealth ? { afterHealth } : {}) };
+}
+
+function healthGate(advertised: Action[], network: Action[], desired: DesiredState, observed: ObservedState, newNames: GateTarget[]): Action[] {
   const brokerIds = new Set<number>();
   for (const a of advertised) {
     if (a.type === 'alter-broker-configs' && a.purpose === 'advertise') brokerIds.add(a.endpoint.id);
@@ -123,7 +133,9 @@ function healthGate(advertised: Action[], network: Action[], desired: DesiredSta
       const name = group?.name ?? (created?.type === 'create-target-group' ? created.name : undefined);
       return ip && !seenHealthy && name ? [{ resource: endpoint.key, targetGroup: { name, arn: group?.arn }, ip }] : [];
     });
-  const gate: Action[] = targets.length ? [{ type: 'await-target-health', resource: 'advertised names', targets }] : [];
+  const all = [...newNames, ...targets.filter((t) => !newNames.some((n) => n.resource === t.resource && n.ip === t.ip))];
+  const what = [newNames.length ? 'new names' : '', targets.length ? 'advertised names' : ''].filter(Boolean).join(' and ');
+  const gate: Action[] = all.length ? [{ type: 'await-target-health', resource: what, targets: all }] : [];
   // A rollout restarts every broker onto names it has not advertised before (a first listener, one
   // added beside another's entry, a changed template): the whole path is checked first. `before`
   // is the whole property, which may hold other listeners' entries, so any change counts.

@@ -26,7 +26,15 @@ export type Action =
   | { type: 'register-targets'; resource: string; targetGroup: TargetGroupRef; ips: string[]; port: number; outsideVpc: string[] }
   | { type: 'deregister-targets'; resource: string; targetGroupArn: string; targets: { ip: string; port: number }[] }
     /** `hostedZoneRole`: the zone is in another account, written with that role's credentials. */
-  | { type: 'change-records'; resource: string; hostedZoneId: string; hostedZoneRole?: { roleArn: string; externalId?: string }; changes: RecordChange[] }
+  | {
+      type: 'change-records';
+      resource: string;
+      hostedZoneId: string;
+      hostedZoneRole?: { roleArn: string; externalId?: string };
+      changes: RecordChange[];
+      /** New names that go live only after the apply's health gate passed (plan/names-behind-health.ts). */
+      afterHealth?: boolean;
+    }
   /** The tool's ingress rule in the NLB's security group: added, or changed in place to the wanted port range and source. */
   | { type: 'authorize-ingress'; resource: string; groupId: string; fromPort: number; toPort: number; source: string; tags: Record<string, string> }
   | { type: 'modify-ingress'; resource: string; groupId: string; ruleId: string; fromPort: number; toPort: number; source: string; was: { fromPort: number; toPort: number; source: string } }

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { IdGen, type Env } from '../world/common';
 import { MskModel } from '../world/msk';
+import { awsTiming } from '../world/aws-timing';
 
 /** Method + path pattern -> SDK command name and how the path fills its input. */
 const ROUTES: { method: string; pattern: RegExp; command: string; input: (m: RegExpMatchArray, q: URLSearchParams) => object }[] = [
@@ -38,7 +39,7 @@ export interface MskHttp {
 }
 
 export async function startMskHttp(region = 'eu-west-1'): Promise<MskHttp> {
-  const env: Env = { region, accountId: '123456789012', ids: new IdGen('msk-http'), now: Date.now };
+  const env: Env = { region, accountId: '123456789012', ids: new IdGen('msk-http'), now: Date.now, timing: awsTiming() };
   const msk = new MskModel(env, ['subnet-0aaa', 'subnet-0bbb', 'subnet-0ccc']);
   msk.operationPolls = 1;
   const calls: string[] = [];

@@ -229,7 +229,8 @@ describe('resources made before listeners had identities', () => {
     const spelled = withListeners(s, [SCRAM, { authentication: 'iam' }]);
     const out = await run(spelled, { apply: false });
     expect(out.plan.actions.filter((a) => a.type.startsWith('delete'))).toEqual([]);
-    expect(out.plan.actions.every((a) => a.resource.startsWith('scram@') || a.type === 'change-records')).toBe(true);
+    // The new SCRAM listener's names wait for its targets (the health gate), like any new name.
+    expect(out.plan.actions.every((a) => a.resource.startsWith('scram@') || a.type === 'change-records' || a.type === 'await-target-health')).toBe(true);
     expect(s.world.writes()).toEqual([]);
   });
 });

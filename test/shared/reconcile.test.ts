@@ -86,7 +86,8 @@ describe('the cluster changes', () => {
     s.world.msk.setBrokers(s.clusterArn, brokersFor(range(1, 6)));
     const { plan } = await s.reconcile();
     const resources = new Set(plan.actions.map((a) => a.resource));
-    expect([...resources].sort()).toEqual(['bootstrap', 'broker-4', 'broker-5', 'broker-6', 'dns'].sort());
+    // The new brokers' names go live behind the health gate, in the same apply once their targets are healthy.
+    expect([...resources].sort()).toEqual(['bootstrap', 'broker-4', 'broker-5', 'broker-6', 'new names', 'dns (new names, once healthy)'].sort());
     const m = await mapping(s);
     expect(Object.keys(m.listeners)).toEqual(['9000', '9001', '9002', '9003', '9004', '9005', '9006']);
     expect(m.listeners[9000].targets).toHaveLength(6);
@@ -331,7 +332,7 @@ describe('waiting and refusing', () => {
 });
 
 describe('a scale-out in progress', () => {
-  test('announced brokers get target group, listener and name while MSK creates them; targets and alarms follow when ACTIVE', async () => {
+  test('announced brokers get target group and listener while MSK creates them; targets, names (behind healthy targets) and alarms follow', async () => {
     s = createScenario();
     await s.reconcile();
     const scenario = s;
@@ -347,26 +348,31 @@ describe('a scale-out in progress', () => {
     expect(plan.status).toBe('waiting');
     expect(plan.waitingReason).toContain('announced broker(s): 4, 5');
     expect(plan.actions.map((a) => `${a.type} ${a.resource}`).sort()).toEqual([
-      'change-records dns',
       'create-listener broker-4',
       'create-listener broker-5',
       'create-target-group broker-4',
       'create-target-group broker-5',
     ]);
+    // No target to be healthy yet, so no name: a client never resolves a name that leads nowhere.
+    expect(plan.warnings).toContain('broker-4, broker-5: no target yet, so no name yet; it goes live once its target is registered and healthy');
     const during = await mapping(s);
     expect(during.listeners[9004]).toEqual({ role: 'broker-4', targets: [] });
-    expect(during.names).toEqual(names('bootstrap', 'b-1', 'b-2', 'b-3', 'b-4', 'b-5'));
+    expect(during.names).toEqual(names('bootstrap', 'b-1', 'b-2', 'b-3'));
     expect(s.world.writes().some((c) => c.service === 'cloudwatch')).toBe(false);
 
     s.world.msk.completeOperations(s.clusterArn);
     const after = await s.reconcile();
     expect(after.plan.status).toBe('ready');
     expect(after.plan.actions.filter((a) => a.type !== 'put-alarm').map((a) => `${a.type} ${a.resource}`).sort()).toEqual([
+      'await-target-health new names',
+      'change-records dns (new names, once healthy)',
       'register-targets bootstrap',
       'register-targets broker-4',
       'register-targets broker-5',
     ]);
-    expect((await mapping(s)).listeners[9005]).toEqual({ role: 'broker-5', targets: [brokerIp(5)] });
+    const done = await mapping(s);
+    expect(done.listeners[9005]).toEqual({ role: 'broker-5', targets: [brokerIp(5)] });
+    expect(done.names).toEqual(names('bootstrap', 'b-1', 'b-2', 'b-3', 'b-4', 'b-5'));
   });
 
   test('while MSK changes the cluster, nothing is deleted or retargeted, even if brokers look gone', async () => {

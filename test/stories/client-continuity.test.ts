@@ -3,10 +3,15 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { ElasticLoadBalancingV2Client, ModifyTargetGroupAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { createKafkaScenario, type KafkaScenario } from '../support/kafka-scenario';
-import { lifecycleStory, type Mode, type StepFigures } from '../support/stories';
+import type { Mode } from '../support/stories';
+import { timedLifecycleStory, type TimedStep, type TimedStory } from '../support/timed-stories';
+import { shares } from '../support/reachability';
+import { JAVA_DEFAULT_MAX_IDLE_MS } from '../support/idle-connections';
+import { AWS_TIMING } from '../world';
+import { TARGET_GROUP_HEALTH_CHECK } from '../../shared/plan/network';
+import { FOLLOW_UP_DEFAULTS } from '../../shared/follow-up';
 
-/** The tool's target-group health check: 10 s x 2 (shared/plan/network.ts). */
-const HEALTH_CHECK_MS = 10_000 * 2;
+/** The probe's period in these stories (world time): coarser than `npm run stories` (10 s), same figures' meaning. */
 const PROBE_EVERY_MS = 30_000;
 /** World time a step lets pass: several health checks and several probe rounds. */
 const STEP_WAIT_MS = 180_000;
@@ -16,27 +21,76 @@ afterEach(async () => {
   s = undefined;
 });
 
-const byStep = (figures: StepFigures[]) => Object.fromEntries(figures.map((f) => [f.step, f.probe]));
+/** AWS's share of making a new target reachable: the registration delay, then the tool's health checks (10 s x 2). */
+const AWS_REGISTRATION_MS = AWS_TIMING.registrationDelayMs + TARGET_GROUP_HEALTH_CHECK.intervalSeconds * TARGET_GROUP_HEALTH_CHECK.healthyThreshold * 1000;
+const FOLLOW_UP_MS = FOLLOW_UP_DEFAULTS.delaySeconds * 1000;
 
-describe.each<Mode>(['none', 'dynamic-broker-config', 'msk-configuration'])('lifecycle 3 -> 6 -> replacement -> 3, advertisedListeners %s', (mode) => {
-  test('no connection fails where the design promises none; the rest is bounded by one health check', async () => {
-    const figures = await lifecycleStory(mode, { probeEveryMs: PROBE_EVERY_MS });
-    const steps = byStep(figures);
-    for (const f of figures) expect(f.probe.rounds).toBeGreaterThan(0);
-    const promiseNone = [
-      'no change',
-      'scale-out requested: MSK announces brokers 4-6',
-      'scale-out complete (cluster ACTIVE)',
-      'scale-in to 3 brokers',
-      // In these modes new brokers advertise their AWS names until the tool switches them behind healthy targets.
-      ...(mode === 'msk-configuration' ? [] : ['brokers 4-6 join while the operation runs']),
-      // Through AWS names nothing depends on the NLB target of the replaced broker.
-      ...(mode === 'none' ? ['broker 2 replaced (new IP 10.0.2.112)'] : []),
-    ];
-    for (const step of promiseNone) expect({ step, failed: steps[step].failed, samples: steps[step].samples }).toEqual({ step, failed: 0, samples: [] });
-    // MSK advertises a joining broker's custom name at once, and a replaced broker's new IP is a new
-    // target: each is unreachable until its target passes the health checks (measured to the probe's tick).
-    for (const f of figures) expect(f.probe.longestOutageMs).toBeLessThanOrEqual(HEALTH_CHECK_MS + PROBE_EVERY_MS);
+const step = (story: TimedStory, prefix: string): TimedStep => {
+  const found = story.steps.find((x) => x.step.startsWith(prefix));
+  if (!found) throw new Error(`no step ${prefix}`);
+  return found;
+};
+/** What failed in a step, by broker (`bootstrap` for the bootstrap connection). */
+const failedTo = (f: TimedStep) => Object.keys(f.probe.failedBy).sort();
+const broker = (id: number) => `b-${id}.kafka.example.com:${9000 + id}`;
+
+describe.each<Mode>(['none', 'dynamic-broker-config', 'msk-configuration'])('the lifecycle on AWS\'s clock (deployed: schedule, CloudTrail, follow-ups, watch), advertisedListeners %s', (mode) => {
+  test('brokers that did not change never fail; joining and re-addressed brokers are reachable within AWS\'s time plus at most a minute of the controller\'s', async () => {
+    const story = await timedLifecycleStory(mode, { probeEveryMs: PROBE_EVERY_MS });
+    for (const f of story.steps) expect(f.probe.rounds).toBeGreaterThan(0);
+    for (const f of story.steps) expect({ step: f.step, failedRuns: f.invocations.filter((i) => i.status === 'failed') }).toEqual({ step: f.step, failedRuns: [] });
+    // Nothing changed for any broker: nothing fails.
+    for (const prefix of ['steady', 'scale-out requested', 'scale-out complete', 'scale-in', 'broker 3 restarted']) {
+      const f = step(story, prefix);
+      expect({ step: f.step, failed: f.probe.failed, samples: f.probe.samples }).toEqual({ step: f.step, failed: 0, samples: [] });
+    }
+    // Joining brokers: in msk-configuration mode MSK advertises their names as they join, so they
+    // (and kafkajs' bootstrap, which connects to them) fail until their targets are healthy; in the
+    // other modes they keep their AWS names until then, and nothing fails.
+    const join = step(story, 'brokers 4-6 join');
+    if (mode === 'msk-configuration') {
+      expect(failedTo(join).filter((x) => ![broker(4), broker(5), broker(6), 'bootstrap'].includes(x))).toEqual([]);
+      // AWS's registration, at most a follow-up interval to see the IP, measured to the probe's tick.
+      expect(join.probe.longestOutageMs).toBeLessThanOrEqual(AWS_REGISTRATION_MS + FOLLOW_UP_MS + PROBE_EVERY_MS);
+    } else {
+      expect({ failed: join.probe.failed, samples: join.probe.samples }).toEqual({ failed: 0, samples: [] });
+    }
+    // A broker whose IP changed: only clients going through its name fail (none do without custom
+    // names), and bootstraps that meet it: the bootstrap group routes to its old IP until the health
+    // checks fail it (20 s), and kafkajs' bootstrap connects to brokers Metadata names.
+    const healed = step(story, 'broker 2 healed');
+    expect(failedTo(healed).filter((x) => x !== broker(2) && x !== 'bootstrap')).toEqual([]);
+    if (mode === 'none') expect(healed.probe.failed).toBe(0);
+    // Every joining and re-addressed broker is reachable by its name; the controller's share at most 2 minutes.
+    expect(story.brokers.map((t) => t.what)).toEqual(['broker 4 joins', 'broker 5 joins', 'broker 6 joins', 'broker 2 gets a new IP']);
+    for (const t of story.brokers) {
+      expect({ what: t.what, reachable: t.reachableAt !== undefined }).toEqual({ what: t.what, reachable: true });
+      const { controller, aws } = shares(t);
+      expect(controller).toBeLessThanOrEqual(120_000);
+      expect(aws).toBeGreaterThanOrEqual(AWS_REGISTRATION_MS);
+    }
+  }, 240_000);
+});
+
+describe('the NLB\'s idle cut (350 s on TLS listeners, fixed)', () => {
+  const probeIdle = async (maxIdleMs: number) => {
+    s = await createKafkaScenario({ brokerIds: [1, 2, 3], config: { advertisedListeners: 'dynamic-broker-config' }, idleClient: { maxIdleMs, everyMs: 6 * 60_000 } });
+    s.startProbe(60_000);
+    await s.reconcile();
+    await s.pass(10 * 60_000);
+    return (await s.pass(40 * 60_000)).idle!;
+  };
+
+  test('a client keeping connections 540 s (Java\'s connections.max.idle.ms default) has each one reset when it is used after 6 idle minutes', async () => {
+    const idle = await probeIdle(JAVA_DEFAULT_MAX_IDLE_MS);
+    expect(idle.reused).toBeGreaterThan(5);
+    expect(idle.reset).toBe(idle.reused);
+  });
+
+  test('with connections.max.idle.ms below 350000 (the README\'s setting) the client closes them first: none is reset', async () => {
+    const idle = await probeIdle(300_000);
+    expect(idle.closedByClient).toBeGreaterThan(5);
+    expect({ reused: idle.reused, reset: idle.reset }).toEqual({ reused: 0, reset: 0 });
   });
 });
 

@@ -59,8 +59,13 @@ export async function createKafkaScenario(options: {
    * CLIENT_IAM (which the tool's admin always uses).
    */
   scramCredentials?: ScramCredentialStore;
-  /** Extra settings of the embedded world (NLB security groups, certificate names). */
-  world?: Pick<ScenarioOptions, 'loadBalancer' | 'loadBalancerIngress' | 'certificateNames' | 'managedIngressSource' | 'prepare'>;
+  /** Extra settings of the embedded world (NLB security groups, certificate names, AWS's delays). */
+  world?: Pick<ScenarioOptions, 'loadBalancer' | 'loadBalancerIngress' | 'certificateNames' | 'managedIngressSource' | 'prepare' | 'timing'>;
+  /**
+   * The probes also keep one connection per broker and use it every `everyMs` of world time;
+   * the client closes a connection idle for `maxIdleMs` (its connections.max.idle.ms) itself.
+   */
+  idleClient?: { maxIdleMs: number; everyMs: number };
 }): Promise<KafkaScenario> {
   const ids = options.brokerIds ?? [1, 2, 3];
   const mode = options.mode ?? 'zookeeper';
@@ -103,7 +108,7 @@ export async function createKafkaScenario(options: {
     }),
   });
   const probeFor = (bootstrap: { host: string; port: number }, sasl: ProbeSasl) =>
-    new ContinuityProbe({ network, clock, bootstrap, sasl, region: 'eu-west-1', awsLookup: kafka.lookup, extraCa: [kafka.ca] });
+    new ContinuityProbe({ network, clock, bootstrap, sasl, region: 'eu-west-1', awsLookup: kafka.lookup, extraCa: [kafka.ca], ...(options.idleClient ? { idleClient: options.idleClient } : {}) });
   // One probe per listener on this scenario's NLB, each a client of that listener.
   const probes: Partial<Record<ProbedAuthentication, ContinuityProbe>> = {};
   for (const l of mappedListeners(scenario.config)) {
@@ -126,6 +131,8 @@ export async function createKafkaScenario(options: {
     startProbe(ms = 10_000) {
       for (const stop of stopProbes) stop();
       stopProbes = all.map((p) => clock.every(ms, () => p.tick()));
+      const idle = options.idleClient;
+      if (idle) stopProbes.push(...all.map((p) => clock.every(idle.everyMs, () => p.useIdleConnections())));
     },
     async pass(ms: number) {
       await clock.sleep(ms);
@@ -150,6 +157,7 @@ export async function createKafkaScenario(options: {
     },
     async stop() {
       for (const stop of stopProbes) stop();
+      for (const p of all) p.stop();
       await network.stop();
       scenario.world.restore();
       await kafka.stop();

@@ -14,6 +14,7 @@ import type { Clock } from '../../shared/clock';
 import { probeApiVersions } from '../../shared/probe/api-versions';
 import type { ClientNetwork } from '../world/network';
 import { staticCredentials } from '../kafka/helpers';
+import { IdleConnections, type IdleFigures } from './idle-connections';
 
 export interface ProbeFigures {
   rounds: number;
@@ -24,8 +25,12 @@ export interface ProbeFigures {
   longestOutageBroker?: string;
   /** The first few failures, for a readable assertion message. */
   samples: string[];
+  /** Failed connections by what they went to: `bootstrap`, or a broker's advertised `host:port`. */
+  failedBy: Record<string, number>;
   /** `host:port` of every broker the last Metadata of the period advertised (empty when none was read). */
   advertised: string[];
+  /** The long-lived connections (one per broker), when the probe keeps them: reused after idling, and reset. */
+  idle?: IdleFigures;
 }
 
 /** How the probe authenticates: as an IAM client (the MSK signer, OAUTHBEARER) or a SCRAM user. */
@@ -49,6 +54,8 @@ export interface ProbeOptions {
    * connection shows. Generous, so a loaded CI machine's slow TLS handshake is not an outage.
    */
   connectTimeoutMs?: number;
+  /** Keep one long-lived connection per broker, closed by the client after this idle time (its connections.max.idle.ms). */
+  idleClient?: { maxIdleMs: number };
 }
 
 const CONNECT_TIMEOUT_MS = 1500;
@@ -57,15 +64,42 @@ export class ContinuityProbe {
   private figures = blank();
   /** Broker -> world time it became unreachable, while it is. */
   private readonly down = new Map<string, number>();
+  /** What the last Metadata advertised (kept across takes). */
+  private lastAdvertised: string[] = [];
   private bootstrapTurn = 0;
+  private readonly idle?: IdleConnections;
 
-  constructor(private readonly options: ProbeOptions) {}
+  constructor(private readonly options: ProbeOptions) {
+    if (options.idleClient) {
+      this.idle = new IdleConnections({ clock: options.clock, maxIdleMs: options.idleClient.maxIdleMs, ca: this.trust(), timeoutMs: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS });
+    }
+  }
+
+  /**
+   * One request per advertised broker over the connection the client keeps to it (see
+   * IdleConnections): run less often than the NLB's idle timeout to show its cut.
+   */
+  async useIdleConnections(): Promise<void> {
+    if (!this.idle) return;
+    const advertised = this.lastAdvertised;
+    this.idle.keepOnly(new Set(advertised));
+    for (const label of advertised) {
+      const at = label.lastIndexOf(':');
+      const [host, port] = [label.slice(0, at), Number(label.slice(at + 1))];
+      const addresses = await this.addressesOf(host);
+      if (addresses.ok) await this.idle.use(label, addresses.list[0], port, host);
+    }
+  }
+
+  stop(): void {
+    this.idle?.closeAll();
+  }
 
   /** Figures since the last take, and a fresh count (outages still open are measured up to now). */
   take(): ProbeFigures {
     const now = this.options.clock.now();
     for (const [broker, since] of this.down) this.noteOutage(broker, now - since);
-    const out = this.figures;
+    const out = this.idle ? { ...this.figures, idle: this.idle.take() } : this.figures;
     this.figures = blank();
     for (const broker of this.down.keys()) this.down.set(broker, now);
     return out;
@@ -76,6 +110,7 @@ export class ContinuityProbe {
     const brokers = await this.metadata();
     if (!brokers) return;
     this.figures.advertised = brokers.map((b) => `${b.host}:${b.port}`);
+    this.lastAdvertised = this.figures.advertised;
     // A broker Metadata no longer advertises is no longer anyone's to reach.
     const advertised = new Set(this.figures.advertised);
     for (const [label, since] of this.down) {
@@ -88,7 +123,7 @@ export class ContinuityProbe {
       const results = await this.connectEveryAddress(broker.host, broker.port);
       const failures = results.filter((r) => !r.ok);
       if (failures.length) {
-        this.fail(`${label}: ${failures.map((f) => f.error).join('; ')}`);
+        this.fail(`${label}: ${failures.map((f) => f.error).join('; ')}`, label);
         if (!this.down.has(label)) this.down.set(label, this.options.clock.now());
       } else if (this.down.has(label)) {
         this.noteOutage(label, this.options.clock.now() - this.down.get(label)!);
@@ -105,7 +140,7 @@ export class ContinuityProbe {
       await admin.connect();
       return (await admin.describeCluster()).brokers;
     } catch (e) {
-      this.fail(`bootstrap ${this.options.bootstrap.host}:${this.options.bootstrap.port}: ${(e as Error).message}`);
+      this.fail(`bootstrap ${this.options.bootstrap.host}:${this.options.bootstrap.port}: ${(e as Error).message}`, 'bootstrap');
       return undefined;
     } finally {
       await admin.disconnect().catch(() => undefined);
@@ -176,8 +211,9 @@ export class ContinuityProbe {
     return [this.options.network.ca.pem, ...(this.options.extraCa ?? [])];
   }
 
-  private fail(sample: string): void {
+  private fail(sample: string, what: string): void {
     this.figures.failed++;
+    this.figures.failedBy[what] = (this.figures.failedBy[what] ?? 0) + 1;
     if (this.figures.samples.length < 5) this.figures.samples.push(sample);
   }
 
@@ -190,10 +226,11 @@ export class ContinuityProbe {
 }
 
 function blank(): ProbeFigures {
-  return { rounds: 0, connections: 0, failed: 0, longestOutageMs: 0, samples: [], advertised: [] };
+  return { rounds: 0, connections: 0, failed: 0, longestOutageMs: 0, samples: [], advertised: [], failedBy: {} };
 }
 
 export function formatProbe(f: ProbeFigures): string {
   const outage = f.longestOutageMs ? `; longest outage ${Math.round(f.longestOutageMs / 1000)} s (${f.longestOutageBroker})` : '';
-  return `client probe: ${f.rounds} rounds, ${f.connections} connections, ${f.failed} failed${outage}`;
+  const idle = f.idle && (f.idle.reused || f.idle.closedByClient) ? `; idle connections: ${f.idle.reused} reused, ${f.idle.reset} reset by the NLB, ${f.idle.closedByClient} closed by the client first` : '';
+  return `client probe: ${f.rounds} rounds, ${f.connections} connections, ${f.failed} failed${outage}${idle}`;
 }

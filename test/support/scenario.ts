@@ -3,7 +3,7 @@ import { parseConfig } from '../../shared/config/load';
 import type { ClusterConfig, ClusterConfigInput } from '../../shared/config/schema';
 import type { KafkaAccessOptions } from '../../shared/observe';
 import { reconcileCluster, type ReconcileOptions, type ReconcileOutcome } from '../../shared/reconcile';
-import { AwsWorld, type LoadBalancerSeed, type VirtualClock } from '../world';
+import { AwsWorld, VirtualClock, type LoadBalancerSeed } from '../world';
 
 /** A broker's client IP in the embedded VPC: three subnets, like a 3-AZ cluster. */
 export function brokerIp(id: number, generation = 0): string {
@@ -49,6 +49,8 @@ export interface ScenarioOptions {
   kafkaAccess?: KafkaAccessOptions;
   serverProperties?: string;
   latencyMs?: number;
+  /** AWS's delays, where a scenario wants other figures than the documented defaults (aws-timing.ts). */
+  timing?: Partial<import('../world').AwsTiming>;
   /** Real milliseconds until a Route 53 change is INSYNC (default: at once). */
   insyncAfterMs?: number;
   clusterName?: string;
@@ -60,7 +62,7 @@ export interface ScenarioOptions {
   concurrency?: number;
   /** Certificate names; default a wildcard for the domain plus the domain itself. */
   certificateNames?: string[];
-  /** World time (target health, draining, TTLs) and the reconciler's waits run on it. Default: real time. */
+  /** World time (target health, draining, TTLs) and the reconciler's waits run on it. Default: a fresh virtual clock (flowing with real time too, with insyncAfterMs). */
   clock?: VirtualClock;
   /** Settings of the NLB beyond its name (security groups, attributes). */
   loadBalancer?: Omit<LoadBalancerSeed, 'name'>;
@@ -77,8 +79,10 @@ export interface ScenarioOptions {
  * one hosted zone and one ACM certificate, driven through the real SDK clients.
  */
 export function createScenario(options: ScenarioOptions = {}): Scenario {
-  const clock = options.clock;
-  const world = AwsWorld.install({ latencyMs: options.latencyMs ?? 0, insyncAfterMs: options.insyncAfterMs, ...(clock ? { now: () => clock.now() } : {}) });
+  // World time by default: a health gate waits AWS's registration minutes without a test waiting
+  // them for real. Where a test times Route 53's INSYNC in real milliseconds, world time also flows.
+  const clock = options.clock ?? new VirtualClock(undefined, { flowsWithRealTime: options.insyncAfterMs !== undefined });
+  const world = AwsWorld.install({ latencyMs: options.latencyMs ?? 0, insyncAfterMs: options.insyncAfterMs, timing: options.timing, ...(clock ? { now: () => clock.now() } : {}) });
   const clusterArn = world.msk.addCluster({
     name: options.clusterName ?? 'orders',
     brokers: options.brokers ?? brokersFor(options.brokerIds ?? [1, 2, 3]),

@@ -1,5 +1,6 @@
 // Small helpers shared by the service models: deterministic ids, AWS-shaped errors, paging.
 import { createHash } from 'node:crypto';
+import type { AwsTiming } from './aws-timing';
 
 /** Output of a command without the $metadata the dispatcher adds. */
 export type Out<T> = Omit<T, '$metadata'>;
@@ -22,6 +23,8 @@ export interface Env {
   ids: IdGen;
   /** Milliseconds; Date.now() unless a test swaps it. */
   now(): number;
+  /** AWS's delays (registration, stale routing, idle cut, CloudTrail): aws-timing.ts. */
+  timing: AwsTiming;
 }
 
 /**

@@ -32,7 +32,7 @@ import {
   TooManyListenersException,
   type CreateTargetGroupCommandInput,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { AwsWorld, VirtualClock } from './index';
+import { AWS_TIMING, AwsWorld, VirtualClock } from './index';
 
 let world: AwsWorld;
 let elb: ElasticLoadBalancingV2Client;
@@ -258,7 +258,7 @@ describe('target groups', () => {
 });
 
 describe('targets and health', () => {
-  test('initial until the health checks pass (interval x healthy threshold); draining for the deregistration delay, then gone', async () => {
+  test('initial while the registration completes (AWS_TIMING, 180 s) and until the health checks pass (interval x healthy threshold); draining for the deregistration delay, then gone', async () => {
     const clock = new VirtualClock();
     world.restore();
     world = AwsWorld.install({ now: () => clock.now() });
@@ -272,7 +272,7 @@ describe('targets and health', () => {
       Target: { Id: '10.0.1.11', Port: 9098, AvailabilityZone: 'eu-west-1a' }, HealthCheckPort: '9098',
       TargetHealth: { State: 'initial', Reason: 'Elb.RegistrationInProgress', Description: 'Target registration is in progress' },
     }]);
-    await clock.sleep(149_000); // 30 s x 5 checks
+    await clock.sleep(AWS_TIMING.registrationDelayMs + 149_000); // registration, then 30 s x 5 checks
     expect((await health())[0].TargetHealth!.State).toBe('initial');
     await clock.sleep(1_000);
     expect((await health())[0].TargetHealth).toEqual({ State: 'healthy' });
@@ -294,11 +294,36 @@ describe('targets and health', () => {
     const tg = await targetGroup('boot');
     await tlsListener(9000, tg);
     await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: '10.0.1.11' }, { Id: '10.0.2.12' }] }));
-    await clock.sleep(60_000);
+    await clock.sleep(AWS_TIMING.registrationDelayMs + 60_000);
     const states = async () => (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }))).TargetHealthDescriptions!.map((d) => [d.Target!.Id, d.TargetHealth!.State]);
     expect(await states()).toEqual([['10.0.1.11', 'initial'], ['10.0.2.12', 'unhealthy']]);
     await clock.sleep(90_000);
     expect(await states()).toEqual([['10.0.1.11', 'healthy'], ['10.0.2.12', 'unhealthy']]);
+  });
+
+  test('a target deregistered while healthy still gets new connections for AWS\'s stale-routing time (about 75 s), an unhealthy one none', async () => {
+    const clock = new VirtualClock();
+    world.restore();
+    world = AwsWorld.install({ now: () => clock.now() });
+    lbArn = world.elbv2.addLoadBalancer({ name: 'msk-nlb', attributes: { 'load_balancing.cross_zone.enabled': 'true' } });
+    certArn = world.acm.addCertificate({ domainName: '*.kafka.example.com' });
+    const tg = await targetGroup('boot');
+    await tlsListener(9000, tg);
+    await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: '10.0.1.11' }, { Id: '10.0.2.12' }] }));
+    await clock.sleep(AWS_TIMING.registrationDelayMs + 150_000);
+    const picks = () => Array.from({ length: 6 }, () => world.elbv2.route(lbArn, 9000, 'eu-west-1a')).map((r) => (r.ok ? r.target.ip : r.reason));
+    expect(new Set(picks())).toEqual(new Set(['10.0.1.11', '10.0.2.12']));
+    await elb.send(new DeregisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: '10.0.2.12' }] }));
+    await clock.sleep(AWS_TIMING.staleRoutingMs - 1_000);
+    expect(picks()).toContain('10.0.2.12');
+    await clock.sleep(1_000);
+    expect(new Set(picks())).toEqual(new Set(['10.0.1.11']));
+
+    world.elbv2.reachable = (ip) => ip !== '10.0.1.11';
+    await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: '10.0.3.13' }] }));
+    await clock.sleep(AWS_TIMING.registrationDelayMs + 150_000);
+    await elb.send(new DeregisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: '10.0.1.11' }] }));
+    expect(new Set(picks())).toEqual(new Set(['10.0.3.13']));
   });
 
   test('an IP outside the VPC needs AvailabilityZone all; inside, the AZ comes from its subnet', async () => {

@@ -128,6 +128,8 @@ export interface WorldTarget {
   deregisteredAt?: number;
   /** Set by setTargetHealth to force a state. */
   forced?: TargetHealth;
+  /** Whether it was taking traffic when deregistered: only then do the NLB's nodes keep routing to it for a while. */
+  healthyWhenDeregistered?: boolean;
 }
 
 interface TgState {
@@ -312,6 +314,13 @@ export class Elbv2Model {
     const state = this.tgs.get(targetGroupArn);
     if (!state) throw new Error(`AwsWorld: no target group ${targetGroupArn}`);
     return [...state.targets.values()].map((t) => clone(t));
+  }
+
+  /** What DescribeTargetHealth reports for `ip` in the group now (undefined when it is not a target). */
+  targetHealth(targetGroupArn: string, ip: string): string | undefined {
+    const state = this.tgs.get(targetGroupArn);
+    const target = [...(state?.targets.values() ?? [])].find((t) => t.id === ip);
+    return state && target ? this.healthOf(state, target).State : undefined;
   }
 
   /** Forces what DescribeTargetHealth reports for a target (undefined = back to the default). */
@@ -679,6 +688,7 @@ export class Elbv2Model {
     for (const k of keys) {
       const target = state.targets.get(k)!;
       if (target.state === 'draining') continue;
+      target.healthyWhenDeregistered = this.healthOf(state, target).State === 'healthy';
       target.state = 'draining';
       target.deregisteredAt = this.env.now();
       target.forced = undefined;
@@ -721,10 +731,11 @@ export class Elbv2Model {
   }
 
   /**
-   * Health as the NLB's checks make it: `initial` until HealthyThresholdCount checks one
-   * interval apart have passed (from registration, or from when a listener started using the
-   * group), `unhealthy` once UnhealthyThresholdCount checks failed (nothing answers on the
-   * target), `draining` for the deregistration delay, `unused` while no listener forwards to it.
+   * Health as the NLB's checks make it: `initial` while the registration completes (AWS's
+   * registration delay, aws-timing.ts) and until HealthyThresholdCount checks one interval apart
+   * have passed (from then, or from when a listener started using the group, whichever is later),
+   * `unhealthy` once UnhealthyThresholdCount checks failed (nothing answers on the target),
+   * `draining` for the deregistration delay, `unused` while no listener forwards to it.
    */
   private healthOf(state: TgState, target: WorldTarget | undefined): TargetHealth {
     if (!target) return { State: 'unused', Reason: 'Target.NotRegistered', Description: 'Target is not registered to the target group' };
@@ -736,7 +747,7 @@ export class Elbv2Model {
       return { State: 'unused', Reason: 'Target.NotInUse', Description: 'Target group is not configured to receive traffic from the load balancer' };
     }
     const interval = (state.tg.HealthCheckIntervalSeconds ?? 30) * 1000;
-    const checked = this.env.now() - Math.max(target.registeredAt, state.inUseSince);
+    const checked = this.env.now() - Math.max(target.registeredAt + this.env.timing.registrationDelayMs, state.inUseSince);
     const answers = this.reachable?.(target.id, target.port) ?? true;
     if (answers && checked >= interval * (state.tg.HealthyThresholdCount ?? 5)) return { State: 'healthy' };
     if (!answers && checked >= interval * (state.tg.UnhealthyThresholdCount ?? 2)) {
@@ -847,7 +858,9 @@ export class Elbv2Model {
    * A new connection to `port` arriving at the node in `zone`: the node forwards to healthy
    * targets it may reach (its own AZ, or every AZ with cross-zone on, or targets registered
    * with AZ `all`); when the group has no healthy target at all it fails open to every
-   * registered target past its first checks. Draining targets get no new connections.
+   * registered target past its first checks. A target deregistered less than AWS's stale-routing
+   * time ago (about 75 s, aws-timing.ts) still gets its share of new connections, as the NLB's
+   * nodes learn of the change late; after that draining targets get none.
    */
   route(lbArn: string, port: number, zone: string): Route {
     const listener = this.listenerOnPort(lbArn, port);
@@ -859,7 +872,11 @@ export class Elbv2Model {
     const registered = [...state.targets.values()].filter((t) => t.state === 'registered');
     const withHealth = registered.map((t) => ({ t, health: this.healthOf(state, t).State }));
     const healthy = withHealth.filter((x) => x.health === 'healthy');
-    const candidates = healthy.length ? healthy : withHealth.filter((x) => x.health === 'unhealthy');
+    const stale = [...state.targets.values()]
+      .filter((t) => t.state === 'draining' && t.healthyWhenDeregistered && this.env.now() - t.deregisteredAt! < this.env.timing.staleRoutingMs)
+      .map((t) => ({ t, health: 'draining' as const }));
+    const live = healthy.length ? healthy : withHealth.filter((x) => x.health === 'unhealthy');
+    const candidates = [...live, ...stale];
     const reachable = candidates.filter(({ t }) => crossZone || t.availabilityZone === zone || t.availabilityZone === 'all');
     if (!reachable.length) return { ok: false, reason: 'no target reachable from this AZ' };
     const key = `${listener.listener.ListenerArn}|${zone}`;

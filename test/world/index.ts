@@ -23,6 +23,7 @@ import { Faults, isWrite, LostReply, type CallRecord } from './faults';
 import { MskModel } from './msk';
 import { Route53Model } from './route53';
 import { HOME_ACCESS_KEY_ID, StsModel } from './sts';
+import { awsTiming, type AwsTiming } from './aws-timing';
 
 export type { CertificateSeed } from './acm';
 export type { WorldAlarm } from './cloudwatch';
@@ -30,6 +31,7 @@ export type { Caller, Env, ServiceName } from './common';
 export type { LoadBalancerSeed, ListenerSeed, Route, TargetGroupSeed, WorldTarget } from './elbv2';
 export type { IngressRule, SecurityGroupSeed } from './ec2';
 export { VirtualClock } from './clock';
+export { AWS_TIMING, awsTiming, type AwsTiming } from './aws-timing';
 export { LostReply, SimulatedInterruption, isWrite, type CallRecord, type FaultError, type FaultSpec } from './faults';
 export type { BrokerSeed, ClusterSeed, WorldBroker, WorldCluster, WorldOperation } from './msk';
 export type { HostedZoneSeed } from './route53';
@@ -49,6 +51,8 @@ export interface WorldOptions {
   now?: () => number;
   /** Seed of the deterministic id generator. */
   seed?: string;
+  /** AWS's delays, each defaulting to the documented figure (aws-timing.ts). */
+  timing?: Partial<AwsTiming>;
 }
 
 interface Model {
@@ -70,6 +74,10 @@ export class AwsWorld {
   readonly ec2: Ec2Model;
   readonly sts: StsModel;
   readonly faults = new Faults();
+  /** AWS's delays this world keeps (registration, stale routing, the TLS idle cut, CloudTrail). */
+  readonly timing: AwsTiming;
+  /** World time in milliseconds (the virtual clock, when the world has one). */
+  readonly now: () => number;
   /** Every call in arrival order. Cleared in place by resetCalls(). */
   readonly calls: CallRecord[] = [];
   /** The largest number of calls in flight at once since the last resetCalls(). */
@@ -82,7 +90,9 @@ export class AwsWorld {
     this.region = options.region ?? 'eu-west-1';
     this.accountId = options.accountId ?? '123456789012';
     this.latencyMs = options.latencyMs ?? 0;
-    const env: Env = { region: this.region, accountId: this.accountId, ids: new IdGen(options.seed), now: options.now ?? Date.now };
+    this.timing = awsTiming(options.timing);
+    this.now = options.now ?? Date.now;
+    const env: Env = { region: this.region, accountId: this.accountId, ids: new IdGen(options.seed), now: this.now, timing: this.timing };
     this.ec2 = new Ec2Model(env);
     this.elbv2 = new Elbv2Model(env, (arn) => this.acm.exists(arn), this.ec2);
     this.acm = new AcmModel(env, (arn) => this.elbv2.certificateUsers(arn));

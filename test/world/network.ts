@@ -85,6 +85,8 @@ export class ClientNetwork {
   private readonly servers = new Map<string, Server>();
   private readonly sockets = new Set<Socket>();
   private readonly contexts = new Map<string, SecureContext>();
+  /** Connections reset because they sent data after the TLS idle timeout. */
+  idleCuts = 0;
 
   constructor(private readonly options: ClientNetworkOptions) {
     this.clientIp = options.clientIp ?? '10.0.200.10';
@@ -190,8 +192,32 @@ export class ClientNetwork {
       tls.on('error', () => upstream.destroy());
       tls.on('close', () => upstream.destroy());
       upstream.on('close', () => tls.destroy());
-      tls.pipe(upstream).pipe(tls);
+      this.forwardWithIdleCut(socket, tls, upstream);
     });
+  }
+
+  /**
+   * Bytes both ways, under the TLS listener's fixed idle timeout (350 s, aws-timing.ts): once a
+   * connection has carried nothing for that long in world time, the NLB has forgotten it, and
+   * whichever side sends next gets a TCP RST ("If a client or a target sends data after the idle
+   * timeout period elapses, it receives a TCP RST packet", NLB guide).
+   */
+  private forwardWithIdleCut(client: Socket, tls: TLSSocket, upstream: TLSSocket): void {
+    const { world } = this.options;
+    let last = world.now();
+    const forward = (from: TLSSocket, to: TLSSocket) =>
+      from.on('data', (chunk: Buffer) => {
+        if (world.now() - last >= world.timing.tlsIdleTimeoutMs) {
+          this.idleCuts++;
+          client.resetAndDestroy();
+          upstream.destroy();
+          return;
+        }
+        last = world.now();
+        to.write(chunk);
+      });
+    forward(tls, upstream);
+    forward(upstream, tls);
   }
 
   /** The listener's certificate as the test CA issues it for the names of its ACM certificate. */

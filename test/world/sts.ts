@@ -69,7 +69,8 @@ export class StsModel {
     const assumed = `arn:aws:sts::${role.accountId}:assumed-role/${role.name}/${session}`;
     this.issued.set(accessKeyId, { accountId: role.accountId, arn: assumed });
     return {
-      Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: ids.hex(40), SessionToken: `world-${ids.hex(32)}`, Expiration: new Date(this.env.now() + (input.DurationSeconds ?? 3600) * 1000) },
+      // The SDK judges expiry by the machine's clock, not the world's (which may be virtual): issued on that clock.
+      Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: ids.hex(40), SessionToken: `world-${ids.hex(32)}`, Expiration: new Date(Date.now() + (input.DurationSeconds ?? 3600) * 1000) },
       AssumedRoleUser: { Arn: assumed, AssumedRoleId: `AROA${ids.upper(17)}:${session}` },
     };
   }
