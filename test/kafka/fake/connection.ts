@@ -231,6 +231,14 @@ export function serveConnection(socket: Socket, ctx: BrokerContext): void {
       }
       case ApiKey.SaslAuthenticate: {
         const req = decodeSaslAuthenticate(r);
+        if (state === 'ready') {
+          // After a successful login SaslAuthenticate reaches KafkaApis.handleSaslAuthenticateRequest,
+          // which answers ILLEGAL_SASL_STATE with this message and keeps the connection open.
+          const errorMessage = 'SaslAuthenticate request received after successful authentication';
+          record(h, {}, { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage });
+          reply(encodeSaslAuthenticate(h.apiVersion, ErrorCode.ILLEGAL_SASL_STATE, errorMessage));
+          return;
+        }
         if (state !== 'authenticate') {
           record(h, {}, { errorCode: ErrorCode.ILLEGAL_SASL_STATE });
           reply(encodeSaslAuthenticate(h.apiVersion, ErrorCode.ILLEGAL_SASL_STATE, 'Unexpected SaslAuthenticate request'));
