@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { generateAuthTokenFromCredentialsProvider } from 'aws-msk-iam-sasl-signer-js';
 import { startFakeCluster, type FakeCluster, type FakeListener, type RecordedRequest } from './fake';
 import { ACCESS_KEY_ID, CREDENTIALS, staticCredentials } from './helpers';
-import { missingClient, probe, type ProbeArgs, type ProbeResult, type PythonClient } from './clients/run';
+import { kcatMetadata, missingClient, missingKcat, probe, type ProbeArgs, type ProbeResult, type PythonClient } from './clients/run';
 
 const BROKERS = [
   { id: 1, host: '127.0.10.21' },
@@ -20,15 +20,17 @@ const REQUIRED = process.env.FAKE_KAFKA_CLIENTS === 'required';
 
 const CLIENTS: PythonClient[] = ['kafka-python', 'confluent-kafka'];
 const missing = Object.fromEntries(CLIENTS.map((c) => [c, missingClient(c)])) as Record<PythonClient, string | undefined>;
+const kcatMissing = missingKcat();
 for (const c of CLIENTS) {
   // Never a silent pass: say what is missing, and fail outright where CI said it installed it.
   if (missing[c]) console.warn(`SKIPPING the ${c} tests against the fake broker: ${missing[c]}`);
 }
+if (kcatMissing) console.warn(`SKIPPING the kcat test against the fake broker: ${kcatMissing}`);
 
 let cluster: FakeCluster;
 
 beforeAll(async () => {
-  if (CLIENTS.every((c) => missing[c])) return;
+  if (CLIENTS.every((c) => missing[c]) && kcatMissing) return;
   cluster = await startFakeCluster({
     brokers: BROKERS,
     credentials: CREDENTIALS,
@@ -184,4 +186,25 @@ librdkafka('librdkafka 2.0.2 (confluent-kafka): the login handshake', () => {
       expect(result.log.filter((l) => /ApiVersionRequest failed|Protocol parse failure|retrying with v/i.test(l))).toEqual([]);
     });
   }
+});
+
+if (kcatMissing && REQUIRED) {
+  test('kcat is installed (CI installed the Debian packages: FAKE_KAFKA_CLIENTS=required)', () => {
+    throw new Error(kcatMissing);
+  });
+}
+
+(kcatMissing ? describe.skip : describe)('kcat 1.7.1 (librdkafka 2.0.2) on CLIENT_SASL_SCRAM', () => {
+  test('kcat -L: logs in with SCRAM-SHA-512 and lists the SCRAM endpoints; a wrong password gets no metadata', async () => {
+    const bootstrap = cluster.bootstrapBrokersFor('CLIENT_SASL_SCRAM').split(',')[0] as string;
+    const good = await kcatMetadata(bootstrap, SCRAM_USER, SCRAM_PASSWORD);
+    expect(good).toMatchObject({ ok: true, controllerid: 1 });
+    expect(good.brokers?.sort((a, b) => a.id - b.id)).toEqual(ownEndpoints('CLIENT_SASL_SCRAM').map((b) => ({ id: b.id, name: `${b.host}:${b.port}` })));
+
+    const from = cluster.requests.length;
+    const bad = await kcatMetadata(bootstrap, SCRAM_USER, 'not-the-password');
+    expect(bad.ok).toBe(false);
+    expect(bad.stderr).toMatch(/Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512/);
+    expect(cluster.requests.slice(from).filter((r) => r.apiName === 'Metadata')).toEqual([]);
+  });
 });

@@ -52,6 +52,42 @@ export interface ProbeResult {
   log: string[];
 }
 
+export const KCAT = 'kcat';
+
+/** Why kcat cannot run here, or undefined when it can. */
+export function missingKcat(): string | undefined {
+  const r = spawnSync(KCAT, ['-V'], { encoding: 'utf8', timeout: 20_000 });
+  if (r.error || r.status !== 0) return `kcat cannot run (${r.error?.message ?? `exit ${r.status}`}): install kcat (apt-get install -y kcat)`;
+  return undefined;
+}
+
+export interface KcatMetadata {
+  ok: boolean;
+  brokers?: { id: number; name: string }[];
+  controllerid?: number;
+  stderr: string;
+}
+
+/** `kcat -L -J` (librdkafka's Metadata, as JSON) over SASL_SSL with SCRAM-SHA-512. kcat cannot carry an MSK IAM token. */
+export function kcatMetadata(bootstrap: string, username: string, password: string): Promise<KcatMetadata> {
+  const args = ['-L', '-J', '-m', '3', '-b', bootstrap,
+    '-X', 'security.protocol=SASL_SSL', '-X', 'sasl.mechanisms=SCRAM-SHA-512',
+    '-X', `sasl.username=${username}`, '-X', `sasl.password=${password}`, '-X', `ssl.ca.location=${CA_FILE}`];
+  return new Promise((resolve, reject) => {
+    const child = spawn(KCAT, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0 || !out.trim()) return resolve({ ok: false, stderr: err });
+      const md = JSON.parse(out) as Omit<KcatMetadata, 'ok' | 'stderr'>;
+      resolve({ ok: true, brokers: md.brokers, controllerid: md.controllerid, stderr: err });
+    });
+  });
+}
+
 /** Asynchronous on purpose: the fake brokers run on this process's event loop. */
 export function probe(args: ProbeArgs): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
