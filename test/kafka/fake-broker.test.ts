@@ -340,6 +340,54 @@ describe('closer to MSK 3.x where kafkajs would behave differently', () => {
     expect(await raw.next()).toBe('closed');
   });
 
+  // Flexible ApiVersions v3 (ApiVersionsRequest.json): request header v2 (a tagged-field byte after the
+  // client id), compact client software name and version; the response keeps header v0.
+  const apiVersionsV3 = (w: InstanceType<typeof import('./fake/wire').Writer>, name: string, version: string) =>
+    w.uvarint(0).compactString(name).compactString(version).taggedFields();
+
+  test('ApiVersions v3 is served: a flexible body listing ApiVersions 0-3 and Metadata 0-12, then the login goes on', async () => {
+    const c = await start();
+    const raw = await rawClient(c);
+    raw.send(18, 3, (w) => apiVersionsV3(w, 'apache-kafka-java', '3.7.1'));
+    const r = (await raw.next()) as InstanceType<typeof import('./fake/wire').Reader>;
+    expect(r.int16()).toBe(0);
+    const apis = r.compactArray((r) => {
+      const a = [r.int16(), r.int16(), r.int16()];
+      r.taggedFields();
+      return a;
+    });
+    expect(apis).toEqual(expect.arrayContaining([[18, 0, 3], [3, 0, 12], [17, 0, 1], [36, 0, 1]]));
+    expect(r.int32()).toBe(0); // throttle_time_ms
+    r.taggedFields();
+    expect(r.remaining).toBe(0);
+    raw.send(17, 1, (w) => w.string('OAUTHBEARER'));
+    expect(((await raw.next()) as { int16(): number }).int16()).toBe(0);
+    raw.close();
+  });
+
+  test('ApiVersions v3 naming its software outside Kafka\'s pattern: INVALID_REQUEST and no ranges (ApiVersionsRequest.isValid)', async () => {
+    const c = await start();
+    const raw = await rawClient(c);
+    raw.send(18, 3, (w) => apiVersionsV3(w, 'my client!', '1.0'));
+    const r = (await raw.next()) as InstanceType<typeof import('./fake/wire').Reader>;
+    expect(r.int16()).toBe(42);
+    expect(r.compactArray(() => undefined)).toEqual([]);
+    raw.close();
+  });
+
+  test('ApiVersions at a version the broker does not know: UNSUPPORTED_VERSION in v0 form listing only ApiVersions 0-3 (KIP-511)', async () => {
+    const c = await start();
+    const raw = await rawClient(c);
+    raw.send(18, 4, (w) => apiVersionsV3(w, 'apache-kafka-java', '4.0.0'));
+    const r = (await raw.next()) as InstanceType<typeof import('./fake/wire').Reader>;
+    expect(r.int16()).toBe(35);
+    expect(r.array((r) => [r.int16(), r.int16(), r.int16()])).toEqual([[18, 0, 3]]);
+    expect(r.remaining).toBe(0); // v0: no throttle time
+    raw.send(18, 2, () => undefined); // the retry at a shared version is answered
+    expect(((await raw.next()) as { int16(): number }).int16()).toBe(0);
+    raw.close();
+  });
+
   test('ApiVersions between the handshake and the token is not answered: the connection is closed', async () => {
     const c = await start();
     const raw = await rawClient(c);

@@ -239,8 +239,17 @@ describe('the SCRAM server refuses what RFC 5802 says a server must', () => {
     expect(again()).toMatchObject({ kind: 'fail' });
   });
 
+  test('a client-final nonce ending with the server nonce is accepted, as Kafka 3.x does (endsWith, for librdkafka < 2.6.1)', () => {
+    // librdkafka before 2.6.1 sends r=<client nonce><client nonce + server nonce> (confluentinc/librdkafka#4895).
+    const { result, serverSignature } = exchange({ nonce: (n) => `client-nonce-123${n}` });
+    expect(result).toEqual({ kind: 'done', bytes: Buffer.from(`v=${serverSignature}`), principal: 'alice' });
+  });
+
   test('a client-final message with another nonce, or a channel binding that is not the gs2 header, is refused', () => {
-    expect(exchange({ nonce: (n) => `${n}x` }).result).toEqual({ kind: 'fail', reason: 'nonce in client-final message is not the server nonce' });
+    const refused = { kind: 'fail', reason: 'nonce in client-final message does not end with the server nonce' };
+    expect(exchange({ nonce: (n) => `${n}x` }).result).toEqual(refused);
+    expect(exchange({ nonce: (n) => n.slice(0, -1) }).result).toEqual(refused);
+    expect(exchange({ nonce: () => 'client-nonce-123' }).result).toEqual(refused);
     expect(exchange({ binding: 'p=tls-unique,,' }).result).toMatchObject({ kind: 'fail', reason: expect.stringMatching(/^channel binding/) });
     expect(exchange({ password: 'pw-2' }).result).toEqual({ kind: 'fail', reason: 'client proof does not match (wrong password)' });
   });

@@ -32,6 +32,7 @@ export const ErrorCode = {
   INVALID_CONFIG: 40,
   INVALID_REQUEST: 42,
   SASL_AUTHENTICATION_FAILED: 58,
+  UNKNOWN_TOPIC_ID: 100,
 } as const;
 
 type ConfigType = 'string' | 'int' | 'long' | 'boolean' | 'list' | 'password';

@@ -11,6 +11,7 @@ import {
   ApiKey,
   ResourceType,
   decodeAlterConfigs,
+  decodeApiVersions,
   decodeDescribeConfigs,
   decodeMetadata,
   decodeSaslAuthenticate,
@@ -21,6 +22,7 @@ import {
   encodeMetadata,
   encodeSaslAuthenticate,
   encodeSaslHandshake,
+  isFlexible,
   type ApiRange,
   type DescribeConfigsResult,
   type MetadataBroker,
@@ -92,21 +94,20 @@ function bearerToken(authBytes: Buffer): string | undefined {
   return auth ? /^auth=Bearer ([^\s]+)$/i.exec(auth)?.[1] : undefined;
 }
 
-/** The highest Metadata version encoded here: kafkajs 2.2.4's own maximum. */
-const METADATA_SERVED = 6;
-
 export function serveConnection(socket: Socket, ctx: BrokerContext): void {
   const connection = nextConnectionId++;
   const frames = new FrameSplitter();
   let state: SaslState = 'handshake';
   let principal: string | undefined;
 
-  // Metadata as MSK 3.x offers it (0-12): kafkajs then picks its own maximum, 6, as it does against
-  // MSK; versions above 6 (flexible encodings) are never asked for by kafkajs and not served here.
+  // What the fake advertises, and serves (a broker must serve every version it advertises: KIP-35).
+  // Metadata 0-12 and ApiVersions 0-3 as Kafka 3.x (MetadataRequest.json, ApiVersionsRequest.json);
+  // SaslHandshake 0-1 (4.0 dropped v0); the others only up to what kafkajs 2.2.4 uses (3.x serves
+  // SaslAuthenticate 0-2, DescribeConfigs 0-4, AlterConfigs 0-2).
   const apiRanges = (): ApiRange[] => [
     { apiKey: ApiKey.Metadata, min: 0, max: 12 },
     { apiKey: ApiKey.SaslHandshake, min: 0, max: 1 },
-    { apiKey: ApiKey.ApiVersions, min: 0, max: 2 },
+    { apiKey: ApiKey.ApiVersions, min: 0, max: 3 },
     { apiKey: ApiKey.DescribeConfigs, min: 0, max: ctx.describeConfigsMaxVersion },
     { apiKey: ApiKey.AlterConfigs, min: 0, max: 1 },
     { apiKey: ApiKey.SaslAuthenticate, min: 0, max: 1 },
@@ -175,8 +176,13 @@ export function serveConnection(socket: Socket, ctx: BrokerContext): void {
     }
     const r = new Reader(frame);
     const h = readRequestHeader(r);
-    const reply = (body: Buffer) => socket.write(frameResponse(h.correlationId, body));
     const range = apiRanges().find((a) => a.apiKey === h.apiKey);
+    const served = !!range && h.apiVersion >= range.min && h.apiVersion <= range.max;
+    const flexible = served && isFlexible(h.apiKey, h.apiVersion);
+    if (flexible) r.taggedFields(); // request header v2
+    // Flexible responses carry header v1, except ApiVersions whose header stays v0 (ApiVersionsResponse.json).
+    const headerVersion = flexible && h.apiKey !== ApiKey.ApiVersions ? 1 : 0;
+    const reply = (body: Buffer) => socket.write(frameResponse(h.correlationId, body, headerVersion));
 
     if (h.apiKey === ApiKey.ApiVersions && state === 'authenticate') {
       // Between SaslHandshake and SaslAuthenticate Kafka expects the token: anything else is an
@@ -186,14 +192,24 @@ export function serveConnection(socket: Socket, ctx: BrokerContext): void {
       return;
     }
     if (h.apiKey === ApiKey.ApiVersions) {
-      // An unsupported ApiVersions version is answered in v0 form with the supported ranges.
-      const ok = range && h.apiVersion <= range.max;
-      const body = encodeApiVersions(ok ? h.apiVersion : 0, ok ? ErrorCode.NONE : ErrorCode.UNSUPPORTED_VERSION, apiRanges());
-      record(h, {}, { errorCode: ok ? 0 : ErrorCode.UNSUPPORTED_VERSION });
-      reply(body);
+      const apiVersions = range as ApiRange;
+      if (!served) {
+        // Kafka does not parse an ApiVersions request of a version it does not know: it answers in
+        // v0 form (RequestContext.apiVersion) with UNSUPPORTED_VERSION and, since KIP-511, lists only
+        // ApiVersions' own range, so the client can retry at a version it shares
+        // (ApiVersionsRequest.getErrorResponse; SaslServerAuthenticator.handleApiVersionsRequest).
+        record(h, {}, { errorCode: ErrorCode.UNSUPPORTED_VERSION });
+        reply(encodeApiVersions(0, ErrorCode.UNSUPPORTED_VERSION, [apiVersions]));
+        return;
+      }
+      const req = decodeApiVersions(r, h.apiVersion);
+      // v3 client software name and version that do not match Kafka's pattern: INVALID_REQUEST, no ranges.
+      const errorCode = req.valid ? ErrorCode.NONE : ErrorCode.INVALID_REQUEST;
+      record(h, req, { errorCode });
+      reply(encodeApiVersions(h.apiVersion, errorCode, req.valid ? apiRanges() : []));
       return;
     }
-    if (!range || h.apiVersion < range.min || h.apiVersion > range.max || (h.apiKey === ApiKey.Metadata && h.apiVersion > METADATA_SERVED)) {
+    if (!served) {
       record(h, {}, { closed: 'unsupported api or version' });
       socket.destroy(); // Kafka cannot parse it and drops the connection
       return;
@@ -231,6 +247,14 @@ export function serveConnection(socket: Socket, ctx: BrokerContext): void {
       }
       case ApiKey.SaslAuthenticate: {
         const req = decodeSaslAuthenticate(r);
+        if (state === 'ready') {
+          // After a successful login SaslAuthenticate reaches KafkaApis.handleSaslAuthenticateRequest,
+          // which answers ILLEGAL_SASL_STATE with this message and keeps the connection open.
+          const errorMessage = 'SaslAuthenticate request received after successful authentication';
+          record(h, {}, { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage });
+          reply(encodeSaslAuthenticate(h.apiVersion, ErrorCode.ILLEGAL_SASL_STATE, errorMessage));
+          return;
+        }
         if (state !== 'authenticate') {
           record(h, {}, { errorCode: ErrorCode.ILLEGAL_SASL_STATE });
           reply(encodeSaslAuthenticate(h.apiVersion, ErrorCode.ILLEGAL_SASL_STATE, 'Unexpected SaslAuthenticate request'));
@@ -252,11 +276,16 @@ export function serveConnection(socket: Socket, ctx: BrokerContext): void {
       case ApiKey.Metadata: {
         const req = decodeMetadata(r, h.apiVersion);
         const all = req.topics === null || (h.apiVersion === 0 && req.topics.length === 0);
-        const unknownTopics = all ? [] : (req.topics ?? []);
+        // The fake has no topics: each one asked for is unknown, by name (UNKNOWN_TOPIC_OR_PARTITION)
+        // or, from v12, by id with a null name (UNKNOWN_TOPIC_ID, echoing the id).
+        const topics = (all ? [] : (req.topics ?? [])).map((t) =>
+          t.name === null && t.topicId
+            ? { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: Buffer.from(t.topicId, 'hex') }
+            : { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name: t.name });
         const brokers = ctx.metadataBrokers();
         const controllerId = ctx.controllerId();
         record(h, req, { brokers, controllerId });
-        reply(encodeMetadata(h.apiVersion, brokers, controllerId, unknownTopics));
+        reply(encodeMetadata(h.apiVersion, brokers, controllerId, topics));
         return;
       }
       case ApiKey.DescribeConfigs: {

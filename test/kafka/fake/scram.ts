@@ -113,7 +113,12 @@ export class ScramServer {
     if (!attrs || attrs[0]?.[0] !== 'c' || attrs[1]?.[0] !== 'r' || last?.[0] !== 'p') return this.fail('malformed client-final message');
     const binding = Buffer.from(attrs[0][1], 'base64').toString('utf8');
     if (binding !== 'n,,') return this.fail(`channel binding ${JSON.stringify(binding)} does not match the gs2 header`);
-    if (attrs[1][1] !== this.nonce) return this.fail('nonce in client-final message is not the server nonce');
+    // Kafka 3.x (ScramSaslServer, RECEIVE_CLIENT_FINAL_MESSAGE; the CVE-2024-56128 fix in 3.7.2/3.8.1/3.9)
+    // checks clientFinalMessage.nonce().endsWith(serverFirstMessage.nonce()), not equality: librdkafka
+    // before 2.6.1 sends r=<client nonce><client nonce + server nonce> (confluentinc/librdkafka#4895),
+    // and its proof over that message is valid. Only Kafka 4.x compares with equals. Earlier 3.x did not
+    // check the nonce at all; the proof below still binds the whole message either way.
+    if (!attrs[1][1].endsWith(this.nonce)) return this.fail('nonce in client-final message does not end with the server nonce');
     const withoutProof = text.slice(0, text.lastIndexOf(',p='));
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`;
     // ClientProof = ClientKey XOR HMAC(StoredKey, AuthMessage); the server checks H(ClientKey) == StoredKey.
