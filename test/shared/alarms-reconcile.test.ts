@@ -577,3 +577,73 @@ describe('plan without apply', () => {
     expect(Object.keys(ownAlarms())).toEqual(keys(range(1, 4)));
   });
 });
+
+// Alarms made by the version before issue 18: ConnectionCount for the connection quota (name
+// `broker-<id>/ConnectionCount`), ConnectionCreationRate as an Average. An upgrade moves them to the
+// new definitions: the rate alarms in place (same name: PutMetricAlarm overwrites the definition and
+// keeps the state), the connection alarms under their new name, each created before the old one goes.
+describe('an upgrade from the previous alarm definitions', () => {
+  /** The world as the previous version left it: its ConnectionCount alarms, its Average rate alarms. */
+  async function seededWithOldDefinitions(latencyMs = 0, concurrency?: number): Promise<void> {
+    s = createScenario({ latencyMs, concurrency, config: { alarms: { snsTopicArn: TOPIC, connectionMetric: 'ConnectionCount' } } });
+    await reconcileWith(withAlarms(s.config, { connectionMetric: 'ConnectionCount' }));
+    for (const a of s.world.cloudwatch.alarms().filter((a) => a.MetricName === 'ConnectionCreationRate')) {
+      s.world.cloudwatch.putAlarm({ ...a.input, Statistic: 'Average' });
+    }
+    s.world.cloudwatch.setAlarmState(`${prefixOf(s.clusterArn)}broker-2/ConnectionCreationRate`, 'ALARM');
+    expect(Object.keys(ownAlarms())).toEqual(keys([1, 2, 3], ['ConnectionCount', 'ConnectionCreationRate', 'IAMTooManyConnections']));
+    s.world.resetCalls();
+  }
+  const current = () => withAlarms(s.config, { connectionMetric: 'ClientConnectionCount' });
+
+  test('exactly the new alarms remain, each new one written before any old one is deleted, the rate alarms updated in place', async () => {
+    await seededWithOldDefinitions();
+    const { plan } = await reconcileWith(current());
+
+    expect(plan.actions.map((a) => (a.type === 'put-alarm' ? `${a.reason} ${a.alarm.AlarmName!.slice(prefixOf(s.clusterArn).length)}` : a.type)).sort()).toEqual([
+      ...[1, 2, 3].map((id) => `create broker-${id}/ClientConnectionCount`),
+      ...[1, 2, 3].map((id) => `update broker-${id}/ConnectionCreationRate`),
+      'delete-alarms',
+    ].sort());
+    const alarms = ownAlarms();
+    expect(Object.keys(alarms)).toEqual(keys([1, 2, 3]));
+    for (const id of [1, 2, 3]) {
+      expect(alarms[`broker-${id}/ClientConnectionCount`]!.Dimensions).toContainEqual({ Name: 'Client Authentication', Value: 'IAM' });
+      expect(alarms[`broker-${id}/ConnectionCreationRate`]!.Statistic).toBe('Sum');
+    }
+    // In place: the state survives the update (no INSUFFICIENT_DATA gap for the rate alarm in ALARM).
+    expect(alarms['broker-2/ConnectionCreationRate']!.StateValue).toBe('ALARM');
+    // No moment without a connection alarm: every new one answered before the delete was sent.
+    const calls = s.world.calls.filter((c) => c.write);
+    const creates = calls.filter((c) => c.command === 'PutMetricAlarmCommand' && (c.input as PutMetricAlarmCommandInput).MetricName === 'ClientConnectionCount');
+    const deletes = calls.filter((c) => c.command === 'DeleteAlarmsCommand');
+    expect(creates).toHaveLength(3);
+    expect(deletes.map((c) => (c.input as { AlarmNames: string[] }).AlarmNames.map((n) => n.slice(prefixOf(s.clusterArn).length)))).toEqual([
+      [1, 2, 3].map((id) => `broker-${id}/ConnectionCount`),
+    ]);
+    expect(Math.max(...creates.map((c) => c.endedAt!))).toBeLessThanOrEqual(deletes[0]!.startedAt);
+    expect(calls.indexOf(deletes[0]!)).toBe(calls.length - 1);
+    // And nothing more to do.
+    s.world.resetCalls();
+    expect((await reconcileWith(current())).plan.actions).toEqual([]);
+  });
+
+  test('with latency and room for every call at once, the delete still waits for the new alarms (written beside the phases)', async () => {
+    await seededWithOldDefinitions(20, 20);
+    await reconcileWith(current());
+    const calls = s.world.calls.filter((c) => c.write);
+    const lastCreate = Math.max(...calls.filter((c) => c.command === 'PutMetricAlarmCommand').map((c) => c.endedAt!));
+    expect(lastCreate).toBeLessThanOrEqual(calls.find((c) => c.command === 'DeleteAlarmsCommand')!.startedAt);
+  });
+
+  test('a new alarm that fails to be written keeps every old one; the next run finishes the move', async () => {
+    await seededWithOldDefinitions();
+    s.world.faults.add({ command: 'PutMetricAlarmCommand', afterCalls: 1 });
+    await expect(reconcileWith(current())).rejects.toThrow(/not deleted: 1 alarm write\(s\) of this run failed/);
+    expect(s.world.calls.filter((c) => c.command === 'DeleteAlarmsCommand')).toEqual([]);
+    expect(Object.keys(ownAlarms()).filter((k) => k.endsWith('/ConnectionCount'))).toHaveLength(3);
+    s.world.faults.clear();
+    await reconcileWith(current());
+    expect(Object.keys(ownAlarms())).toEqual(keys([1, 2, 3]));
+  });
+});
