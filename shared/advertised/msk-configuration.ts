@@ -19,6 +19,8 @@ import { shortHash } from '../naming';
 import type { ObservedCluster } from '../types';
 import { pollUntil, type FollowOptions } from '../follow';
 import type { ConfigurationTarget } from './configuration-plan';
+import { logConfirmed, refusedWith } from '../apply/confirm';
+import { configurationCreated, configurationUpdateStarted } from '../apply/confirm-msk';
 export type { FollowOptions } from '../follow';
 
 export interface RevisionText {
@@ -233,15 +235,31 @@ export async function applyConfiguration(
       ref = { arn: out.Arn!, revision: out.LatestRevision!.Revision! };
     } catch (error) {
       if (!(error instanceof ConflictException)) throw error;
-      throw new ConfigurationChangedError(`an MSK configuration named ${target.name} appeared after the configurations were listed; nothing was changed, the next run adds a revision to it`, { cause: error });
+      // Our own first attempt, whose reply was lost, if the configuration holds exactly what we sent.
+      const created = await configurationCreated(kafka, { name: target.name, serverProperties: change.serverProperties, description: change.description });
+      if (!created) {
+        throw new ConfigurationChangedError(`an MSK configuration named ${target.name} appeared after the configurations were listed; nothing was changed, the next run adds a revision to it`, { cause: error });
+      }
+      logConfirmed(`create MSK configuration ${target.name}`, error);
+      ref = created;
     }
   } else {
     ref = { arn: target.arn, revision: target.revision };
   }
-  const update = await kafka.send(
-    new UpdateClusterConfigurationCommand({ ClusterArn: cluster.arn, ConfigurationInfo: { Arn: ref.arn, Revision: ref.revision }, CurrentVersion: cluster.currentVersion }),
-  );
-  return { ...(await followOperation(kafka, update.ClusterOperationArn!, follow)), configuration: ref };
+  let operationArn: string;
+  try {
+    const update = await kafka.send(
+      new UpdateClusterConfigurationCommand({ ClusterArn: cluster.arn, ConfigurationInfo: { Arn: ref.arn, Revision: ref.revision }, CurrentVersion: cluster.currentVersion }),
+    );
+    operationArn = update.ClusterOperationArn!;
+  } catch (error) {
+    // A retry after a lost reply finds the cluster updating (or at a new version): follow that update if it is to our revision.
+    const started = refusedWith(error, 'BadRequestException', 'ConflictException') ? await configurationUpdateStarted(kafka, cluster.arn, ref) : undefined;
+    if (!started) throw error;
+    logConfirmed(`move cluster ${cluster.name} to ${configurationName(ref.arn)} revision ${ref.revision}`, error);
+    operationArn = started;
+  }
+  return { ...(await followOperation(kafka, operationArn, follow)), configuration: ref };
 }
 
 const DONE = new Set(['UPDATE_COMPLETE', 'UPDATE_FAILED', 'FAILED', 'COMPLETED']);

@@ -31,31 +31,34 @@ const MAX_ALARM_NAME = 255; // CloudWatch limit
 const MAX_DESCRIPTION = 1024; // CloudWatch limit
 
 /**
- * How each alarm evaluates. MSK publishes these metrics once a minute per broker.
+ * How each alarm evaluates. MSK publishes these metrics once a minute per broker ("collected and
+ * pushed to CloudWatch at 1 minute intervals", MSK metrics pages; what each counts: quotas.ts).
  *
- * - Period 60 s everywhere: the finest granularity MSK publishes, so an alarm reacts within
- *   minutes. Any longer period holds several datapoints per broker, which is where the
- *   statistic matters.
- * - ConnectionCount is a gauge with a hard cap: the highest sample is what meets the cap, so
+ * - Period 60 s everywhere: the publishing interval, so an alarm reacts within minutes, and a
+ *   period holds exactly one publication of each of a broker's data points.
+ * - The connection count is a gauge with a hard cap: the highest sample is what meets the cap, so
  *   Maximum (an Average would hide a peak between two lower samples). 2 of 3 minutes, so a
  *   single sample during a client rolling deploy (old and new pods briefly both connected)
- *   does not page, but two do.
- *   Note ConnectionCount also counts inter-broker and unauthenticated connections: it
- *   overstates IAM client connections a little, which makes the alarm early, not late.
- * - ConnectionCreationRate is itself a per-second rate averaged over the publishing interval,
- *   and MSK tolerates short bursts (clusters since May 2022 allow connection-rate bursts).
- *   What gets clients refused is a sustained rate, so Average over the minute, in 3 of
- *   5 minutes. Actual refusals are caught at once by the IAMTooManyConnections alarm.
+ *   does not page, but two do. It watches ClientConnectionCount with Client Authentication = the
+ *   IAM value (alarms.clientAuthentication): the authenticated IAM client connections, what the
+ *   quota counts, one data point per broker. ConnectionCount (alarms.connectionMetric, opt-in) also
+ *   counts inter-broker and unauthenticated connections: it alarms early, never late.
+ * - ConnectionCreationRate comes as several data points per broker and minute, one per client
+ *   listener (and network processor), each already a rate per second. Their Sum over the 60 s period
+ *   is the broker's new connections per second, what the 100/s quota limits (no division by the
+ *   period: the values are per second, and the period holds one publication of each). Average, as
+ *   before, divided that by the number of data points and understated the rate. MSK tolerates short
+ *   bursts (clusters since May 2022 allow connection-rate bursts) and what refuses clients is a
+ *   sustained rate, so 3 of 5 minutes. Actual refusals page at once (IAMTooManyConnections).
  * - IAMTooManyConnections counts connection attempts refused over the rate quota: any
  *   refusal is already an outage for some client, so Sum > 0 in 1 of 1 minute.
- * - Missing data never pages: there are no InsufficientDataActions. ConnectionCount and
- *   ConnectionCreationRate keep "missing", so an alarm that gets no data (monitoring level too
- *   low, broker gone) shows as INSUFFICIENT_DATA instead of a false OK. IAMTooManyConnections
- *   may be sparse (an error counter), so "notBreaching": no datapoint means no refusal, and
- *   its ALARM always ends with an OK (a recovery notification).
+ * - Missing data never pages: there are no InsufficientDataActions. The connection and rate alarms
+ *   keep "missing", so an alarm that gets no data (monitoring level too low, broker gone, a
+ *   Client Authentication value the cluster does not publish) shows as INSUFFICIENT_DATA instead
+ *   of a false OK. IAMTooManyConnections may be sparse (an error counter), so "notBreaching": no
+ *   datapoint means no refusal, and its ALARM always ends with an OK (a recovery notification).
  */
 const EVALUATION: Record<AlarmKind, {
-  metric: string;
   statistic: 'Maximum' | 'Average' | 'Sum';
   evaluationPeriods: number;
   datapointsToAlarm: number;
@@ -63,18 +66,37 @@ const EVALUATION: Record<AlarmKind, {
   treatMissingData: 'missing' | 'notBreaching';
 }> = {
   'connection-count': {
-    metric: 'ConnectionCount', statistic: 'Maximum', evaluationPeriods: 3, datapointsToAlarm: 2,
+    statistic: 'Maximum', evaluationPeriods: 3, datapointsToAlarm: 2,
     comparison: 'GreaterThanOrEqualToThreshold', treatMissingData: 'missing',
   },
   'connection-creation-rate': {
-    metric: 'ConnectionCreationRate', statistic: 'Average', evaluationPeriods: 5, datapointsToAlarm: 3,
+    statistic: 'Sum', evaluationPeriods: 5, datapointsToAlarm: 3,
     comparison: 'GreaterThanOrEqualToThreshold', treatMissingData: 'missing',
   },
   'too-many-connects': {
-    metric: 'IAMTooManyConnections', statistic: 'Sum', evaluationPeriods: 1, datapointsToAlarm: 1,
+    statistic: 'Sum', evaluationPeriods: 1, datapointsToAlarm: 1,
     comparison: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
   },
 };
+
+/** The metric each kind watches, and its dimensions beyond Cluster Name and Broker ID. */
+function metricOf(kind: AlarmKind, alarms: Pick<AlarmsConfig, 'connectionMetric' | 'clientAuthentication'>): { name: string; dimensions: { Name: string; Value: string }[] } {
+  switch (kind) {
+    case 'connection-count':
+      return alarms.connectionMetric === 'ConnectionCount'
+        ? { name: 'ConnectionCount', dimensions: [] }
+        : { name: 'ClientConnectionCount', dimensions: [{ Name: 'Client Authentication', Value: alarms.clientAuthentication }] };
+    case 'connection-creation-rate': return { name: 'ConnectionCreationRate', dimensions: [] };
+    case 'too-many-connects': return { name: 'IAMTooManyConnections', dimensions: [] };
+  }
+}
+
+/** What the connection alarm's figure counts, for descriptions and plans. */
+export function connectionCountText(alarms: Pick<AlarmsConfig, 'connectionMetric' | 'clientAuthentication'>): string {
+  return alarms.connectionMetric === 'ConnectionCount'
+    ? 'all connections (clients of every authentication, unauthenticated and inter-broker)'
+    : `client connections authenticated with ${alarms.clientAuthentication}`;
+}
 const PERIOD_SECONDS = 60;
 
 /** Enhanced monitoring levels, lowest first. ConnectionCreationRate starts at PER_BROKER. */
@@ -152,16 +174,17 @@ export function desiredAlarms(
   const prefix = alarmPrefix(cluster.name, cluster.arn);
   // The caller's resolved topic (e.g. the deployed stack's) first, then the config's.
   const topic = opts.snsTopicArn ?? alarms.snsTopicArn;
-  const common = { cluster, prefix, alarmActions: topic ? [topic] : [] };
+  const common = { cluster, prefix, alarmActions: topic ? [topic] : [], alarms };
+  const counted = metricOf('connection-count', alarms).name;
   const specs: AlarmSpec[] = [];
   for (const broker of existing) {
     const count = threshold(alarms.connectionQuota, alarms.thresholdPercent);
     specs.push(
       build(common, broker.id, 'connection-count', count, {
         sentence:
-          `MSK cluster ${cluster.name}, broker ${broker.id}: ConnectionCount at or above ${count}, ` +
+          `MSK cluster ${cluster.name}, broker ${broker.id}: ${counted} (${connectionCountText(alarms)}) at or above ${count}, ` +
           `${alarms.thresholdPercent}% of the IAM quota of ${alarms.connectionQuota} connections per broker.`,
-        summary: `ConnectionCount >= ${count}: ${alarms.thresholdPercent}% of quota ${alarms.connectionQuota} connections`,
+        summary: `${counted}${alarms.connectionMetric === 'ConnectionCount' ? ' (all connections)' : ` [${alarms.clientAuthentication}]`} >= ${count}: ${alarms.thresholdPercent}% of quota ${alarms.connectionQuota} connections`,
         tag: { quota: alarms.connectionQuota, percent: alarms.thresholdPercent },
       }),
     );
@@ -170,9 +193,9 @@ export function desiredAlarms(
     specs.push(
       build(common, broker.id, 'connection-creation-rate', perSecond, {
         sentence:
-          `MSK cluster ${cluster.name}, broker ${broker.id}: ConnectionCreationRate at or above ${perSecond}/s, ` +
-          `${alarms.thresholdPercent}% of the IAM quota of ${rate.value} new connections per second per broker (${sourceText(rate)}).`,
-        summary: `ConnectionCreationRate >= ${perSecond}/s: ${alarms.thresholdPercent}% of quota ${rate.label}`,
+          `MSK cluster ${cluster.name}, broker ${broker.id}: ConnectionCreationRate (new client connections per second, summed over the broker's listeners) ` +
+          `at or above ${perSecond}/s, ${alarms.thresholdPercent}% of the IAM quota of ${rate.value} new connections per second per broker (${sourceText(rate)}).`,
+        summary: `ConnectionCreationRate (Sum) >= ${perSecond}/s: ${alarms.thresholdPercent}% of quota ${rate.label}`,
         tag: { quota: rate.value, percent: alarms.thresholdPercent, quotaSource: rate.source },
       }),
     );
@@ -194,6 +217,7 @@ interface Common {
   cluster: ObservedCluster;
   prefix: string;
   alarmActions: string[];
+  alarms: Pick<AlarmsConfig, 'connectionMetric' | 'clientAuthentication'>;
 }
 
 function build(
@@ -204,19 +228,22 @@ function build(
   text: { sentence: string; summary: string; tag: { quota: number; percent?: number; quotaSource?: string } },
 ): AlarmSpec {
   const ev = EVALUATION[kind];
+  const metric = metricOf(kind, common.alarms);
   const tail = formatDescriptionTag({ kind, ...text.tag, brokerId, clusterArn: common.cluster.arn });
   const input: PutMetricAlarmCommandInput = {
-    AlarmName: alarmName(common.prefix, brokerId, ev.metric),
+    // The name carries the metric: a change of metric is a new alarm, created before the old one goes (plan/alarms.ts).
+    AlarmName: alarmName(common.prefix, brokerId, metric.name),
     AlarmDescription: text.sentence.slice(0, MAX_DESCRIPTION - tail.length) + tail,
     ActionsEnabled: true,
     AlarmActions: common.alarmActions,
     OKActions: common.alarmActions,
     InsufficientDataActions: [],
     Namespace: NAMESPACE,
-    MetricName: ev.metric,
+    MetricName: metric.name,
     Dimensions: [
       { Name: 'Cluster Name', Value: common.cluster.name },
       { Name: 'Broker ID', Value: String(brokerId) },
+      ...metric.dimensions,
     ],
     Statistic: ev.statistic,
     Period: PERIOD_SECONDS,

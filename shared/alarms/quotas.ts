@@ -9,6 +9,32 @@
 //   doc_source/limits.md) said 20/s for every type except kafka.t3.small (4/s).
 // The published figures have changed over time and accounts can get increases, so users
 // override them in config (alarms.connectionCreationRateQuotas, alarms.connectionQuota).
+//
+// What the quotas count, and which metric shows it (desired.ts builds the alarms from this):
+// - The connection quota, as the limits page put it (quoted in aws/aws-msk-iam-auth#70): "A cluster
+//   that uses IAM access control can have up to 3000 TCP connections per broker at any given time."
+//   Kafka enforces it as listener.name.client_iam.max.connections: connections on the IAM listener.
+// - MSK metrics pages (Standard brokers: developerguide/metrics-details.html; Express brokers:
+//   metrics-details-express.html), `DEFAULT` level table, free, "collected and pushed to CloudWatch
+//   at 1 minute intervals":
+//     ClientConnectionCount | After the cluster gets to the ACTIVE state. | Cluster Name, Broker ID,
+//       Client Authentication | The number of active authenticated client connections.
+//     ConnectionCount | After the cluster gets to the ACTIVE state. | Cluster Name, Broker ID |
+//       The number of active authenticated, unauthenticated, and inter-broker connections.
+//   (Both rows are on the Express page too.) So ClientConnectionCount with the IAM value of
+//   `Client Authentication` is what the quota counts; ConnectionCount counts more (opt-in).
+//   The pages list no values of `Client Authentication`: alarms.clientAuthentication names it
+//   (default "IAM"; `aws cloudwatch list-metrics --namespace AWS/Kafka --metric-name
+//   ClientConnectionCount` shows the values a cluster publishes).
+// - `PER_BROKER` level table ("The metrics in this table have the following dimensions: Cluster
+//   Name, Broker ID"; 2022 edition, awsdocs/amazon-msk-developer-guide doc_source/metrics-details.md):
+//     ConnectionCreationRate | After the cluster gets to the ACTIVE state. | The number of new
+//       connections established per second per listener. This number is aggregated per listener
+//       and filtered for the client listeners.
+//   Kafka keeps that rate per listener and per network processor (socket-server-metrics, tags
+//   listener and networkProcessor): a broker sends several data points a minute under the same two
+//   dimensions, each a per-second rate of one of them. Their Sum in one minute is the broker's
+//   rate; their Average divides it by the number of listeners x processors.
 
 /** Per-broker TCP connection quota with IAM auth (listener.name.client_iam.max.connections). */
 export const DEFAULT_CONNECTION_QUOTA = 3000;

@@ -89,7 +89,8 @@ const PHASES: Step[][] = [
 /**
  * Alarms depend on nothing but the broker id (and nothing depends on them): they are written from
  * the first phase on, beside the others, and waited for only at the end, so neither the phases'
- * writes nor the INSYNC wait hold them back, nor they the names. Their deletions stay in the phases.
+ * writes nor the INSYNC wait hold them back, nor they the names. Their deletions stay in the phases,
+ * and wait for these writes (an old alarm may be the one a new one replaces).
  */
 const ALONGSIDE: Step[] = ['put-alarm'];
 
@@ -142,7 +143,13 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
         return;
       }
       case 'put-alarm': return putAlarm(clients.cloudwatch, action);
-      case 'delete-alarms': return deleteAlarms(clients.cloudwatch, action);
+      case 'delete-alarms': {
+        // An alarm whose definition moved to a new name (another metric) goes only once its
+        // replacement is written: no moment without one. A failed write keeps every old alarm.
+        const side = await alongside;
+        if (side.failures.length) throw new Error(`not deleted: ${side.failures.length} alarm write(s) of this run failed, and an alarm stays until the one replacing it exists`);
+        return deleteAlarms(clients.cloudwatch, action);
+      }
       case 'alter-broker-configs': return alterBrokerAdvertised(kafkaAccess, action);
       case 'update-msk-configuration':
         result.operation = await updateMskConfiguration(clients.kafka, observed, action, options.follow ?? DEFAULT_FOLLOW);

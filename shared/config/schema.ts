@@ -26,6 +26,14 @@ export const alarmsSchema = z.strictObject({
   thresholdPercent: z._default(z.number().check(z.gt(0), z.lte(100)), 80),
   /** Per-broker TCP connection quota for IAM auth. */
   connectionQuota: z._default(z.int().check(z.positive()), 3000),
+  /**
+   * What the connection alarm watches. `ClientConnectionCount` (default): the broker's authenticated
+   * client connections of one authentication (clientAuthentication), what the IAM quota counts.
+   * `ConnectionCount`, opt-in: every connection, inter-broker and unauthenticated ones included.
+   */
+  connectionMetric: z._default(z.enum(['ClientConnectionCount', 'ConnectionCount']), 'ClientConnectionCount'),
+  /** The `Client Authentication` dimension value of ClientConnectionCount that the IAM quota counts. */
+  clientAuthentication: z._default(z.string().check(z.minLength(1)), 'IAM'),
   /** Overrides of the new-connection-per-second quota, by instance type ("default" applies to unknown types). */
   connectionCreationRateQuotas: z._default(z.record(z.string(), z.number().check(z.positive())), {}),
   /** Skip the ConnectionCreationRate alarm when enhanced monitoring is below PER_BROKER. */

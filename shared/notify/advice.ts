@@ -33,17 +33,25 @@ const FEWER_CLIENTS =
   'Create fewer short-lived clients: one long-lived producer/consumer per process, created once ' +
   '(in Lambda outside the handler), with jitter on restarts so a deployment does not reconnect everything at once.';
 
+const CONNECTION_ADVICE = [
+  'Clients should reuse connections: share one client (a pool) per process instead of one per request or per invocation.',
+  'Look for connection leaks: clients created and never closed, and consumers or producers that restart in a loop.',
+  'Add brokers to spread the connections, symmetrically across the Availability Zones (a multiple of the AZ count).',
+  'If the load is legitimate, raise the quota: `listener.name.client_iam.max.connections` (AWS warns that high values ' +
+    'can make brokers unavailable) or a quota increase through AWS Support.',
+];
+
 export const METRIC_GUIDES: Readonly<Record<string, MetricGuide>> = {
+  ClientConnectionCount: {
+    label: 'client connection count',
+    // Which clients is the message's "counts" (the Client Authentication dimension).
+    value: (n) => `${formatNumber(n)} connections`,
+    advice: CONNECTION_ADVICE,
+  },
   ConnectionCount: {
     label: 'connection count',
     value: (n) => `${formatNumber(n)} connections`,
-    advice: [
-      'Clients should reuse connections: share one client (a pool) per process instead of one per request or per invocation.',
-      'Look for connection leaks: clients created and never closed, and consumers or producers that restart in a loop.',
-      'Add brokers to spread the connections, symmetrically across the Availability Zones (a multiple of the AZ count).',
-      'If the load is legitimate, raise the quota: `listener.name.client_iam.max.connections` (AWS warns that high values ' +
-        'can make brokers unavailable) or a quota increase through AWS Support.',
-    ],
+    advice: CONNECTION_ADVICE,
   },
   ConnectionCreationRate: {
     label: 'new-connection rate',

@@ -28,6 +28,8 @@ export interface AlarmFacts {
   value?: number;
   threshold: number;
   comparison?: string;
+  /** What the figure counts, e.g. "client connections authenticated with IAM" (known metrics only). */
+  counts?: string;
   /** Quota the threshold derives from, with its unit rendered by the guide. */
   quota?: number;
   thresholdPercent?: number;
@@ -47,7 +49,8 @@ export function alarmFacts(alarm: CloudWatchAlarm): AlarmFacts {
   const threshold = alarm.trigger.threshold;
   // The quota is in the description tail; an alarm without one falls back to threshold / percent.
   const quota = tag.quota ?? (tag.percent ? (threshold * 100) / tag.percent : undefined);
-  const ratioMetric = metricName === 'ConnectionCount' || metricName === 'ConnectionCreationRate';
+  const ratioMetric = CONNECTION_METRICS.has(metricName) || metricName === 'ConnectionCreationRate';
+  const counts = countsOf(metricName, dims);
   const controller = controllerAlarm(alarm);
   return {
     ...(controller ? { controller: controller.summary } : {}),
@@ -60,6 +63,7 @@ export function alarmFacts(alarm: CloudWatchAlarm): AlarmFacts {
     cluster: dims['Cluster Name'] ?? clusterNameFromArn(tag.clusterArn),
     broker: dims['Broker ID'] ?? (tag.brokerId !== undefined ? String(tag.brokerId) : undefined),
     value,
+    ...(counts ? { counts } : {}),
     threshold,
     comparison: alarm.trigger.comparisonOperator,
     quota,
@@ -71,6 +75,25 @@ export function alarmFacts(alarm: CloudWatchAlarm): AlarmFacts {
     region: alarm.region,
     reason: alarm.reason,
   };
+}
+
+const CONNECTION_METRICS = new Set(['ClientConnectionCount', 'ConnectionCount']);
+
+/**
+ * What a figure counts, from the metric and its dimensions (MSK metrics pages, quoted in
+ * alarms/quotas.ts): the reader must know whether 2,450 is IAM clients only or every connection.
+ */
+export function countsOf(metricName: string, dims: Record<string, string>): string | undefined {
+  switch (metricName) {
+    case 'ClientConnectionCount': {
+      const auth = dims['Client Authentication'];
+      return auth ? `client connections authenticated with ${auth}` : 'authenticated client connections';
+    }
+    case 'ConnectionCount': return 'all connections: clients of every authentication, unauthenticated and inter-broker';
+    case 'ConnectionCreationRate': return "new client connections per second, all the broker's client listeners added up";
+    case 'IAMTooManyConnections': return 'IAM connection attempts refused over the quota';
+    default: return undefined;
+  }
 }
 
 export function formatAlarmNotification(alarm: CloudWatchAlarm): AlarmNotification {
@@ -118,7 +141,9 @@ export function detail(f: AlarmFacts): string {
   if (f.controller) return f.state === 'OK' ? `Recovered: ${f.controller}.` : `${f.controller}. ${f.reason}`;
   if (f.state === 'INSUFFICIENT_DATA') {
     return `No data: the alarm cannot evaluate ${f.metricName}, usually a broker being restarted or replaced` +
-      (f.metricName === 'ConnectionCount' ? '.' : ', or enhanced monitoring below PER_BROKER.');
+      (f.metricName === 'ClientConnectionCount'
+        ? ' (or no client of that authentication: check the alarm\'s Client Authentication value against the cluster\'s metrics).'
+        : f.metricName === 'ConnectionCount' ? '.' : ', or enhanced monitoring below PER_BROKER.');
   }
   if (f.metricName === 'IAMTooManyConnections') {
     const window = f.periodMinutes === 1 ? ' in the last minute' : f.periodMinutes ? ` in the last ${f.periodMinutes} minutes` : '';
@@ -129,16 +154,17 @@ export function detail(f: AlarmFacts): string {
   }
   const ofQuota = f.percentOfQuota !== undefined && quota ? `${f.percentOfQuota}% of the quota of ${quota}` : undefined;
   const alarmAt = f.thresholdPercent !== undefined ? `${formatNumber(f.thresholdPercent)}%, ${v(f.threshold)}` : v(f.threshold);
+  const metric = f.counts ? `${f.metricName} (${f.counts})` : f.metricName;
   if (f.state === 'OK') {
-    return `Recovered: ${f.metricName} is ${now}${ofQuota ? `, ${ofQuota}` : ''}, below the alarm threshold of ${v(f.threshold)}.`;
+    return `Recovered: ${metric} is ${now}${ofQuota ? `, ${ofQuota}` : ''}, below the alarm threshold of ${v(f.threshold)}.`;
   }
   if (!f.known) return `${f.metricName} is ${now} (alarm when ${comparisonSymbol(f.comparison) || `${f.comparison ?? 'crossing'} `}${v(f.threshold)}). ${f.reason}`;
-  return `${f.metricName} is ${now}${ofQuota ? `: ${ofQuota}` : ''} (alarm at ${alarmAt}).`;
+  return `${metric} is ${now}${ofQuota ? `: ${ofQuota}` : ''} (alarm at ${alarmAt}).`;
 }
 
 function quotaText(f: AlarmFacts): string {
   const q = f.quota!;
-  if (f.metricName === 'ConnectionCount') return `${formatNumber(q)} connections per broker`;
+  if (CONNECTION_METRICS.has(f.metricName)) return `${formatNumber(q)} IAM connections per broker`;
   return `${formatNumber(q)} new connections/s per broker`;
 }
 

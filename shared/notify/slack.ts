@@ -35,8 +35,9 @@ export function slackMessage(f: AlarmFacts, title: string, headline: string, det
     f.cluster && ['Cluster', f.cluster],
     f.broker && ['Broker', f.broker],
     f.value !== undefined && ['Value', v(f.value) + (f.percentOfQuota !== undefined ? ` (${f.percentOfQuota}% of quota)` : '')],
+    f.counts && ['Counts', f.counts],
     ['Threshold', `${comparisonSymbol(f.comparison)}${v(f.threshold)}`],
-    f.quota !== undefined && ['Quota', f.metricName === 'ConnectionCount' ? v(f.quota) : `${f.quota}/s`],
+    f.quota !== undefined && ['Quota', f.metricName.endsWith('ConnectionCount') ? v(f.quota) : `${f.quota}/s`],
     f.since && ['Since', f.since],
   ].filter((x): x is [string, string] => Array.isArray(x));
   const blocks: SlackBlock[] = [

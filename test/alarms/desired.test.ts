@@ -37,10 +37,11 @@ describe('desiredAlarms', () => {
     ]);
     const count = specs.find((s) => s.brokerId === 2 && s.kind === 'connection-count')!.input;
     expect(count).toMatchObject({
-      AlarmName: `${alarmPrefix('payments', ARN)}broker-2/ConnectionCount`,
+      AlarmName: `${alarmPrefix('payments', ARN)}broker-2/ClientConnectionCount`,
       Namespace: 'AWS/Kafka',
-      MetricName: 'ConnectionCount',
-      Dimensions: [{ Name: 'Cluster Name', Value: 'payments' }, { Name: 'Broker ID', Value: '2' }],
+      // What the IAM quota counts: authenticated client connections of the IAM authentication.
+      MetricName: 'ClientConnectionCount',
+      Dimensions: [{ Name: 'Cluster Name', Value: 'payments' }, { Name: 'Broker ID', Value: '2' }, { Name: 'Client Authentication', Value: 'IAM' }],
       Statistic: 'Maximum',
       Period: 60,
       EvaluationPeriods: 3,
@@ -53,13 +54,31 @@ describe('desiredAlarms', () => {
       InsufficientDataActions: [],
     });
     const rate = specs.find((s) => s.brokerId === 2 && s.kind === 'connection-creation-rate')!;
-    expect(rate.input).toMatchObject({ MetricName: 'ConnectionCreationRate', Statistic: 'Average', Threshold: 80, EvaluationPeriods: 5, DatapointsToAlarm: 3 });
-    expect(rate.summary).toBe('ConnectionCreationRate >= 80/s: 80% of quota 100/s (table, kafka.m5.large)');
+    // A broker's data points (one per client listener and network processor) added up, over one publication (60 s).
+    expect(rate.input).toMatchObject({ MetricName: 'ConnectionCreationRate', Statistic: 'Sum', Period: 60, Threshold: 80, EvaluationPeriods: 5, DatapointsToAlarm: 3 });
+    expect(rate.input.Dimensions).toEqual([{ Name: 'Cluster Name', Value: 'payments' }, { Name: 'Broker ID', Value: '2' }]);
+    expect(rate.summary).toBe('ConnectionCreationRate (Sum) >= 80/s: 80% of quota 100/s (table, kafka.m5.large)');
     const refused = specs.find((s) => s.brokerId === 2 && s.kind === 'too-many-connects')!.input;
     expect(refused).toMatchObject({ MetricName: 'IAMTooManyConnections', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
     // Broker 4 has no IP yet: no alarms, but the plan says why.
     expect(specs.some((s) => s.brokerId === 4)).toBe(false);
     expect(warnings).toEqual(['cluster payments: broker 4 not created yet (no client IP): alarms follow once it exists']);
+  });
+
+  test('connectionMetric ConnectionCount (opt-in) watches every connection, under its own name; clientAuthentication names the dimension value', () => {
+    const all = desiredAlarms(cluster(), config({ connectionMetric: 'ConnectionCount' })).specs.find((s) => s.brokerId === 1 && s.kind === 'connection-count')!;
+    expect(all.input).toMatchObject({
+      AlarmName: `${alarmPrefix('payments', ARN)}broker-1/ConnectionCount`,
+      MetricName: 'ConnectionCount',
+      Dimensions: [{ Name: 'Cluster Name', Value: 'payments' }, { Name: 'Broker ID', Value: '1' }],
+      Statistic: 'Maximum',
+      Threshold: 2400,
+    });
+    expect(all.input.AlarmDescription).toContain('ConnectionCount (all connections (clients of every authentication, unauthenticated and inter-broker)) at or above 2400');
+    expect(all.summary).toBe('ConnectionCount (all connections) >= 2400: 80% of quota 3000 connections');
+    const other = desiredAlarms(cluster(), config({ clientAuthentication: 'SASL/IAM' })).specs.find((s) => s.brokerId === 1 && s.kind === 'connection-count')!;
+    expect(other.input.Dimensions).toContainEqual({ Name: 'Client Authentication', Value: 'SASL/IAM' });
+    expect(other.summary).toBe('ClientConnectionCount [SASL/IAM] >= 2400: 80% of quota 3000 connections');
   });
 
   test('every name is under the cluster prefix and within 255 characters', () => {
@@ -84,7 +103,7 @@ describe('desiredAlarms', () => {
     const { specs } = desiredAlarms(cluster(), config());
     const d = specs[0]!.input.AlarmDescription!;
     expect(stripDescriptionTag(d)).toBe(
-      'MSK cluster payments, broker 1: ConnectionCount at or above 2400, 80% of the IAM quota of 3000 connections per broker.',
+      'MSK cluster payments, broker 1: ClientConnectionCount (client connections authenticated with IAM) at or above 2400, 80% of the IAM quota of 3000 connections per broker.',
     );
     expect(d).toContain(` [msk-custom-domain kind=connection-count quota=3000 percent=80 broker=1 cluster=${ARN}]`);
     expect(parseDescriptionTag(d)).toEqual({ kind: 'connection-count', quota: 3000, percent: 80, brokerId: 1, clusterArn: ARN });

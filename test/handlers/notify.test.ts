@@ -75,15 +75,15 @@ describe('notify handler', () => {
     expect(received).toHaveLength(2);
     expect(received[0]).toMatchObject({ method: 'POST', url: '/services/T000/B000/secret-token', contentType: 'application/json' });
     const [alarmPost, okPost] = received.map((r) => r.body as { text: string; blocks: { type: string }[] });
-    expect(alarmPost!.text).toBe(':rotating_light: ALARM: orders broker 2: connection count at 82% of quota');
+    expect(alarmPost!.text).toBe(':rotating_light: ALARM: orders broker 2: client connection count at 82% of quota');
     expect(alarmPost!.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'section', 'context']);
-    expect(okPost!.text).toBe(':white_check_mark: OK: orders broker 2: connection count recovered');
+    expect(okPost!.text).toBe(':white_check_mark: OK: orders broker 2: client connection count recovered');
 
     const log = lines();
     expect(log.find((l) => l.event === 'alarm-notification-ignored')).toMatchObject({ level: 40, messageId: 'msg-2', reason: 'not JSON', msg: 'ignored SNS message: not JSON' });
     expect(log.find((l) => l.event === 'alarm-notification' && l.messageId === 'msg-1')).toMatchObject({
-      level: 30, state: 'ALARM', metric: 'ConnectionCount', cluster: 'orders', broker: '2', threshold: 2400, quota: 3000,
-      msg: 'ALARM: orders broker 2: connection count at 82% of quota',
+      level: 30, state: 'ALARM', metric: 'ClientConnectionCount', cluster: 'orders', broker: '2', threshold: 2400, quota: 3000,
+      msg: 'ALARM: orders broker 2: client connection count at 82% of quota',
     });
     expect(log.find((l) => l.why)).toMatchObject({ messageId: 'msg-3', why: 'OK after INSUFFICIENT_DATA is not a recovery' });
     // The webhook path is a secret: only the host is ever logged.

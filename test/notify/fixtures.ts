@@ -26,7 +26,9 @@ export const cluster: ObservedCluster = {
 };
 
 export function specFor(metric: string, brokerId = 2) {
-  const { specs } = desiredAlarms(cluster, alarmsSchema.parse({}), { snsTopicArn: TOPIC_ARN });
+  // ConnectionCount is the opt-in connection metric (alarms.connectionMetric); ClientConnectionCount the default.
+  const alarms = alarmsSchema.parse(metric === 'ConnectionCount' ? { connectionMetric: 'ConnectionCount' } : {});
+  const { specs } = desiredAlarms(cluster, alarms, { snsTopicArn: TOPIC_ARN });
   const spec = specs.find((s) => s.brokerId === brokerId && s.input.MetricName === metric);
   if (!spec) throw new Error(`no spec for ${metric}`);
   return spec.input;
@@ -43,7 +45,7 @@ export function alarmMessage(opts: {
   brokerId?: number;
   overrides?: Record<string, unknown>;
 } = {}): Record<string, unknown> {
-  const metric = opts.metric ?? 'ConnectionCount';
+  const metric = opts.metric ?? 'ClientConnectionCount';
   const input = specFor(metric, opts.brokerId ?? 2);
   const dims = (input.Dimensions ?? []).map((d) =>
     opts.dimensionCase === 'upper' ? { Name: d.Name, Value: d.Value } : { value: d.Value, name: d.Name },

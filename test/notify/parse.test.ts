@@ -10,7 +10,7 @@ describe('parseAlarmMessage', () => {
     const r = parse(alarmMessage());
     if (!r.ok) throw new Error(r.reason);
     expect(r.alarm).toMatchObject({
-      name: expect.stringMatching(/^msk-custom-domain\/orders\/[0-9a-f]{8}\/broker-2\/ConnectionCount$/),
+      name: expect.stringMatching(/^msk-custom-domain\/orders\/[0-9a-f]{8}\/broker-2\/ClientConnectionCount$/),
       newState: 'ALARM',
       oldState: 'OK',
       accountId: '123456789012',
@@ -18,7 +18,7 @@ describe('parseAlarmMessage', () => {
       stateChangeTime: '2022-11-26T10:16:00.123Z',
       tag: { kind: 'connection-count', quota: 3000, percent: 80, brokerId: 2, clusterArn: CLUSTER_ARN },
       trigger: {
-        metricName: 'ConnectionCount',
+        metricName: 'ClientConnectionCount',
         namespace: 'AWS/Kafka',
         statistic: 'MAXIMUM',
         dimensions: { 'Cluster Name': 'orders', 'Broker ID': '2' },

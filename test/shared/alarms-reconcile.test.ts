@@ -13,7 +13,7 @@ import { brokersFor, createScenario, range, type Scenario } from '../support/sce
 // AWS world, asserting what CloudWatch holds afterwards and which calls were written.
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:msk-connection-alarms';
-const METRICS = ['ConnectionCount', 'ConnectionCreationRate', 'IAMTooManyConnections'];
+const METRICS = ['ClientConnectionCount', 'ConnectionCreationRate', 'IAMTooManyConnections'];
 
 let s: Scenario;
 afterEach(() => s?.world.restore());
@@ -96,7 +96,7 @@ function addCluster(seed: { name: string; brokerIds?: number[]; instanceType?: s
 }
 
 describe('a fresh 3-broker IAM cluster', () => {
-  test('gets ConnectionCount, ConnectionCreationRate and IAMTooManyConnections alarms per broker, notifying the topic', async () => {
+  test('gets ClientConnectionCount, ConnectionCreationRate and IAMTooManyConnections alarms per broker, notifying the topic', async () => {
     // Prepare
     s = scenario();
     // Act
@@ -107,22 +107,24 @@ describe('a fresh 3-broker IAM cluster', () => {
     expect(Object.keys(alarms)).toEqual(keys([1, 2, 3]));
     expect(s.world.cloudwatch.alarms()).toHaveLength(9);
     for (const id of [1, 2, 3]) {
-      const count = alarms[`broker-${id}/ConnectionCount`]!;
+      const count = alarms[`broker-${id}/ClientConnectionCount`]!;
       expect(count).toMatchObject({ Namespace: 'AWS/Kafka', Threshold: 2400, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Maximum', Period: 60 });
-      // 80 % of the table quota of kafka.m5.large (100 new connections per second).
-      expect(alarms[`broker-${id}/ConnectionCreationRate`]).toMatchObject({ Threshold: 80, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      // The IAM quota counts IAM client connections: the ClientConnectionCount of that authentication only.
+      expect(count.Dimensions).toEqual([{ Name: 'Cluster Name', Value: 'orders' }, { Name: 'Broker ID', Value: String(id) }, { Name: 'Client Authentication', Value: 'IAM' }]);
+      // 80 % of the table quota of kafka.m5.large (100 new connections per second), against the Sum of the broker's data points.
+      expect(alarms[`broker-${id}/ConnectionCreationRate`]).toMatchObject({ Threshold: 80, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Sum', Period: 60 });
       expect(alarms[`broker-${id}/IAMTooManyConnections`]).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
       for (const metric of METRICS) {
         const a = alarms[`broker-${id}/${metric}`]!;
         expect(a.MetricName).toBe(metric);
-        expect(a.Dimensions).toEqual([{ Name: 'Cluster Name', Value: 'orders' }, { Name: 'Broker ID', Value: String(id) }]);
+        expect(a.Dimensions!.slice(0, 2)).toEqual([{ Name: 'Cluster Name', Value: 'orders' }, { Name: 'Broker ID', Value: String(id) }]);
         expect(a.AlarmActions).toEqual([TOPIC]);
         expect(a.OKActions).toEqual([TOPIC]);
         expect(a.InsufficientDataActions).toEqual([]);
         expect(a.tags).toMatchObject({ 'managed-by': 'msk-custom-domain-sync', 'msk-cluster-arn': s.clusterArn, 'msk-broker-id': String(id) });
       }
     }
-    expect(alarms['broker-2/ConnectionCount']!.AlarmDescription).toContain('80% of the IAM quota of 3000');
+    expect(alarms['broker-2/ClientConnectionCount']!.AlarmDescription).toContain('80% of the IAM quota of 3000');
     // One PutMetricAlarm per alarm, nothing deleted.
     expect(writeCommands().filter((c) => c === 'PutMetricAlarmCommand')).toHaveLength(9);
     expect(deleteCalls()).toEqual([]);
@@ -149,23 +151,23 @@ describe('a fresh 3-broker IAM cluster', () => {
   test('an alarm edited by hand is put back; the untouched ones are not rewritten', async () => {
     s = scenario();
     await s.reconcile();
-    const edited = s.world.cloudwatch.alarms().find((a) => a.AlarmName!.endsWith('broker-2/ConnectionCount'))!;
+    const edited = s.world.cloudwatch.alarms().find((a) => a.AlarmName!.endsWith('broker-2/ClientConnectionCount'))!;
     s.world.cloudwatch.putAlarm({ ...edited.input, Threshold: 2999, AlarmActions: [] });
     s.world.resetCalls();
     const { plan } = await s.reconcile();
     expect(plan.actions.map((a) => `${a.type} ${a.resource}`)).toEqual(['put-alarm broker-2']);
-    expect(ownAlarms()['broker-2/ConnectionCount']).toMatchObject({ Threshold: 2400, AlarmActions: [TOPIC] });
+    expect(ownAlarms()['broker-2/ClientConnectionCount']).toMatchObject({ Threshold: 2400, AlarmActions: [TOPIC] });
     expect(writeCommands()).toEqual(['PutMetricAlarmCommand']);
   });
 
   test('a state change (ALARM) is not drift: nothing is written', async () => {
     s = scenario();
     await s.reconcile();
-    s.world.cloudwatch.setAlarmState(`${prefixOf(s.clusterArn)}broker-1/ConnectionCount`, 'ALARM');
+    s.world.cloudwatch.setAlarmState(`${prefixOf(s.clusterArn)}broker-1/ClientConnectionCount`, 'ALARM');
     s.world.resetCalls();
     await s.reconcile();
     expect(s.world.writes()).toHaveLength(0);
-    expect(ownAlarms()['broker-1/ConnectionCount']!.StateValue).toBe('ALARM');
+    expect(ownAlarms()['broker-1/ClientConnectionCount']!.StateValue).toBe('ALARM');
   });
 });
 
@@ -173,7 +175,7 @@ describe('the alarm config changes', () => {
   test('thresholdPercent 80 -> 70: every alarm with a percentage is updated in place, nothing created or deleted', async () => {
     s = scenario();
     await s.reconcile();
-    s.world.cloudwatch.setAlarmState(`${prefixOf(s.clusterArn)}broker-3/ConnectionCount`, 'ALARM');
+    s.world.cloudwatch.setAlarmState(`${prefixOf(s.clusterArn)}broker-3/ClientConnectionCount`, 'ALARM');
     s.world.resetCalls();
 
     const { plan } = await reconcileWith(withAlarms(s.config, { thresholdPercent: 70 }));
@@ -181,20 +183,20 @@ describe('the alarm config changes', () => {
     expect(new Set(plan.actions.map((a) => a.type))).toEqual(new Set(['put-alarm']));
     expect(puts(plan.actions).every((a) => a.reason === 'update')).toBe(true);
     // IAMTooManyConnections is "> 0" whatever the percentage: it has no percentage to change.
-    expect(puts(plan.actions).map((a) => a.alarm.MetricName).sort()).toEqual([...Array(3).fill('ConnectionCount'), ...Array(3).fill('ConnectionCreationRate')]);
+    expect(puts(plan.actions).map((a) => a.alarm.MetricName).sort()).toEqual([...Array(3).fill('ClientConnectionCount'), ...Array(3).fill('ConnectionCreationRate')]);
     expect(new Set(writeCommands())).toEqual(new Set(['PutMetricAlarmCommand']));
     expect(writeCommands()).toHaveLength(6);
 
     const alarms = ownAlarms();
     expect(Object.keys(alarms)).toEqual(keys([1, 2, 3]));
     for (const id of [1, 2, 3]) {
-      expect(alarms[`broker-${id}/ConnectionCount`]!.Threshold).toBe(2100);
+      expect(alarms[`broker-${id}/ClientConnectionCount`]!.Threshold).toBe(2100);
       expect(alarms[`broker-${id}/ConnectionCreationRate`]!.Threshold).toBe(70);
       expect(alarms[`broker-${id}/IAMTooManyConnections`]!.Threshold).toBe(0);
-      expect(alarms[`broker-${id}/ConnectionCount`]!.AlarmDescription).toContain('70% of the IAM quota of 3000');
+      expect(alarms[`broker-${id}/ClientConnectionCount`]!.AlarmDescription).toContain('70% of the IAM quota of 3000');
     }
     // An update keeps the alarm's state (PutMetricAlarm replaces the configuration only).
-    expect(alarms['broker-3/ConnectionCount']!.StateValue).toBe('ALARM');
+    expect(alarms['broker-3/ClientConnectionCount']!.StateValue).toBe('ALARM');
   });
 
   test('the new thresholds are stable: reconciling again with the new config writes nothing', async () => {
@@ -216,22 +218,22 @@ describe('the alarm config changes', () => {
     const { plan } = await reconcileWith(withAlarms(s.config, { connectionCreationRateQuotas: { 'kafka.m5.large': 50, 'kafka.m7g.large': 7 } }));
 
     const metrics = puts(plan.actions).map((a) => a.alarm.MetricName);
-    expect(metrics).not.toContain('ConnectionCount');
+    expect(metrics).not.toContain('ClientConnectionCount');
     expect(plan.actions.every((a) => a.type === 'put-alarm' && a.reason === 'update')).toBe(true);
     const after = ownAlarms();
     for (const id of [1, 2, 3]) {
       expect(after[`broker-${id}/ConnectionCreationRate`]!.Threshold).toBe(40);
       expect(after[`broker-${id}/ConnectionCreationRate`]!.AlarmDescription).toContain('configured for kafka.m5.large');
       // The connection-count alarms were not touched at all.
-      expect(after[`broker-${id}/ConnectionCount`]!.AlarmConfigurationUpdatedTimestamp).toEqual(before[`broker-${id}/ConnectionCount`]!.AlarmConfigurationUpdatedTimestamp);
-      expect(after[`broker-${id}/ConnectionCount`]!.input).toEqual(before[`broker-${id}/ConnectionCount`]!.input);
+      expect(after[`broker-${id}/ClientConnectionCount`]!.AlarmConfigurationUpdatedTimestamp).toEqual(before[`broker-${id}/ClientConnectionCount`]!.AlarmConfigurationUpdatedTimestamp);
+      expect(after[`broker-${id}/ClientConnectionCount`]!.input).toEqual(before[`broker-${id}/ClientConnectionCount`]!.input);
       // IAMTooManyConnections keeps "> 0"; its description names the new quota, which the notification reads back.
       expect(after[`broker-${id}/IAMTooManyConnections`]).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
       expect(after[`broker-${id}/IAMTooManyConnections`]!.AlarmDescription).toContain('quota=50');
     }
     const written = s.world.writes().map((c) => (c.input as PutMetricAlarmCommandInput).MetricName);
     expect(written.filter((m) => m === 'ConnectionCreationRate')).toHaveLength(3);
-    expect(written).not.toContain('ConnectionCount');
+    expect(written).not.toContain('ClientConnectionCount');
   });
 
   test('an override for another instance type changes nothing', async () => {
@@ -249,7 +251,7 @@ describe('the alarm config changes', () => {
     s.world.resetCalls();
     const { plan } = await reconcileWith(withAlarms(s.config, { tooManyConnectsAlarm: false }));
     expect(plan.actions).toEqual([{ type: 'delete-alarms', resource: 'alarms', names: keys([1, 2, 3], ['IAMTooManyConnections']).map((k) => prefixOf(s.clusterArn) + k) }]);
-    expect(Object.keys(ownAlarms())).toEqual(keys([1, 2, 3], ['ConnectionCount', 'ConnectionCreationRate']));
+    expect(Object.keys(ownAlarms())).toEqual(keys([1, 2, 3], ['ClientConnectionCount', 'ConnectionCreationRate']));
     expect(writeCommands()).toEqual(['DeleteAlarmsCommand']);
   });
 
@@ -421,9 +423,9 @@ describe('foreign alarms', () => {
     const otherOrders = s.world.msk.addCluster({ name: 'orders', brokers: brokersFor([1]), enhancedMonitoring: 'PER_BROKER' });
     const inputs = [
       foreignAlarm(FOREIGN_NAME),
-      foreignAlarm(`${prefixOf(otherOrders)}broker-1/ConnectionCount`),
+      foreignAlarm(`${prefixOf(otherOrders)}broker-1/ClientConnectionCount`),
       // Looks like ours but is in a prefix of another cluster whose name starts with ours.
-      foreignAlarm(`${alarmPrefix('orders-eu', s.clusterArn.replace('/orders/', '/orders-eu/'))}broker-5/ConnectionCount`, 5),
+      foreignAlarm(`${alarmPrefix('orders-eu', s.clusterArn.replace('/orders/', '/orders-eu/'))}broker-5/ClientConnectionCount`, 5),
     ];
     for (const input of inputs) s.world.cloudwatch.putAlarm(input);
     return { names: inputs.map((i) => i.AlarmName!), inputs };
@@ -495,12 +497,12 @@ describe('monitoring level', () => {
     expect(Object.keys(ownAlarms(config.clusterArn))).toEqual(keys([1, 2, 3]));
   });
 
-  test('with skipCreationRateWithoutPerBrokerMonitoring only the ConnectionCount alarms are made', async () => {
+  test('with skipCreationRateWithoutPerBrokerMonitoring only the ClientConnectionCount alarms are made', async () => {
     s = scenario();
     const config = addCluster({ name: 'billing', enhancedMonitoring: 'DEFAULT' }, { snsTopicArn: TOPIC, skipCreationRateWithoutPerBrokerMonitoring: true });
     const { plan } = await reconcileWith(config);
     expect(plan.warnings.join('\n')).toMatch(/enhanced monitoring is DEFAULT; skipping the ConnectionCreationRate and IAMTooManyConnections alarms/);
-    expect(Object.keys(ownAlarms(config.clusterArn))).toEqual(keys([1, 2, 3], ['ConnectionCount']));
+    expect(Object.keys(ownAlarms(config.clusterArn))).toEqual(keys([1, 2, 3], ['ClientConnectionCount']));
     expect(s.world.writes().filter((c) => c.command === 'PutMetricAlarmCommand')).toHaveLength(3);
   });
 
@@ -510,7 +512,7 @@ describe('monitoring level', () => {
     await reconcileWith(config);
     s.world.resetCalls();
     await reconcileWith(withAlarms(config, { skipCreationRateWithoutPerBrokerMonitoring: true }));
-    expect(Object.keys(ownAlarms(config.clusterArn))).toEqual(keys([1, 2, 3], ['ConnectionCount']));
+    expect(Object.keys(ownAlarms(config.clusterArn))).toEqual(keys([1, 2, 3], ['ClientConnectionCount']));
     expect(writeCommands()).toEqual(['DeleteAlarmsCommand']);
   });
 
@@ -557,7 +559,7 @@ describe('plan without apply', () => {
     expect(alarmPuts).toHaveLength(9);
     expect(alarmPuts.every((a) => a.reason === 'create')).toBe(true);
     expect(alarmPuts.map((a) => a.alarm.AlarmName!.slice(prefixOf(s.clusterArn).length)).sort()).toEqual(keys([1, 2, 3]));
-    expect(alarmPuts.find((a) => a.alarm.MetricName === 'ConnectionCount')?.alarm.Threshold).toBe(2400);
+    expect(alarmPuts.find((a) => a.alarm.MetricName === 'ClientConnectionCount')?.alarm.Threshold).toBe(2400);
     expect(applied).toBeUndefined();
     expect(s.world.writes()).toHaveLength(0);
     expect(s.world.cloudwatch.alarms()).toEqual([]);
@@ -573,5 +575,75 @@ describe('plan without apply', () => {
     expect(deletion).toMatchObject({ names: keys([4]).map((k) => prefixOf(s.clusterArn) + k) });
     expect(s.world.writes()).toHaveLength(0);
     expect(Object.keys(ownAlarms())).toEqual(keys(range(1, 4)));
+  });
+});
+
+// Alarms made by the version before issue 18: ConnectionCount for the connection quota (name
+// `broker-<id>/ConnectionCount`), ConnectionCreationRate as an Average. An upgrade moves them to the
+// new definitions: the rate alarms in place (same name: PutMetricAlarm overwrites the definition and
+// keeps the state), the connection alarms under their new name, each created before the old one goes.
+describe('an upgrade from the previous alarm definitions', () => {
+  /** The world as the previous version left it: its ConnectionCount alarms, its Average rate alarms. */
+  async function seededWithOldDefinitions(latencyMs = 0, concurrency?: number): Promise<void> {
+    s = createScenario({ latencyMs, concurrency, config: { alarms: { snsTopicArn: TOPIC, connectionMetric: 'ConnectionCount' } } });
+    await reconcileWith(withAlarms(s.config, { connectionMetric: 'ConnectionCount' }));
+    for (const a of s.world.cloudwatch.alarms().filter((a) => a.MetricName === 'ConnectionCreationRate')) {
+      s.world.cloudwatch.putAlarm({ ...a.input, Statistic: 'Average' });
+    }
+    s.world.cloudwatch.setAlarmState(`${prefixOf(s.clusterArn)}broker-2/ConnectionCreationRate`, 'ALARM');
+    expect(Object.keys(ownAlarms())).toEqual(keys([1, 2, 3], ['ConnectionCount', 'ConnectionCreationRate', 'IAMTooManyConnections']));
+    s.world.resetCalls();
+  }
+  const current = () => withAlarms(s.config, { connectionMetric: 'ClientConnectionCount' });
+
+  test('exactly the new alarms remain, each new one written before any old one is deleted, the rate alarms updated in place', async () => {
+    await seededWithOldDefinitions();
+    const { plan } = await reconcileWith(current());
+
+    expect(plan.actions.map((a) => (a.type === 'put-alarm' ? `${a.reason} ${a.alarm.AlarmName!.slice(prefixOf(s.clusterArn).length)}` : a.type)).sort()).toEqual([
+      ...[1, 2, 3].map((id) => `create broker-${id}/ClientConnectionCount`),
+      ...[1, 2, 3].map((id) => `update broker-${id}/ConnectionCreationRate`),
+      'delete-alarms',
+    ].sort());
+    const alarms = ownAlarms();
+    expect(Object.keys(alarms)).toEqual(keys([1, 2, 3]));
+    for (const id of [1, 2, 3]) {
+      expect(alarms[`broker-${id}/ClientConnectionCount`]!.Dimensions).toContainEqual({ Name: 'Client Authentication', Value: 'IAM' });
+      expect(alarms[`broker-${id}/ConnectionCreationRate`]!.Statistic).toBe('Sum');
+    }
+    // In place: the state survives the update (no INSUFFICIENT_DATA gap for the rate alarm in ALARM).
+    expect(alarms['broker-2/ConnectionCreationRate']!.StateValue).toBe('ALARM');
+    // No moment without a connection alarm: every new one answered before the delete was sent.
+    const calls = s.world.calls.filter((c) => c.write);
+    const creates = calls.filter((c) => c.command === 'PutMetricAlarmCommand' && (c.input as PutMetricAlarmCommandInput).MetricName === 'ClientConnectionCount');
+    const deletes = calls.filter((c) => c.command === 'DeleteAlarmsCommand');
+    expect(creates).toHaveLength(3);
+    expect(deletes.map((c) => (c.input as { AlarmNames: string[] }).AlarmNames.map((n) => n.slice(prefixOf(s.clusterArn).length)))).toEqual([
+      [1, 2, 3].map((id) => `broker-${id}/ConnectionCount`),
+    ]);
+    expect(Math.max(...creates.map((c) => c.endedAt!))).toBeLessThanOrEqual(deletes[0]!.startedAt);
+    expect(calls.indexOf(deletes[0]!)).toBe(calls.length - 1);
+    // And nothing more to do.
+    s.world.resetCalls();
+    expect((await reconcileWith(current())).plan.actions).toEqual([]);
+  });
+
+  test('with latency and room for every call at once, the delete still waits for the new alarms (written beside the phases)', async () => {
+    await seededWithOldDefinitions(20, 20);
+    await reconcileWith(current());
+    const calls = s.world.calls.filter((c) => c.write);
+    const lastCreate = Math.max(...calls.filter((c) => c.command === 'PutMetricAlarmCommand').map((c) => c.endedAt!));
+    expect(lastCreate).toBeLessThanOrEqual(calls.find((c) => c.command === 'DeleteAlarmsCommand')!.startedAt);
+  });
+
+  test('a new alarm that fails to be written keeps every old one; the next run finishes the move', async () => {
+    await seededWithOldDefinitions();
+    s.world.faults.add({ command: 'PutMetricAlarmCommand', afterCalls: 1 });
+    await expect(reconcileWith(current())).rejects.toThrow(/not deleted: 1 alarm write\(s\) of this run failed/);
+    expect(s.world.calls.filter((c) => c.command === 'DeleteAlarmsCommand')).toEqual([]);
+    expect(Object.keys(ownAlarms()).filter((k) => k.endsWith('/ConnectionCount'))).toHaveLength(3);
+    s.world.faults.clear();
+    await reconcileWith(current());
+    expect(Object.keys(ownAlarms())).toEqual(keys([1, 2, 3]));
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { ApplyError } from '../../../shared/errors';
 import { mapping } from '../../support/inspect';
 import { brokerIp, brokersFor, createScenario, range, type Scenario } from '../../support/scenario';
+import { createKafkaScenario, type KafkaScenario } from '../../support/kafka-scenario';
 import type { FaultError } from '../../world';
 
 const KINDS: Record<string, () => FaultError> = {
@@ -101,6 +102,78 @@ describe.each(Object.entries(STORIES))('%s', (name, story) => {
           row.push(failed ? 'failed, next run converged' : 'succeeded');
         } finally {
           s.world.restore();
+        }
+      }
+      matrix.push(`${name} | ${command} | ${row.join(' / ')}`);
+    }
+  });
+});
+
+// msk-configuration mode: the configuration writes (a first configuration, or a new revision of the
+// cluster's own, then UpdateClusterConfiguration) fail once in each of the four ways. The run after
+// converges to the fault-free end: the same names and listeners, the same configuration text live,
+// no second configuration of the tool's, no second rolling restart; the run after that writes nothing.
+const PROPERTIES = 'auto.create.topics.enable=false\n';
+const CONFIGURATION_STORIES: Record<string, { serverProperties?: string }> = {
+  'msk-configuration: first configuration (cluster on MSK defaults)': {},
+  'msk-configuration: new revision of the cluster\'s configuration': { serverProperties: PROPERTIES },
+};
+const CONFIGURATION_WRITES = ['CreateConfigurationCommand', 'UpdateConfigurationCommand', 'UpdateClusterConfigurationCommand'];
+
+async function configurationScenario(serverProperties?: string): Promise<KafkaScenario> {
+  return createKafkaScenario({ config: { advertisedListeners: 'msk-configuration', allowRollingRestart: true }, serverProperties });
+}
+
+/** What a configuration story ends in, in terms that do not depend on generated ids. */
+async function configurationEnd(s: KafkaScenario) {
+  const { listeners, names, targetGroups } = await mapping(s);
+  const ours = s.world.msk.configurationArns().map((arn) => s.world.msk.configuration(arn)).filter((c) => c.name.startsWith('msk-custom-domain-'));
+  return {
+    listeners, names, targetGroups,
+    serverProperties: s.world.msk.serverProperties(s.clusterArn),
+    toolConfigurations: ours.length,
+    rollingRestarts: s.world.msk.rollingRestarts(s.clusterArn),
+    alarms: s.world.cloudwatch.alarms().map((a) => a.AlarmName).sort(),
+  };
+}
+
+describe.each(Object.entries(CONFIGURATION_STORIES))('%s', (name, story) => {
+  test('each configuration write failing once in each way: the next run converges to the fault-free end, then writes nothing', async () => {
+    const reference = await configurationScenario(story.serverProperties);
+    let expected: Awaited<ReturnType<typeof configurationEnd>>;
+    let writes: string[];
+    try {
+      await reference.reconcile();
+      writes = [...new Set(reference.world.writes().map((c) => c.command))].filter((c) => CONFIGURATION_WRITES.includes(c));
+      expected = await configurationEnd(reference);
+    } finally {
+      await reference.stop();
+    }
+    expect(writes).toContain('UpdateClusterConfigurationCommand');
+    for (const command of writes) {
+      const row: string[] = [];
+      for (const [kind, error] of Object.entries(KINDS)) {
+        const s = await configurationScenario(story.serverProperties);
+        try {
+          s.world.faults.add({ command, error: error() });
+          let failed = false;
+          try {
+            await s.reconcile();
+          } catch (e) {
+            expect(e).toBeInstanceOf(ApplyError);
+            failed = true;
+          }
+          if (kind === 'reply lost') expect({ command, failed }).toEqual({ command, failed: false });
+          else expect({ command, failed }).toEqual({ command, failed: true });
+          s.world.faults.clear();
+          await s.reconcile();
+          expect({ command, kind, ...(await configurationEnd(s)) }).toEqual({ command, kind, ...expected });
+          s.world.resetCalls();
+          expect((await s.reconcile()).plan.actions).toEqual([]);
+          expect(s.world.writes()).toEqual([]);
+          row.push(failed ? 'failed, next run converged' : 'succeeded');
+        } finally {
+          await s.stop();
         }
       }
       matrix.push(`${name} | ${command} | ${row.join(' / ')}`);
