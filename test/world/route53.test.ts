@@ -225,7 +225,7 @@ describe('request quotas: 1,000 ResourceRecord elements and 32,000 value charact
     expect(error).toBeInstanceOf(InvalidChangeBatch);
     expect(error.messages).toEqual(['RDATA character limit of 32000 exceeded.']);
     // The CREATE of an existing record is not reported: the quota refuses the batch first.
-    const both = await send(...records(1001, 'CREATE').map((c, i) => change('CREATE', txt(`m-${i}.kafka.example.com`, `"${'y'.repeat(30)}"`)))).catch((e) => e);
+    const both = await send(...records(1001, 'CREATE').map((_, i) => change('CREATE', txt(`m-${i}.kafka.example.com`, `"${'y'.repeat(30)}"`)))).catch((e) => e);
     expect(both.messages).toEqual(['Number of records limit of 1000 exceeded.', 'RDATA character limit of 32000 exceeded.']);
   });
 
