@@ -4,7 +4,7 @@
 // own NLB: 31 listeners each, under the NLB's 50) publishes 93 names in one zone; in CNAME mode a
 // recordTtl change re-UPSERTs every CNAME and every registry TXT, about 38,000 counted characters.
 import { afterEach, describe, expect, test } from '@jest/globals';
-import type { ChangeResourceRecordSetsCommandInput } from '@aws-sdk/client-route-53';
+import type { Change, ChangeResourceRecordSetsCommandInput } from '@aws-sdk/client-route-53';
 import type { ClusterConfig } from '../../shared/config/schema';
 import { batchCost, CHANGE_BATCH_LIMITS } from '../../shared/plan/route53-batches';
 import type { RecordChange } from '../../shared/plan/types';
@@ -46,10 +46,10 @@ function changeRequests(scenario: Scenario) {
 }
 
 /** Counted as Route 53 counts (UPSERT twice; names and aliases not at all). */
-function quotaUse(changes: ChangeResourceRecordSetsCommandInput['ChangeBatch']['Changes']) {
+function quotaUse(changes: Change[]) {
   let records = 0;
   let characters = 0;
-  for (const c of changes ?? []) {
+  for (const c of changes) {
     const times = c.Action === 'UPSERT' ? 2 : 1;
     for (const r of c.ResourceRecordSet!.ResourceRecords ?? []) {
       records += times;
