@@ -52,9 +52,11 @@ export function ownerName(change: RecordChange): string {
  * its TXT (and would then look foreign to the next run), no TXT claims a name that is not there, and
  * a type change (DELETE the CNAME, CREATE the alias) never leaves the name empty in between. Inside
  * a request the planner's order is kept, since Route 53 applies a request's changes in order (a
- * DELETE before the CREATE at the same name). Across requests nothing depends on order: names point
- * at the load balancer or a VPC endpoint, never at another name of the zone. Requests are filled in
- * the planner's order of names, so one small enough for one request stays one request.
+ * DELETE before the CREATE at the same name). Across requests no name depends on another (names
+ * point at the load balancer or a VPC endpoint, never at another name of the zone), and the planner's
+ * order of names is kept: it lists wanted names before leftovers, so new names are made before old
+ * ones go (a renamed template, a scale-in), and a refused request leaves extra names, never missing
+ * ones. Requests are filled in that order, so changes that fit one request stay one request.
  */
 export function splitChangeBatch(changes: RecordChange[], limits: BatchCost = CHANGE_BATCH_LIMITS): RecordChange[][] {
   const groups = new Map<string, RecordChange[]>();

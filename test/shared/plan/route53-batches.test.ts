@@ -52,6 +52,24 @@ describe('splitting a zone\'s changes', () => {
     for (const b of batches) expect(within(batchCost(b), CHANGE_BATCH_LIMITS)).toBe(true);
   });
 
+  test('make before break: new names (a renamed host template) in the first requests, the old ones deleted only after them', () => {
+    const renamed: RecordChange[] = [
+      ...Array.from({ length: 160 }, (_, i) => `k-${i + 1}.kafka.example.com.`).flatMap((name) => [
+        { action: 'CREATE' as const, record: cname(name) },
+        { action: 'CREATE' as const, record: txt(name) },
+      ]),
+      ...Array.from({ length: 160 }, (_, i) => `b-${i + 1}.kafka.example.com.`).flatMap((name) => [
+        { action: 'DELETE' as const, record: cname(name) },
+        { action: 'DELETE' as const, record: txt(name) },
+      ]),
+    ];
+    const batches = splitChangeBatch(renamed);
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches[0].every((c) => c.action === 'CREATE')).toBe(true);
+    const flat = batches.flat();
+    expect(flat.findIndex((c) => c.action === 'DELETE')).toBeGreaterThan(flat.map((c) => c.action).lastIndexOf('CREATE'));
+  });
+
   test('a name whose changes alone exceed one request is refused with what it would count', () => {
     const huge = txt('b-1.kafka.example.com.', 60, Array.from({ length: 100 }, () => `"${'x'.repeat(200)}"`));
     expect(() => splitChangeBatch([{ action: 'UPSERT', record: huge }])).toThrow(
