@@ -33,7 +33,10 @@ export interface ApplyOptions {
 
 export interface ApplyResult {
   done: Action[];
+  /** The last Route 53 change awaited (see changeIds). */
   changeId?: string;
+  /** Every Route 53 change awaited, in the order sent (a zone's changes may need several requests). */
+  changeIds: string[];
   operation?: OperationOutcome;
   /** What brokers advertise after the change, per broker (dynamic mode, or a finished configuration update). */
   verification?: AdvertisedCheck[];
@@ -102,7 +105,7 @@ interface Outcome {
 
 export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan: Plan, observed: ObservedState, options: ApplyOptions = {}): Promise<ApplyResult> {
   const created: elb.CreatedGroups = new Map();
-  const result: ApplyResult = { done: [], created: { targetGroups: {}, listeners: {} } };
+  const result: ApplyResult = { done: [], changeIds: [], created: { targetGroups: {}, listeners: {} } };
   const kafkaAccess = { ...options.kafkaAccess, region: observed.cluster.region };
 
   const run = async (action: Action, step: Step): Promise<void> => {
@@ -128,9 +131,12 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
       case 'deregister-targets': return elb.deregisterTargets(clients.elbv2, action);
       case 'delete-listener': return elb.deleteListener(clients.elbv2, action);
       case 'delete-target-group': return elb.deleteTargetGroup(clients.elbv2, action);
-      case 'change-records':
-        result.changeId = await changeRecords(zoneClient(clients, action.hostedZoneRole), action.hostedZoneId, observed.cluster.arn, action.changes, options.dnsWait ?? DEFAULT_DNS_WAIT);
+      case 'change-records': {
+        const ids = await changeRecords(zoneClient(clients, action.hostedZoneRole), action.hostedZoneId, observed.cluster.arn, action.changes, options.dnsWait ?? DEFAULT_DNS_WAIT);
+        result.changeIds.push(...ids);
+        if (ids.length) result.changeId = ids[ids.length - 1];
         return;
+      }
       case 'await-target-health': {
         const notHealthy = await awaitTargetHealth(clients.elbv2, action, created, options.healthWait ?? DEFAULT_HEALTH_WAIT, options.clock ?? realClock);
         if (notHealthy.length) result.waiting = `waiting for target health: ${notHealthy.join(', ')}; brokers keep their current names until the next run`;

@@ -7,7 +7,7 @@ import type { RecordSet } from '../types';
 import type { Conflict, RecordChange } from './types';
 
 export interface RecordsPlan {
-  /** One change batch per hosted zone (Route 53 applies a batch atomically). */
+  /** One change set per hosted zone; apply sends it in as many atomic requests as Route 53's quotas need (route53-batches.ts). */
   batches: { hostedZoneId: string; hostedZoneRole?: { roleArn: string; externalId?: string }; changes: RecordChange[] }[];
   conflicts: Conflict[];
 }

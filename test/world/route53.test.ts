@@ -196,3 +196,46 @@ describe('change batches', () => {
     expect(error.message).toBe('Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords]], but found none in Change with [Action=CREATE, Name=b-1.kafka.example.com, Type=A, SetIdentifier=null]');
   });
 });
+
+describe('request quotas: 1,000 ResourceRecord elements and 32,000 value characters, an UPSERT counting twice', () => {
+  const ip = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+  const records = (n: number, action: Change['Action']) => Array.from({ length: n }, (_, i) => change(action, a(`h-${i}.kafka.example.com`, ip(i))));
+  const longTxt = (i: number, chars: number) => txt(`t-${i}.kafka.example.com`, `"${'x'.repeat(chars - 2)}"`);
+
+  test('1,000 records in CREATEs are accepted; one more and the whole batch is refused with Route 53\'s message', async () => {
+    await send(...records(1000, 'CREATE'));
+    expect(world.route53.records(zoneId)).toHaveLength(1002);
+    const over = await send(...records(1001, 'CREATE').map((c) => change('CREATE', { ...c.ResourceRecordSet!, Name: `n-${c.ResourceRecordSet!.Name}` }))).catch((e) => e);
+    expect(over).toBeInstanceOf(InvalidChangeBatch);
+    expect(over.messages).toEqual(['Number of records limit of 1000 exceeded.']);
+    expect(over.message).toBe('[Number of records limit of 1000 exceeded.]');
+    expect(world.route53.records(zoneId).some((r) => r.Name!.startsWith('n-'))).toBe(false);
+  });
+
+  test('an UPSERT counts twice: 500 UPSERTs fit, 501 do not', async () => {
+    const upserts = (n: number) => records(n, 'UPSERT');
+    await send(...upserts(500));
+    await expect(send(...upserts(501))).rejects.toMatchObject({ name: 'InvalidChangeBatch', messages: ['Number of records limit of 1000 exceeded.'] });
+  });
+
+  test('value characters (not names) are limited to 32,000, an UPSERT\'s twice; refused before any change is validated', async () => {
+    // 16 values of 2,000 characters: exactly 32,000; the names are long and do not count.
+    await send(...Array.from({ length: 16 }, (_, i) => change('CREATE', longTxt(i, 2000))));
+    const error = await send(change('UPSERT', longTxt(100, 16_000)), change('CREATE', longTxt(0, 2000))).catch((e) => e);
+    expect(error).toBeInstanceOf(InvalidChangeBatch);
+    expect(error.messages).toEqual(['RDATA character limit of 32000 exceeded.']);
+    // The CREATE of an existing record is not reported: the quota refuses the batch first.
+    const both = await send(...records(1001, 'CREATE').map((_, i) => change('CREATE', txt(`m-${i}.kafka.example.com`, `"${'y'.repeat(30)}"`)))).catch((e) => e);
+    expect(both.messages).toEqual(['Number of records limit of 1000 exceeded.', 'RDATA character limit of 32000 exceeded.']);
+  });
+
+  test('alias records have no ResourceRecord or Value: they do not count', async () => {
+    const lbArn = world.elbv2.addLoadBalancer({ name: 'msk-nlb' });
+    const lb = world.elbv2.loadBalancer(lbArn)!;
+    const aliases = Array.from({ length: 1001 }, (_, i) => change('UPSERT', {
+      Name: `al-${i}.kafka.example.com`, Type: 'A', AliasTarget: { DNSName: lb.DNSName!, HostedZoneId: lb.CanonicalHostedZoneId!, EvaluateTargetHealth: false },
+    }));
+    await send(...aliases);
+    expect(world.route53.records(zoneId).filter((r) => r.Name!.startsWith('al-'))).toHaveLength(1001);
+  });
+});

@@ -1,5 +1,6 @@
 // Route 53: hosted zones, record sets with Route 53's ordering and paging, atomic change
-// batches validated like the real service, and change propagation (PENDING -> INSYNC).
+// batches validated like the real service and refused over its request quotas, and change
+// propagation (PENDING -> INSYNC).
 import {
   InvalidChangeBatch,
   InvalidInput,
@@ -255,6 +256,8 @@ export class Route53Model {
       throw invalidInput("1 validation error detected: Value '[]' at 'changeBatch.changes' failed to satisfy constraint: Member must have length greater than or equal to 1");
     }
     changes.forEach(checkShape);
+    const overLimits = batchLimitErrors(changes);
+    if (overLimits.length) throw invalidChangeBatch(overLimits);
     // Validate the whole batch against a working copy, in order (DELETE then CREATE of the
     // same record is legal); commit only when every change is valid.
     const working = new Map(zone.records);
@@ -388,6 +391,38 @@ function maxItems(value: number | undefined, limit: number): number {
   if (value === undefined) return limit;
   if (!Number.isInteger(value) || value < 1) throw invalidInput(`Invalid value for MaxItems: ${value}`); // approximated
   return Math.min(value, limit);
+}
+
+/**
+ * Route 53 Developer Guide, Quotas, "Number of elements and characters in ChangeResourceRecordSets
+ * requests": "A request cannot contain more than 1,000 ResourceRecord elements. When the value of the
+ * Action element is UPSERT, each ResourceRecord element is counted twice." and "The sum of the number
+ * of characters (including spaces) in all Value elements in a request cannot exceed 32,000
+ * characters. When the value of the Action element is UPSERT, each character in a Value element is
+ * counted twice." Names do not count, nor do alias targets (they have no ResourceRecord or Value).
+ */
+export const CHANGE_BATCH_QUOTAS = { resourceRecords: 1000, valueCharacters: 32_000 } as const;
+
+/**
+ * A batch over a quota is refused whole, before any change is looked at. The messages are the ones
+ * Route 53 returns, as users quote them (kubernetes-sigs/external-dns#2537 "InvalidChangeBatch:
+ * [Number of records limit of 1000 exceeded.]", DNSControl/dnscontrol#908 "InvalidChangeBatch:
+ * [RDATA character limit of 32000 exceeded.]"; moto sends the first without brackets). Whether
+ * Route 53 reports both when both are exceeded is unverified: both are reported here.
+ */
+function batchLimitErrors(changes: Change[]): string[] {
+  let records = 0;
+  let characters = 0;
+  for (const change of changes) {
+    const weight = change.Action === 'UPSERT' ? 2 : 1;
+    const values = (change.ResourceRecordSet?.ResourceRecords ?? []).map((r) => r.Value ?? '');
+    records += weight * values.length;
+    characters += weight * values.reduce((sum, v) => sum + v.length, 0);
+  }
+  return [
+    ...(records > CHANGE_BATCH_QUOTAS.resourceRecords ? [`Number of records limit of ${CHANGE_BATCH_QUOTAS.resourceRecords} exceeded.`] : []),
+    ...(characters > CHANGE_BATCH_QUOTAS.valueCharacters ? [`RDATA character limit of ${CHANGE_BATCH_QUOTAS.valueCharacters} exceeded.`] : []),
+  ];
 }
 
 /** Exactly one of AliasTarget or TTL + ResourceRecords (InvalidInput, like the real API). */
