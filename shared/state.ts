@@ -2,7 +2,7 @@ import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { ObservedAdvertised } from './advertised/observe';
 import type { MappedListener } from './listeners';
 import { ownedRole, roleKey, servesListener, type Role } from './naming';
-import type { Certificate, LoadBalancer, ObservedCluster, ObservedIngressRule, ObservedListener, ObservedSecurityGroup, ObservedTargetGroup, ObservedVpc, RecordSet, RecordTarget } from './types';
+import type { Certificate, LoadBalancer, ObservedCluster, ObservedIngressRule, ObservedListener, ObservedSecurityGroup, ObservedSubnet, ObservedTargetGroup, ObservedVpc, RecordSet, RecordTarget } from './types';
 
 /** One configured load balancer and the data path around it. */
 export interface ObservedLoadBalancer {
@@ -40,6 +40,12 @@ export interface ObservedState {
   alarms: MetricAlarm[];
   /** What brokers advertise (undefined when advertisedListeners is `none`). */
   advertised?: ObservedAdvertised;
+  /**
+   * The subnets of the brokers and of the load balancers (their AZs and CIDRs) and the brokers'
+   * security groups: the data path's preconditions (shared/plan/preconditions.ts). Undefined when not read.
+   */
+  subnets?: ObservedSubnet[];
+  brokerSecurityGroups?: ObservedSecurityGroup[];
 }
 
 /** The observed load balancer with this ARN (observe reads every one a listener names). */

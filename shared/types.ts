@@ -31,7 +31,21 @@ export interface ObservedCluster {
   clientListeners?: { iam: boolean; scram: boolean; tls: boolean };
   /** Ids of brokers an UpdateBrokerCount in progress is creating (from the active operation). */
   announcedBrokerIds?: number[];
+  /** ConnectivityInfo.PublicAccess.Type: `DISABLED` or `SERVICE_PROVIDED_EIPS`; undefined when not reported. */
+  publicAccess?: string;
+  /** The brokers' security groups (BrokerNodeGroupInfo.SecurityGroups). */
+  securityGroupIds?: string[];
+  /** The brokers' client subnets (BrokerNodeGroupInfo.ClientSubnets). */
+  clientSubnets?: string[];
 }
+
+/** A subnet as EC2 describes it: its Availability Zone decides which NLB node can reach an address in it. */
+export interface ObservedSubnet {
+  id: string;
+  zone: string;
+  cidr: string;
+}
+
 
 export interface LoadBalancer {
   arn: string;
@@ -43,6 +57,8 @@ export interface LoadBalancer {
   securityGroupIds: string[];
   /** Availability Zones with a node of the load balancer. */
   zones: string[];
+  /** Its subnets, one per zone: the nodes' private addresses are in them. */
+  subnetIds?: string[];
 }
 
 /** What the data path outside ELBv2 looks like: the load balancer's VPC and security groups. */

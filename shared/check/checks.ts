@@ -6,9 +6,10 @@ import { fqdn } from '../naming';
 import { uncoveredHosts } from '../plan/certificate';
 import { findListener } from '../kafka/advertised-listeners';
 import { compactPorts, uncoveredPorts } from '../plan/security-groups';
+import { endpointPreconditions } from '../plan/preconditions';
 import { certificateOf, listenersOn, loadBalancerOf, ownedTargetGroup, ownsAs, recordsIn, recordTargetOf, type ObservedState } from '../state';
 
-export type CheckName = 'listener' | 'cross-zone' | 'targets' | 'ingress' | 'dns' | 'certificate' | 'advertised' | 'probe';
+export type CheckName = 'listener' | 'cross-zone' | 'targets' | 'zone' | 'public-access' | 'broker-ingress' | 'ingress' | 'dns' | 'certificate' | 'advertised' | 'probe';
 
 export interface Check {
   name: CheckName;
@@ -51,6 +52,8 @@ export function checkDataPath(config: ClusterConfig, observed: ObservedState, ex
       listenerCheck(observed, endpoint),
       crossZoneCheck(observed, endpoint, extras.loadBalancerCrossZone.get(endpoint.listener.loadBalancerArn) ?? false),
       targetsCheck(observed, endpoint),
+      // What the tool cannot fix: the broker's zone, public access, the brokers' security groups.
+      ...endpointPreconditions(endpoint, observed),
       ingressCheck(observed, endpoint, uncovered.has(`${endpoint.listener.loadBalancerArn} ${endpoint.port}`)),
       dnsCheck(observed, endpoint),
       certificateCheck(observed, endpoint),

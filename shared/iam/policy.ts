@@ -150,14 +150,15 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       Resource: ['*'],
     },
     // The data path: the NLB's VPC CIDRs (targets outside it need AZ all) and its security groups,
-    // and a VPC endpoint named as record target with its endpoint service.
+    // and a VPC endpoint named as record target with its endpoint service; its preconditions: the
+    // subnets of the brokers and the NLB (AZs, CIDRs) and the brokers' security groups.
     // EC2 Describe* actions support no resource-level permissions.
     // Observe reads the rules of the NLB's groups (to find the tool's own) whether or not loadBalancerIngress is set.
     {
       Sid: 'Ec2DescribeNoResourceType',
       Effect: 'Allow',
       Action: [
-        'ec2:DescribeVpcs', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules',
+        'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules',
         ...(listeners.some((l) => l.recordTarget?.vpcEndpointId) ? ['ec2:DescribeVpcEndpoints', 'ec2:DescribeVpcEndpointServiceConfigurations'] : []),
       ],
       Resource: ['*'],

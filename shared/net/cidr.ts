@@ -19,3 +19,9 @@ export function inCidr(ip: string, cidr: string): boolean {
 export function inAnyCidr(ip: string, cidrs: readonly string[]): boolean {
   return cidrs.some((c) => inCidr(ip, c));
 }
+
+/** Whether two IPv4 blocks share an address (one holds the other's first address). */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const base = (cidr: string) => cidr.split('/')[0] ?? '';
+  return inCidr(base(a), b) || inCidr(base(b), a);
+}

@@ -1,6 +1,6 @@
-import { paginateDescribeSecurityGroupRules, DescribeSecurityGroupsCommand, DescribeVpcsCommand, type EC2Client, type IpPermission } from '@aws-sdk/client-ec2';
+import { paginateDescribeSecurityGroupRules, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, type EC2Client, type IpPermission } from '@aws-sdk/client-ec2';
 import { MANAGED_BY, TAG_CLUSTER, TAG_MANAGED_BY } from '../naming';
-import type { IngressPermission, ObservedIngressRule, ObservedSecurityGroup, ObservedVpc } from '../types';
+import type { IngressPermission, ObservedIngressRule, ObservedSecurityGroup, ObservedSubnet, ObservedVpc } from '../types';
 
 /** The VPC's CIDR blocks (primary and secondary): they decide which targets need AvailabilityZone `all`. */
 export async function observeVpc(ec2: EC2Client, vpcId: string): Promise<ObservedVpc> {
@@ -12,6 +12,14 @@ export async function observeVpc(ec2: EC2Client, vpcId: string): Promise<Observe
     .map((a) => a.CidrBlock!)
     .filter(Boolean);
   return { id: vpcId, cidrs: cidrs.length ? cidrs : vpc.CidrBlock ? [vpc.CidrBlock] : [] };
+}
+
+/** Subnets by id, with their AZ and CIDR, in one call; none for no ids. */
+export async function observeSubnets(ec2: EC2Client, subnetIds: string[]): Promise<ObservedSubnet[]> {
+  const ids = [...new Set(subnetIds)];
+  if (!ids.length) return [];
+  const out = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: ids }));
+  return (out.Subnets ?? []).map((s) => ({ id: s.SubnetId!, zone: s.AvailabilityZone ?? '', cidr: s.CidrBlock ?? '' }));
 }
 
 /** Ingress rules of the load balancer's security groups; no call when it has none. */

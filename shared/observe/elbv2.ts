@@ -30,6 +30,7 @@ export async function observeLoadBalancer(elbv2: ElasticLoadBalancingV2Client, a
     type: lb.Type,
     securityGroupIds: lb.SecurityGroups ?? [],
     zones: (lb.AvailabilityZones ?? []).map((z) => z.ZoneName!).filter(Boolean),
+    subnetIds: (lb.AvailabilityZones ?? []).map((z) => z.SubnetId!).filter(Boolean),
   };
 }
 

@@ -7,10 +7,10 @@ import { observeAdvertised } from '../advertised/observe';
 import { alarmPrefix } from '../alarms/desired';
 import type { KafkaAccess } from '../kafka/admin';
 import { distinct, mappedListeners, type MappedListener } from '../listeners';
-import type { LoadBalancer, RecordTarget } from '../types';
+import type { LoadBalancer, ObservedCluster, ObservedSecurityGroup, ObservedSubnet, RecordTarget } from '../types';
 import { observeAlarms } from './cloudwatch';
 import { observeLoadBalancer, observeNetwork } from './elbv2';
-import { observeIngressRules, observeSecurityGroups, observeVpc } from './ec2';
+import { observeIngressRules, observeSecurityGroups, observeSubnets, observeVpc } from './ec2';
 import { observeCluster } from './msk';
 import { checkZone, observeRecords } from './route53';
 import { observeRecordTarget } from './record-target';
@@ -26,7 +26,7 @@ export async function observe(clients: AwsClients, config: ClusterConfig, kafkaA
   const clusterRead = observeCluster(clients.kafka, config.clusterArn);
   const loadBalancerArns = distinct(listeners.map((l) => l.loadBalancerArn));
   const loadBalancerReads = loadBalancerArns.map((arn) => observeLoadBalancer(clients.elbv2, arn));
-  const [cluster, network, zones, alarms, recordTargets, advertised, dataPaths] = await Promise.all([
+  const [cluster, network, zones, alarms, recordTargets, advertised, dataPaths, preconditions] = await Promise.all([
     clusterRead,
     observeNetwork(clients.elbv2, loadBalancerArns, targetGroupPrefix(config.clusterArn, clusterName), loadBalancerReads),
     Promise.all(distinct(listeners.map((l) => l.hostedZoneId)).map((zoneId) => observeZone(clients, zoneId, listeners))),
@@ -35,9 +35,14 @@ export async function observe(clients: AwsClients, config: ClusterConfig, kafkaA
     observeRecordTargets(clients, listeners),
     clusterRead.then((cluster) => observeAdvertised(clients.kafka, config, cluster, { ...kafkaAccess, region: cluster.region })),
     Promise.all(loadBalancerReads.map((read) => read.then((loadBalancer) => observeDataPath(clients, config.clusterArn, loadBalancer, listeners)))),
+    Promise.all([clusterRead, Promise.all(loadBalancerReads)]).then(([cluster, loadBalancers]) => observePreconditions(clients, cluster, loadBalancers)),
   ]);
   const loadBalancers = network.loadBalancers.map((site, i) => ({ ...site, ...dataPaths[i] }));
-  return { cluster, loadBalancers, targetGroups: network.targetGroups, zones, alarms, advertised, ...(Object.keys(recordTargets).length ? { recordTargets } : {}) };
+  return {
+    cluster, loadBalancers, targetGroups: network.targetGroups, zones, alarms, advertised,
+    ...(Object.keys(recordTargets).length ? { recordTargets } : {}),
+    ...preconditions,
+  };
 }
 
 /** The record target of each listener that names one, by listener id. */
@@ -82,4 +87,25 @@ async function observeDataPath(
     Promise.all(ingressGroups.map((g) => observeIngressRules(clients.ec2, g, clusterArn))).then((r) => r.flat()),
   ]);
   return { vpc, securityGroups, ingressRules };
+}
+
+/**
+ * What the data path needs beyond the tool's own resources: the subnets of the brokers and of the
+ * load balancers (AZs: which NLB node can reach which broker; CIDRs: the nodes' addresses), in one
+ * call, and the brokers' security groups. Read in the second round, once DescribeClusterV2,
+ * ListNodes and DescribeLoadBalancers are in. Nothing for a cluster without broker nodes (serverless).
+ */
+async function observePreconditions(
+  clients: AwsClients,
+  cluster: ObservedCluster,
+  loadBalancers: LoadBalancer[],
+): Promise<{ subnets?: ObservedSubnet[]; brokerSecurityGroups?: ObservedSecurityGroup[] }> {
+  if (cluster.securityGroupIds === undefined) return {};
+  const subnetIds = distinct([
+    ...(cluster.clientSubnets ?? []),
+    ...cluster.brokers.flatMap((b) => (b.clientSubnet ? [b.clientSubnet] : [])),
+    ...loadBalancers.flatMap((lb) => lb.subnetIds ?? []),
+  ]);
+  const [subnets, brokerSecurityGroups] = await Promise.all([observeSubnets(clients.ec2, subnetIds), observeSecurityGroups(clients.ec2, cluster.securityGroupIds)]);
+  return { subnets, brokerSecurityGroups };
 }

@@ -40,6 +40,13 @@ export async function observeCluster(kafka: KafkaClient, clusterArn: string): Pr
           },
         }
       : {}),
+    ...(provisioned?.BrokerNodeGroupInfo
+      ? {
+          publicAccess: provisioned.BrokerNodeGroupInfo.ConnectivityInfo?.PublicAccess?.Type,
+          securityGroupIds: provisioned.BrokerNodeGroupInfo.SecurityGroups ?? [],
+          clientSubnets: provisioned.BrokerNodeGroupInfo.ClientSubnets ?? [],
+        }
+      : {}),
     brokers,
     announcedBrokerIds: info?.State !== 'ACTIVE' && info?.ActiveOperationArn ? await announcedBrokerIds(kafka, info.ActiveOperationArn) : [],
   };

@@ -12,6 +12,7 @@ import { stillAdvertised } from './still-advertised';
 import { planIngress } from './ingress';
 import { securityGroupWarnings } from './security-groups';
 import { namesBehindHealth, type GateTarget, type ZoneChanges } from './names-behind-health';
+import { planPreconditions } from './preconditions';
 import type { Action, Plan } from './types';
 
 /**
@@ -32,9 +33,14 @@ export function planCluster(config: ClusterConfig, observed: ObservedState, opti
   // Names and ports brokers still advertise are not deleted under their clients.
   const held = stillAdvertised(observed);
   const network = planNetwork(desired, observed, held);
-  const records = planRecords(desired, observed, network.blocked, held);
+  // An endpoint the NLB can never carry (a broker in a zone it is not enabled in, a public listener
+  // without public access, broker security groups shut to it) keeps its listener, group and target
+  // ready, but its name is neither published nor advertised until the precondition holds.
+  const preconditions = planPreconditions(desired, observed);
+  const blocked = new Set([...network.blocked, ...preconditions.blocked]);
+  const records = planRecords(desired, observed, blocked, held);
   const alarms = planAlarms(config, observed);
-  const advertised = planAdvertised(config, desired, observed, network.blocked, options);
+  const advertised = planAdvertised(config, desired, observed, blocked, options);
   const warnings = [
     ...certificateWarnings(observed, desired),
     ...securityGroupWarnings(desired, observed),
@@ -64,10 +70,10 @@ export function planCluster(config: ClusterConfig, observed: ObservedState, opti
     ...status,
     // While MSK changes the cluster, only additions are made (new brokers' listeners, names, targets).
     actions: status.status === 'waiting' ? additiveOnly(actions) : actions,
-    conflicts: [...network.conflicts, ...records.conflicts, ...advertised.conflicts],
+    conflicts: [...network.conflicts, ...preconditions.conflicts, ...records.conflicts, ...advertised.conflicts],
     warnings,
     pending: advertised.pending,
-    blocked: [...network.blocked],
+    blocked: [...blocked],
   };
 }
 
@@ -146,7 +152,7 @@ function healthGate(advertised: Action[], network: Action[], desired: DesiredSta
 /**
  * A mapped listener the cluster does not have would lead nowhere (its target port answers
  * nothing, and MSK may refuse its custom.advertised.listeners entry): refused before any write.
- * Public access is not read, so a `-public` listener is checked like its private twin.
+ * A `-public` listener is checked like its private twin here; public access is a precondition (preconditions.ts).
  */
 function checkClientListeners(desired: DesiredState, observed: ObservedState): void {
   const has = observed.cluster.clientListeners;

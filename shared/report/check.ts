@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import type { Check, CheckName, EndpointChecks } from '../check';
 import { COMPACT } from './plan';
 
-const COLUMNS: CheckName[] = ['listener', 'cross-zone', 'targets', 'ingress', 'dns', 'certificate', 'advertised', 'probe'];
+const COLUMNS: CheckName[] = ['listener', 'cross-zone', 'targets', 'zone', 'public-access', 'broker-ingress', 'ingress', 'dns', 'certificate', 'advertised', 'probe'];
 
 /** One row per endpoint, one column per check (ok / FAIL), then each failure with what was found. */
 export function formatChecks(clusterName: string, rows: EndpointChecks[]): string {

@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { ACMClient, ImportCertificateCommand } from '@aws-sdk/client-acm';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, CreateVpcEndpointServiceConfigurationCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, RevokeSecurityGroupIngressCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, CreateVpcEndpointServiceConfigurationCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
@@ -86,6 +86,8 @@ interface Seeded {
   zoneId: string;
   file: string;
   vpcId: string;
+  /** The brokers' security group (TCP 9092-9198 from the VPC). */
+  brokerGroup: string;
 }
 
 /** One cluster's world in moto (VPC, NLB, zone, imported certificate) and MSK, and its config file. */
@@ -106,11 +108,18 @@ async function seed(
   // ACM's RequestCertificate stays PENDING_VALIDATION in moto: import one the test CA issued, as a user may.
   const { key, cert } = testCa().issue(['kafka.example.com', '*.kafka.example.com']);
   const certificateArn = (await c.acm.send(new ImportCertificateCommand({ Certificate: Buffer.from(cert), PrivateKey: Buffer.from(key), CertificateChain: Buffer.from(testCa().pem) }))).CertificateArn!;
-  const clusterArn = mskHttp.msk.addCluster({ name: 'orders', brokers: brokers ?? brokerIds.map((id) => ({ id, ip: ip(id) })), enhancedMonitoring: 'PER_BROKER', ...(authentication ? { authentication } : {}) });
+  // The brokers' subnets and security group live in moto, as EC2 describes them to the preconditions;
+  // public access on, for the iam-public listener of the several-listeners test.
+  const brokerGroup = (await c.ec2.send(new CreateSecurityGroupCommand({ GroupName: `msk-orders-brokers-${Math.random().toString(36).slice(2)}`, Description: 'MSK brokers', VpcId: vpc.VpcId }))).GroupId!;
+  await c.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: brokerGroup, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 9092, ToPort: 9198, IpRanges: [{ CidrIp: '10.0.0.0/16' }] }] }));
+  const clusterArn = mskHttp.msk.addCluster({
+    name: 'orders', brokers: brokers ?? brokerIds.map((id) => ({ id, ip: ip(id) })), enhancedMonitoring: 'PER_BROKER', ...(authentication ? { authentication } : {}),
+    subnets, securityGroups: [brokerGroup], publicAccess: 'SERVICE_PROVIDED_EIPS',
+  });
   const file = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
   const cluster = { clusterArn, domain: 'kafka.example.com', hostedZoneId: zone.Id!, loadBalancerArn: lb.LoadBalancerArn!, certificateArn, ...config };
   await writeFile(file, JSON.stringify({ clusters: [cluster] }));
-  return { clusterArn, lbArn: lb.LoadBalancerArn!, zoneId: zone.Id!.replace('/hostedzone/', ''), file, vpcId: vpc.VpcId! };
+  return { clusterArn, lbArn: lb.LoadBalancerArn!, zoneId: zone.Id!.replace('/hostedzone/', ''), file, vpcId: vpc.VpcId!, brokerGroup };
 }
 
 let kafkaAccess: Parameters<typeof runCli>[1]['kafkaAccess'];
@@ -321,6 +330,22 @@ describe('the CLI against moto (ELBv2, Route 53, CloudWatch, ACM, EC2) and MSK o
     expect(now.listeners).toEqual({ 9000: 'bootstrap', 9001: 'broker-1', 9002: 'foreign', 9003: 'broker-3' });
     const b3 = ((await c.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: s.zoneId }))).ResourceRecordSets ?? []).find((r) => r.Name === 'b-3.kafka.example.com.');
     expect(b3).toMatchObject({ Type: 'CNAME', ResourceRecords: [{ Value: 'elsewhere.example.net' }] });
+  });
+
+  test('broker security group shut to the NLB (read over HTTP: DescribeSecurityGroups, DescribeSubnets): plan and apply report it (exit 2), no name is made; a rule for the VPC converges', async () => {
+    const s = await seed([1, 2]);
+    const c = clients();
+    await c.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: s.brokerGroup, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 9092, ToPort: 9198, IpRanges: [{ CidrIp: '10.0.0.0/16' }] }] }));
+    await c.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: s.brokerGroup, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098, IpRanges: [{ CidrIp: '192.168.0.0/16' }] }] }));
+    const run = await cli('apply', '--config', s.file);
+    expect(run.code).toBe(EXIT.notConverged);
+    expect(run.out).toContain(`the brokers' security group(s) ${s.brokerGroup} admit no TCP 9098 from load balancer msk-orders/${s.lbArn.split('/').pop()} (its subnet(s) subnet-`);
+    expect(run.out).toContain('not published (nor advertised): bootstrap.kafka.example.com, b-1.kafka.example.com, b-2.kafka.example.com');
+    const names = async () => ((await c.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: s.zoneId }))).ResourceRecordSets ?? []).filter((r) => r.Type === 'A').map((r) => r.Name);
+    expect(await names()).toEqual([]);
+    await c.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: s.brokerGroup, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098, IpRanges: [{ CidrIp: '10.0.0.0/16' }] }] }));
+    expect((await cli('apply', '--config', s.file)).code).toBe(EXIT.ok);
+    expect((await names()).sort()).toEqual(['b-1.kafka.example.com.', 'b-2.kafka.example.com.', 'bootstrap.kafka.example.com.']);
   });
 
   test('dynamic-broker-config with fake Kafka brokers: apply makes them advertise the names, check passes, restore brings the AWS names back and check says so', async () => {

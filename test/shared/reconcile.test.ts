@@ -45,6 +45,9 @@ describe('a fresh cluster of 3 brokers', () => {
       'DescribeClusterV2Command',
       'DescribeListenersCommand',
       'DescribeLoadBalancersCommand',
+      // The preconditions: the brokers' groups, and the subnets of brokers and NLB in one call.
+      'DescribeSecurityGroupsCommand',
+      'DescribeSubnetsCommand',
       'DescribeTagsCommand',
       ...Array(4).fill('DescribeTargetGroupAttributesCommand'),
       'DescribeTargetGroupsCommand',

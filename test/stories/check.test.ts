@@ -40,7 +40,7 @@ describe('check', () => {
     const rows = await checkCluster(s.clients, s.config, { kafkaAccess: s.reconcileOptions.kafkaAccess, probe: probe(s) });
     expect(failures(rows)).toEqual([]);
     expect(rows.map((r) => r.endpoint)).toEqual(['bootstrap', 'broker-1', 'broker-2', 'broker-3']);
-    expect(rows[1].checks.map((c) => c.name)).toEqual(['listener', 'cross-zone', 'targets', 'ingress', 'dns', 'certificate', 'advertised', 'probe']);
+    expect(rows[1].checks.map((c) => c.name)).toEqual(['listener', 'cross-zone', 'targets', 'zone', 'broker-ingress', 'ingress', 'dns', 'certificate', 'advertised', 'probe']);
     expect(rows[1].checks.find((c) => c.name === 'probe')!.detail).toMatch(/^ApiVersions answered at (127\.[\d.]+(, )?){3}$/);
     expect(allPass(rows)).toBe(true);
   });

@@ -3,7 +3,7 @@ import { parseConfig } from '../../shared/config/load';
 import type { ClusterConfig, ClusterConfigInput } from '../../shared/config/schema';
 import type { KafkaAccessOptions } from '../../shared/observe';
 import { reconcileCluster, type ReconcileOptions, type ReconcileOutcome } from '../../shared/reconcile';
-import { AwsWorld, VirtualClock, type LoadBalancerSeed } from '../world';
+import { AwsWorld, VirtualClock, type LoadBalancerSeed, type PublicAccessType } from '../world';
 
 /** A broker's client IP in the embedded VPC: three subnets, like a 3-AZ cluster. */
 export function brokerIp(id: number, generation = 0): string {
@@ -57,6 +57,8 @@ export interface ScenarioOptions {
   kafkaVersion?: string;
   /** Client access MSK has enabled (default IAM only). */
   authentication?: { iam?: boolean; scram?: boolean; tls?: boolean };
+  /** The cluster's public access (default on, so a `-public` listener a test maps exists). */
+  publicAccess?: PublicAccessType;
   config?: Partial<ClusterConfigInput>;
   /** Calls in flight per limited service (ELBv2, Route 53, CloudWatch); default: the clients' own limits. */
   concurrency?: number;
@@ -90,6 +92,7 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
     kafkaVersion: options.kafkaVersion ?? '3.6.0',
     // Every client authentication on, so whatever listener a test maps exists; a test of a missing one seeds its own.
     authentication: options.authentication ?? { iam: true, scram: true, tls: true },
+    publicAccess: options.publicAccess ?? 'SERVICE_PROVIDED_EIPS',
     instanceType: 'kafka.m5.large',
     enhancedMonitoring: 'PER_BROKER',
   });

@@ -33,6 +33,11 @@ import {
 import { clone, page, tagList, tagRecord, unmodelledError, validToken, type Env, type Handlers, type Out } from './common';
 
 export const DEFAULT_VPC_ID = 'vpc-0abc1234def567890';
+/**
+ * The security group MSK brokers carry unless a cluster names its own: it admits the client ports
+ * (9092 through 9198) from the whole VPC, so the NLB's nodes (addresses in its subnets) reach them.
+ */
+export const DEFAULT_BROKER_GROUP_ID = 'sg-0abc1234def567890';
 
 export interface SubnetSeed {
   az: string;
@@ -50,6 +55,8 @@ export interface IngressRule {
 }
 
 export interface SecurityGroupSeed {
+  /** Default: a generated sg-… id. */
+  id?: string;
   name: string;
   vpcId?: string;
   ingress: IngressRule[];
@@ -94,6 +101,7 @@ export class Ec2Model {
       cidr: '10.0.0.0/16',
       subnets: ['a', 'b', 'c'].map((z, i) => ({ az: `${env.region}${z}`, cidr: `10.0.${i + 1}.0/24` })),
     });
+    this.addSecurityGroup({ id: DEFAULT_BROKER_GROUP_ID, name: 'msk-brokers', ingress: [{ protocol: 'tcp', fromPort: 9092, toPort: 9198, cidr: '10.0.0.0/16' }] });
   }
 
   readonly handlers: Handlers = {
@@ -131,7 +139,7 @@ export class Ec2Model {
   }
 
   addSecurityGroup(seed: SecurityGroupSeed): string {
-    const id = `sg-0${this.env.ids.hex(16)}`;
+    const id = seed.id ?? `sg-0${this.env.ids.hex(16)}`;
     this.groups.set(id, {
       GroupId: id,
       GroupName: seed.name,

@@ -342,6 +342,26 @@ describe('targets and health', () => {
     expect(out.TargetHealthDescriptions![0].TargetHealth).toMatchObject({ State: 'unused', Reason: 'Target.NotInUse' });
   });
 
+  test('a target in an AZ the NLB has not enabled stays "unused" (Target.NotInUse) and gets no connection, cross-zone or not, until the AZ is enabled', async () => {
+    const clock = new VirtualClock();
+    world.restore();
+    world = AwsWorld.install({ now: () => clock.now() });
+    lbArn = world.elbv2.addLoadBalancer({ name: 'msk-nlb', zones: ['eu-west-1a', 'eu-west-1b'], attributes: { 'load_balancing.cross_zone.enabled': 'true' } });
+    certArn = world.acm.addCertificate({ domainName: '*.kafka.example.com' });
+    expect(world.elbv2.nodeZones(lbArn)).toEqual(['eu-west-1a', 'eu-west-1b']);
+    const tg = await targetGroup('b-3');
+    await tlsListener(9003, tg);
+    await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: '10.0.3.13' }] }));
+    await clock.sleep(600_000);
+    const health = async () => (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }))).TargetHealthDescriptions![0].TargetHealth;
+    expect(await health()).toEqual({ State: 'unused', Reason: 'Target.NotInUse', Description: 'Target is in an Availability Zone that is not enabled for the load balancer' });
+    expect(world.elbv2.crossZoneEnabled(tg, lbArn)).toBe(true);
+    expect(world.elbv2.route(lbArn, 9003, 'eu-west-1a')).toEqual({ ok: false, reason: 'no target reachable from this AZ' });
+    world.elbv2.setZones(lbArn, ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    expect((await health())?.State).toBe('healthy');
+    expect(world.elbv2.route(lbArn, 9003, 'eu-west-1a')).toMatchObject({ ok: true, target: { ip: '10.0.3.13' } });
+  });
+
   test('IP targets must be IPv4 addresses; deregistering an unknown target is InvalidTarget', async () => {
     const tg = await targetGroup('b-1');
     await expect(elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: 'i-0123' }] }))).rejects.toBeInstanceOf(InvalidTargetException);

@@ -89,6 +89,8 @@ export interface LoadBalancerSeed {
   name: string;
   /** Default: the world's default VPC, with one subnet (and so one NLB node) per AZ. */
   vpcId?: string;
+  /** The Availability Zones the NLB is enabled in (one node each; default every AZ of its VPC). */
+  zones?: string[];
   /** An NLB created with security groups admits only what their ingress rules allow. */
   securityGroups?: string[];
   /** Load-balancer attributes that differ from the NLB defaults (cross-zone is off by default). */
@@ -251,7 +253,7 @@ export class Elbv2Model {
         VpcId: vpcId,
         State: { Code: 'active' },
         Type: type,
-        AvailabilityZones: this.ec2.subnets(vpcId).map((s) => ({ ZoneName: s.AvailabilityZone, SubnetId: s.SubnetId })),
+        AvailabilityZones: this.ec2.subnets(vpcId).filter((s) => !seed.zones || seed.zones.includes(s.AvailabilityZone!)).map((s) => ({ ZoneName: s.AvailabilityZone, SubnetId: s.SubnetId })),
         IpAddressType: 'ipv4',
         ...(seed.securityGroups ? { SecurityGroups: [...seed.securityGroups] } : {}),
       },
@@ -277,6 +279,13 @@ export class Elbv2Model {
     this.listenersByArn.set(listener.ListenerArn!, { listener, tags: { ...seed.tags } });
     this.refreshUse();
     return listener.ListenerArn!;
+  }
+
+  /** The NLB enabled in these Availability Zones from now on (SetSubnets with a subnet of each, done at once). */
+  setZones(lbArn: string, zones: string[]): void {
+    const { lb } = this.requireLb(lbArn);
+    lb.AvailabilityZones = this.ec2.subnets(lb.VpcId).filter((s) => zones.includes(s.AvailabilityZone!)).map((s) => ({ ZoneName: s.AvailabilityZone, SubnetId: s.SubnetId }));
+    this.onListenersChanged?.();
   }
 
   addTargetGroup(seed: TargetGroupSeed): string {
@@ -746,6 +755,12 @@ export class Elbv2Model {
     if (state.inUseSince === undefined) {
       return { State: 'unused', Reason: 'Target.NotInUse', Description: 'Target group is not configured to receive traffic from the load balancer' };
     }
+    // "If you register targets in an Availability Zone but do not enable the Availability Zone, these
+    // registered targets do not receive traffic" (ELB guide); TargetHealth: Target.NotInUse, "the target
+    // is in an Availability Zone that is not enabled for its load balancer". Cross-zone does not change it.
+    if (!this.zoneEnabled(state, target)) {
+      return { State: 'unused', Reason: 'Target.NotInUse', Description: 'Target is in an Availability Zone that is not enabled for the load balancer' }; // approximated
+    }
     const interval = (state.tg.HealthCheckIntervalSeconds ?? 30) * 1000;
     const checked = this.env.now() - Math.max(target.registeredAt + this.env.timing.registrationDelayMs, state.inUseSince);
     const answers = this.reachable?.(target.id, target.port) ?? true;
@@ -754,6 +769,12 @@ export class Elbv2Model {
       return { State: 'unhealthy', Reason: 'Target.Timeout', Description: 'Request timed out' };
     }
     return { State: 'initial', Reason: 'Elb.RegistrationInProgress', Description: 'Target registration is in progress' };
+  }
+
+  /** Whether the target's AZ has a node of the load balancer using its group (`all` reaches every enabled AZ). */
+  private zoneEnabled(state: TgState, target: WorldTarget): boolean {
+    if (target.availabilityZone === 'all') return true;
+    return this.loadBalancersOf(state.tg.TargetGroupArn!).some((arn) => this.nodeZones(arn).includes(target.availabilityZone));
   }
 
   /** Deregistered targets leave once the deregistration delay has passed. */

@@ -17,7 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { AcmModel } from './acm';
 import { CloudWatchModel } from './cloudwatch';
 import { clone, IdGen, metadata, sleep, type Caller, type Env, type Handlers, type ServiceName } from './common';
-import { Ec2Model } from './ec2';
+import { DEFAULT_BROKER_GROUP_ID, Ec2Model } from './ec2';
 import { Elbv2Model } from './elbv2';
 import { Faults, isWrite, LostReply, type CallRecord } from './faults';
 import { MskModel } from './msk';
@@ -33,7 +33,7 @@ export type { IngressRule, SecurityGroupSeed } from './ec2';
 export { VirtualClock } from './clock';
 export { AWS_TIMING, awsTiming, type AwsTiming } from './aws-timing';
 export { LostReply, SimulatedInterruption, isWrite, type CallRecord, type FaultError, type FaultSpec } from './faults';
-export type { BrokerSeed, ClusterSeed, WorldBroker, WorldCluster, WorldOperation } from './msk';
+export type { BrokerSeed, ClusterSeed, PublicAccessType, WorldBroker, WorldCluster, WorldOperation } from './msk';
 export type { HostedZoneSeed } from './route53';
 export type { RoleSeed } from './sts';
 export { AcmModel, CloudWatchModel, Ec2Model, Elbv2Model, Faults, MskModel, Route53Model, StsModel };
@@ -102,7 +102,7 @@ export class AwsWorld {
       isCanonicalZone: (zoneId) => this.elbv2.isCanonicalZone(zoneId) || this.ec2.isEndpointZone(zoneId),
     });
     this.sts = new StsModel(env);
-    this.msk = new MskModel(env, this.ec2.subnets().map((s) => s.SubnetId!));
+    this.msk = new MskModel(env, this.ec2.subnets().map((s) => s.SubnetId!), [DEFAULT_BROKER_GROUP_ID]);
     this.msk.operationPolls = options.operationPolls ?? 1;
     this.cloudwatch = new CloudWatchModel(env);
   }

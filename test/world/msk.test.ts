@@ -59,6 +59,20 @@ describe('clusters', () => {
     expect(info!.Provisioned!.CurrentBrokerSoftwareInfo!.ConfigurationArn).toBeUndefined();
   });
 
+  test('public access and the brokers\' security groups: off and the world\'s broker group by default, as the cluster was seeded otherwise', async () => {
+    const arn = world.msk.addCluster({ name: 'orders', brokers: brokers([1]) });
+    const described = async () => (await kafka.send(new DescribeClusterV2Command({ ClusterArn: arn }))).ClusterInfo!.Provisioned!.BrokerNodeGroupInfo!;
+    expect(await described()).toMatchObject({ SecurityGroups: ['sg-0abc1234def567890'], ConnectivityInfo: { PublicAccess: { Type: 'DISABLED' } } });
+    expect(world.ec2.ingressRules('sg-0abc1234def567890')).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 9092, ToPort: 9198, CidrIpv4: '10.0.0.0/16' })]);
+    world.msk.setPublicAccess(arn, 'SERVICE_PROVIDED_EIPS');
+    expect((await described()).ConnectivityInfo).toEqual({ PublicAccess: { Type: 'SERVICE_PROVIDED_EIPS' } });
+    const group = world.ec2.addSecurityGroup({ name: 'closed', ingress: [] });
+    const other = world.msk.addCluster({ name: 'payments', brokers: [{ id: 1, ip: '10.0.1.50' }], securityGroups: [group] });
+    expect((await kafka.send(new DescribeClusterV2Command({ ClusterArn: other }))).ClusterInfo!.Provisioned!.BrokerNodeGroupInfo!.SecurityGroups).toEqual([group]);
+    expect(world.msk.brokerAt('10.0.1.50')).toEqual({ securityGroups: [group], publicAccess: 'DISABLED' });
+    expect(world.msk.brokerAt('10.0.9.9')).toBeUndefined();
+  });
+
   test('an unknown ARN is NotFoundException (HTTP 404)', async () => {
     const error = await kafka.send(new DescribeClusterV2Command({ ClusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/x/y' })).catch((e) => e);
     expect(error).toBeInstanceOf(NotFoundException);

@@ -68,8 +68,20 @@ export interface ClusterSeed {
   configuration?: { arn: string; revision?: number };
   /** Which client access is enabled (default IAM only). */
   authentication?: { iam?: boolean; scram?: boolean; tls?: boolean; unauthenticated?: boolean };
+  /**
+   * Public access (ConnectivityInfo.PublicAccess.Type): off by default, as on MSK. Only with it on do
+   * brokers serve the public listeners (9198 IAM, 9196 SCRAM, 9194 TLS).
+   */
+  publicAccess?: PublicAccessType;
+  /** The brokers' security groups (BrokerNodeGroupInfo.SecurityGroups); default the world's broker group. */
+  securityGroups?: string[];
+  /** The brokers' client subnets (BrokerNodeGroupInfo.ClientSubnets); default one per AZ of the world's VPC. */
+  subnets?: string[];
   tags?: Record<string, string>;
 }
+
+/** MSK's two public access settings: `DISABLED`, or `SERVICE_PROVIDED_EIPS` (turned on). */
+export type PublicAccessType = 'DISABLED' | 'SERVICE_PROVIDED_EIPS';
 
 export interface WorldBroker {
   id: number;
@@ -98,6 +110,8 @@ export interface WorldCluster {
   brokers: WorldBroker[];
   configuration?: { arn: string; revision: number };
   authentication: { iam: boolean; scram: boolean; tls: boolean; unauthenticated: boolean };
+  publicAccess: PublicAccessType;
+  securityGroups: string[];
   activeOperationArn?: string;
   createdAt: Date;
   tags: Record<string, string>;
@@ -153,8 +167,11 @@ export class MskModel {
   /** Polls an operation answers "in progress" before completing. */
   operationPolls = 1;
 
-  /** `subnets`: the VPC subnets brokers are spread over (one per AZ). */
-  constructor(private readonly env: Env, private readonly subnets: string[]) {}
+  /**
+   * `subnets`: the VPC subnets brokers are spread over (one per AZ); `securityGroups`: the groups
+   * brokers get unless a cluster names its own.
+   */
+  constructor(private readonly env: Env, private readonly subnets: string[], private readonly securityGroups: string[] = ['sg-0abc1234def567890']) {}
 
   readonly handlers: Handlers = {
     DescribeClusterV2Command: (i) => this.describeClusterV2(i),
@@ -191,9 +208,11 @@ export class MskModel {
       instanceType: seed.instanceType ?? 'kafka.m5.large',
       enhancedMonitoring: seed.enhancedMonitoring ?? 'DEFAULT',
       suffix: ids.hex(6),
-      subnets: [...this.subnets],
+      subnets: [...(seed.subnets ?? this.subnets)],
       brokers: [],
       authentication: { iam: true, scram: false, tls: false, unauthenticated: false, ...seed.authentication },
+      publicAccess: seed.publicAccess ?? 'DISABLED',
+      securityGroups: [...(seed.securityGroups ?? this.securityGroups)],
       createdAt: new Date(this.env.now()),
       tags: { ...seed.tags },
     };
@@ -276,6 +295,20 @@ export class MskModel {
     const config = this.configurations.get(arn);
     if (!config) throw new Error(`AwsWorld: no MSK configuration ${arn}`);
     return config;
+  }
+
+  /** Public access turned on or off (UpdateConnectivity, completed at once). */
+  setPublicAccess(clusterArn: string, type: PublicAccessType): void {
+    this.requireSeeded(clusterArn).publicAccess = type;
+  }
+
+  /**
+   * The cluster around the broker with this client IP, as the data path needs it: the security
+   * groups on its network interface and whether it serves the public listeners. Undefined: no broker there.
+   */
+  brokerAt(ip: string): { securityGroups: string[]; publicAccess: PublicAccessType } | undefined {
+    const cluster = [...this.clusters.values()].find((c) => c.brokers.some((b) => b.ip === ip));
+    return cluster && { securityGroups: [...cluster.securityGroups], publicAccess: cluster.publicAccess };
   }
 
   setState(clusterArn: string, state: ClusterState): void {
@@ -380,7 +413,7 @@ export class MskModel {
       return {
         ...base,
         Serverless: {
-          VpcConfigs: [{ SubnetIds: [...c.subnets], SecurityGroupIds: ['sg-0abc1234def567890'] }],
+          VpcConfigs: [{ SubnetIds: [...c.subnets], SecurityGroupIds: [...c.securityGroups] }],
           ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
         },
       };
@@ -398,7 +431,8 @@ export class MskModel {
         BrokerAZDistribution: 'DEFAULT',
         ClientSubnets: [...c.subnets],
         InstanceType: c.instanceType,
-        SecurityGroups: ['sg-0abc1234def567890'],
+        SecurityGroups: [...c.securityGroups],
+        ConnectivityInfo: { PublicAccess: { Type: c.publicAccess } },
         StorageInfo: { EbsStorageInfo: { VolumeSize: 100 } },
       },
       CurrentBrokerSoftwareInfo: {

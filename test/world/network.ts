@@ -91,7 +91,8 @@ export class ClientNetwork {
   constructor(private readonly options: ClientNetworkOptions) {
     this.clientIp = options.clientIp ?? '10.0.200.10';
     const { elbv2 } = options.world;
-    elbv2.reachable = (ip, port) => options.backend(ip, port) !== undefined;
+    // Health checks come from the NLB's nodes: a target answers only when every node gets through.
+    elbv2.reachable = (ip, port) => this.zones.every((zone) => this.target(ip, port, zone) !== undefined);
     elbv2.onListenersChanged = () => this.sync();
     this.sync();
   }
@@ -182,7 +183,7 @@ export class ClientNetwork {
     const tls = new TLSSocket(socket, { isServer: true, secureContext: context });
     this.track(tls);
     tls.once('secure', () => {
-      const backend = this.options.backend(route.target.ip, route.target.port);
+      const backend = this.target(route.target.ip, route.target.port, zone);
       if (!backend) return void socket.resetAndDestroy();
       // NLB TLS target groups re-encrypt to the target and do not verify its certificate.
       const upstream = tlsConnect({ host: backend.host, port: backend.port, rejectUnauthorized: false });
@@ -218,6 +219,34 @@ export class ClientNetwork {
       });
     forward(tls, upstream);
     forward(upstream, tls);
+  }
+
+  /**
+   * Where a connection from the node in `zone` to a target really lands, or undefined when nothing
+   * answers: a broker serves the public listeners (91xx) only with the cluster's public access on,
+   * and its security groups must admit the node, whose source address is its own private IP (client
+   * IP preservation is off for IP targets) and which carries the NLB's security groups.
+   */
+  private target(ip: string, port: number, zone: string): Backend | undefined {
+    const { world, lbArn } = this.options;
+    const broker = world.msk.brokerAt(ip);
+    if (broker) {
+      if (MSK_BROKER_PORTS[port]?.endsWith('_PUBLIC') && broker.publicAccess !== 'SERVICE_PROVIDED_EIPS') return undefined;
+      const node = { ip: this.nodePrivateIp(zone), groupIds: world.elbv2.securityGroupsOf(lbArn) };
+      if (!world.ec2.admits(broker.securityGroups, node, port)) return undefined;
+    }
+    return this.options.backend(ip, port);
+  }
+
+  /** The VPC address of the node in `zone`: one in the subnet the NLB has there (the subnet's .5, modelled). */
+  nodePrivateIp(zone: string): string {
+    const { world, lbArn } = this.options;
+    const lb = world.elbv2.loadBalancer(lbArn);
+    const subnetId = lb?.AvailabilityZones?.find((z) => z.ZoneName === zone)?.SubnetId;
+    const cidr = world.ec2.subnets(lb?.VpcId).find((s) => s.SubnetId === subnetId)?.CidrBlock;
+    if (!cidr) throw new Error(`AwsWorld: the load balancer has no subnet in ${zone}`);
+    const [a, b, c] = cidr.split('/')[0].split('.');
+    return `${a}.${b}.${c}.5`;
   }
 
   /** The listener's certificate as the test CA issues it for the names of its ACM certificate. */
