@@ -3,13 +3,20 @@ import { reconcileCluster } from '../../shared/reconcile';
 import { formatPlan } from '../../shared/report/plan';
 import { brokerIp, brokersFor, createScenario, range, type Scenario } from '../support/scenario';
 import { mapping, names } from '../support/inspect';
+import { createKafkaScenario, type KafkaScenario } from '../support/kafka-scenario';
+import { parseConfig } from '../../shared/config/load';
 
 // A client checks the broker's name against the certificate the NLB listener presents: a listener
 // behind a certificate that misses its name fails every handshake. Such a listener (or switch) is
 // refused before any write, unless a person passes --allow-uncovered-certificate.
 
 let s: Scenario;
-afterEach(() => s?.world.restore());
+let k: KafkaScenario | undefined;
+afterEach(async () => {
+  s?.world.restore();
+  await k?.stop();
+  k = undefined;
+});
 
 /** AWS's sample setup: a certificate whose SANs list the bootstrap name and each broker's name. */
 const SANS_1_TO_3 = ['bootstrap.kafka.example.com', 'b-1.kafka.example.com', 'b-2.kafka.example.com', 'b-3.kafka.example.com'];
@@ -179,5 +186,48 @@ describe("a scale-out past the certificate's names (AWS's sample: bootstrap + b-
     const { state, names: live } = await mapping(s);
     expect(live).toEqual(names('bootstrap', 'b-1', 'b-2', 'b-3', 'b-4'));
     expect(state.listeners.map((l) => l.certificateArns[0])).toEqual(Array(5).fill(reissued));
+  });
+});
+
+describe('what brokers advertise when a name is refused', () => {
+  /** A certificate for the bootstrap, b-1 and b-2 only: broker 3's name is refused. */
+  const ONE_SHORT = ['bootstrap.kafka.example.com', 'b-1.kafka.example.com', 'b-2.kafka.example.com'];
+
+  test('dynamic-broker-config: brokers 1 and 2 advertise their names, broker 3 keeps its AWS name', async () => {
+    k = await createKafkaScenario({ config: { advertisedListeners: 'dynamic-broker-config' }, world: { certificateNames: ONE_SHORT } });
+    const { plan } = await k.reconcile();
+    expect(plan.conflicts.map((c) => c.resource)).toEqual(['listener :9003']);
+    expect(k.kafka.broker(1).advertisedEndpoint()).toEqual({ host: 'b-1.kafka.example.com', port: 9001 });
+    expect(k.kafka.broker(2).advertisedEndpoint()).toEqual({ host: 'b-2.kafka.example.com', port: 9002 });
+    expect(k.kafka.broker(3).advertisedEndpoint()?.host).toBe(k.kafka.broker(3).awsHost);
+  });
+
+  test('msk-configuration: no rolling restart onto names one broker could not be reached by, even with --allow-rolling-restart', async () => {
+    k = await createKafkaScenario({ config: { advertisedListeners: 'msk-configuration' }, serverProperties: 'auto.create.topics.enable=false\n', world: { certificateNames: ONE_SHORT } });
+    const { plan } = await k.reconcile({ allowRollingRestart: true });
+    expect(plan.conflicts).toEqual([
+      expect.objectContaining({ resource: 'listener :9003' }),
+      { resource: 'msk configuration', message: expect.stringContaining('not setting custom.advertised.listeners: broker-3 has no listener or name of ours yet') },
+    ]);
+    const mskWrites = k.world.writes().filter((c) => ['CreateConfigurationCommand', 'UpdateConfigurationCommand', 'UpdateClusterConfigurationCommand'].includes(c.command));
+    expect(mskWrites).toEqual([]);
+    expect(k.world.msk.serverProperties(k.clusterArn)).toBe('auto.create.topics.enable=false\n');
+  });
+});
+
+describe('several listeners', () => {
+  test("only the listener whose certificate misses names is held; the conflict carries that listener's label", async () => {
+    s = createScenario();
+    const publicLb = s.world.elbv2.addLoadBalancer({ name: 'msk-orders-public' });
+    const publicZone = s.world.route53.addHostedZone({ name: 'example.com' });
+    const wrong = s.world.acm.addCertificate({ domainName: '*.example.com' });
+    const { listeners: _, ...base } = s.config;
+    const config = parseConfig({ clusters: [{ ...base, listeners: [{ authentication: 'iam' }, { authentication: 'iam-public', loadBalancerArn: publicLb, hostedZoneId: publicZone, certificateArn: wrong }] }] }).clusters[0];
+
+    const { plan } = await reconcileCluster(s.clients, config, { ...s.reconcileOptions, apply: true });
+
+    expect(plan.conflicts).toEqual([{ resource: expect.stringMatching(/^iam-public@msk-orders-public\/\w+ listeners :9000-9003$/), message: expect.stringContaining(`certificate ${wrong} does not cover`) }]);
+    expect(s.world.elbv2.listeners(s.lbArn).map((l) => l.Port).sort()).toEqual([9000, 9001, 9002, 9003]);
+    expect(s.world.elbv2.listeners(publicLb)).toEqual([]);
   });
 });
