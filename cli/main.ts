@@ -56,6 +56,7 @@ interface CommandOptions {
   cluster?: string;
   json?: boolean;
   allowRollingRestart?: boolean;
+  allowUncoveredCertificate?: boolean;
   dryRun?: boolean;
   probe?: boolean;
 }
@@ -84,6 +85,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   withCommon(program.command('apply').description('make the changes the plan shows, then print the resulting mapping'))
     .option('--json', 'print the plan and what was done as JSON')
     .option('--allow-rolling-restart', 'allow an MSK configuration change (every broker restarts, one at a time)')
+    .option('--allow-uncovered-certificate', "put listeners live behind a certificate that does not cover their names (clients of those names fail the TLS handshake)")
     .action(async (opts: CommandOptions) => {
       exitCode = await runCommand('apply', opts, deps);
     });
@@ -157,6 +159,7 @@ async function runCommand(mode: Mode, opts: CommandOptions, deps: CliDeps): Prom
     const options: ReconcileOptions = {
       apply: mode !== 'plan' && !opts.dryRun,
       allowRollingRestart: opts.allowRollingRestart,
+      allowUncoveredCertificate: opts.allowUncoveredCertificate,
       kafkaAccess: deps.kafkaAccess,
       follow: deps.follow,
       clock: deps.clock,

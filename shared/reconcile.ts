@@ -15,6 +15,8 @@ export interface ReconcileOptions extends ApplyOptions {
   apply: boolean;
   /** The CLI's --allow-rolling-restart: same effect as allowRollingRestart in the config. */
   allowRollingRestart?: boolean;
+  /** The CLI's --allow-uncovered-certificate: listeners go live behind a certificate that misses their names. No config equivalent. */
+  allowUncoveredCertificate?: boolean;
 }
 
 export interface ReconcileOutcome {
@@ -40,11 +42,11 @@ export async function reconcileCluster(clients: AwsClients, clusterConfig: Clust
   ]);
   // Only when the configuration must change: where to write it (shared? latest revision? reverted?).
   await observeConfigurationChange(clients.kafka, config, observed, 'advertise');
-  // The CLI's flag is a person's explicit go-ahead, which the config's allowRollingRestart is not.
-  const planOptions = { operator: options.allowRollingRestart === true };
+  // The CLI's flags are a person's explicit go-ahead, which the config's allowRollingRestart is not.
+  const planOptions = { operator: options.allowRollingRestart === true, allowUncoveredCertificate: options.allowUncoveredCertificate === true };
   let plan = planCluster(config, observed, planOptions);
   if (putsNamesLive(plan)) {
-    // Not needed otherwise: a failed read, or the coverage warning, then stays out of a run that puts no name live.
+    // Not needed otherwise: a failed read, or a coverage conflict, then stays out of a run that puts no name live.
     if ('error' in certificates) throw certificates.error;
     observed.certificates = certificates.value;
     const unusable = observed.certificates.find((c) => c.status && c.status !== 'ISSUED');

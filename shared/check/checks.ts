@@ -3,7 +3,7 @@
 import type { ClusterConfig } from '../config/schema';
 import { desiredState, type DesiredEndpoint } from '../desired';
 import { fqdn } from '../naming';
-import { uncoveredHosts } from '../plan/certificate';
+import { certificateCovers } from '../plan/certificate';
 import { findListener } from '../kafka/advertised-listeners';
 import { compactPorts, uncoveredPorts } from '../plan/security-groups';
 import { endpointPreconditions } from '../plan/preconditions';
@@ -132,12 +132,18 @@ function dnsCheck(observed: ObservedState, endpoint: DesiredEndpoint): Check {
     : { name: 'dns', ok: false, detail: `${name} does not point at ${what}` };
 }
 
+/** The certificate a client gets: the one the listener presents, or the configured one before there is a listener. Named by ARN. */
 function certificateCheck(observed: ObservedState, endpoint: DesiredEndpoint): Check {
-  const cert = certificateOf(observed, endpoint.listener.certificateArn);
-  if (!cert) return { name: 'certificate', ok: false, detail: 'certificate not read' };
-  return uncoveredHosts(cert, [endpoint.host]).length
-    ? { name: 'certificate', ok: false, detail: `${cert.domainName} does not cover ${endpoint.host}` }
-    : { name: 'certificate', ok: true, detail: `covered by ${cert.domainName}` };
+  const configured = endpoint.listener.certificateArn;
+  const presented = listenersOn(observed, endpoint.listener.loadBalancerArn).find((l) => l.port === endpoint.port)?.certificateArns[0];
+  const arn = presented ?? configured;
+  const note = !presented ? '; no listener presents it yet' : presented !== configured ? `; presented instead of the configured ${configured}` : '';
+  const cert = certificateOf(observed, arn);
+  if (!cert) return { name: 'certificate', ok: false, detail: `${arn} not read${note}` };
+  const match = [cert.domainName, ...cert.subjectAlternativeNames].find((n) => certificateCovers(n, endpoint.host));
+  if (match) return { name: 'certificate', ok: true, detail: `covered by ${arn} (${match})${note}` };
+  const others = new Set([cert.domainName, ...cert.subjectAlternativeNames]).size - 1;
+  return { name: 'certificate', ok: false, detail: `${arn} (${cert.domainName}${others ? ` and ${others} more name(s)` : ''}) does not cover ${endpoint.host}${note}` };
 }
 
 function advertisedCheck(config: ClusterConfig, observed: ObservedState, endpoint: DesiredEndpoint, brokerId: number, advertised: CheckExtras['advertised']): Check {

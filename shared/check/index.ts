@@ -13,6 +13,8 @@ import { observe, type KafkaAccessOptions } from '../observe';
 import { observeCertificate } from '../observe/acm';
 import { probeApiVersions, type ApiVersionsProbe } from '../probe/api-versions';
 import type { ObservedState } from '../state';
+import type { Certificate } from '../types';
+import { ownedRole } from '../naming';
 import { checkDataPath, type EndpointChecks } from './checks';
 import { GetBootstrapBrokersCommand } from '@aws-sdk/client-kafka';
 
@@ -38,7 +40,7 @@ export async function checkCluster(clients: AwsClients, config: ClusterConfig, o
   const listeners = mappedListeners(config);
   const loadBalancerArns = distinct(listeners.map((l) => l.loadBalancerArn));
   const [certificates, crossZone, advertised] = await Promise.all([
-    Promise.all(distinct(listeners.map((l) => l.certificateArn)).map((arn) => observeCertificate(clients.acm, arn))),
+    readCertificates(clients, listeners.map((l) => l.certificateArn), presentedCertificates(observed)),
     Promise.all(loadBalancerArns.map((arn) => loadBalancerCrossZone(clients, arn))),
     config.advertisedListeners === 'none' || options.skipAdvertised ? undefined : readAdvertised(clients, observed, { ...options.kafkaAccess, region: observed.cluster.region }),
   ]);
@@ -46,6 +48,24 @@ export async function checkCluster(clients: AwsClients, config: ClusterConfig, o
   const rows = checkDataPath(config, { ...observed, certificates }, { loadBalancerCrossZone: loadBalancerCrossZones, advertised }, { skipAdvertised: options.skipAdvertised });
   if (options.probe) await probeRows(rows, options.probe === true ? {} : options.probe);
   return rows;
+}
+
+/**
+ * The configured certificates (a failed read fails the check) and those the cluster's listeners
+ * present instead (a refused switch; read when possible, the row says so when not).
+ */
+async function readCertificates(clients: AwsClients, configured: string[], presented: string[]): Promise<Certificate[]> {
+  const wanted = distinct(configured);
+  const others = distinct(presented).filter((arn) => !wanted.includes(arn) && /^arn:aws[a-z-]*:acm:/.test(arn));
+  const [mine, theirs] = await Promise.all([
+    Promise.all(wanted.map((arn) => observeCertificate(clients.acm, arn))),
+    Promise.allSettled(others.map((arn) => observeCertificate(clients.acm, arn))),
+  ]);
+  return [...mine, ...theirs.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))];
+}
+
+function presentedCertificates(observed: ObservedState): string[] {
+  return observed.loadBalancers.flatMap((site) => site.listeners.filter((l) => ownedRole(l.tags, observed.cluster.arn)).flatMap((l) => l.certificateArns.slice(0, 1)));
 }
 
 async function loadBalancerCrossZone(clients: AwsClients, arn: string): Promise<boolean> {

@@ -54,7 +54,7 @@ export function controllerAlarm(alarm: CloudWatchAlarm): ControllerAlarm | undef
         value,
         advice: [
           `Run npx msk-custom-domain plan --config <file> --cluster ${cluster}: it lists conflicts, held-back changes and warnings.`,
-          'A conflict (a listener, target group or name the tool does not own) needs a person; a held-back rolling restart needs --allow-rolling-restart (or allowRollingRestart in the config); an MSK operation still running resolves itself.',
+          'A conflict (a listener, target group or name the tool does not own, or a certificate that does not cover a name) needs a person; a held-back rolling restart needs --allow-rolling-restart (or allowRollingRestart in the config); an MSK operation still running resolves itself.',
         ],
       },
     };

@@ -8,6 +8,7 @@ const NOTHING_HELD: StillAdvertised = { byName: () => undefined, byPort: () => u
 import { inAnyCidr } from '../net/cidr';
 import type { HealthCheck, ObservedListener, ObservedTargetGroup } from '../types';
 import type { Action, Conflict, TargetGroupRef } from './types';
+import { uncoveredCertificate, uncoveredConflicts, uncoveredWarnings, type Uncovered } from './certificate';
 
 export interface NetworkPlan {
   actions: Action[];
@@ -17,14 +18,21 @@ export interface NetworkPlan {
   warnings: string[];
 }
 
+export interface NetworkPlanOptions {
+  /** The CLI's --allow-uncovered-certificate, given by a person: listeners go live behind a certificate that misses their name. */
+  allowUncoveredCertificate?: boolean;
+}
+
 /**
  * Pure diff of listeners, target groups and targets. Resources are matched by their
  * ownership tags, never by port alone: a listener on a wanted port that carries no tags of
  * ours is a conflict, reported and left alone.
  */
-export function planNetwork(desired: DesiredState, observed: ObservedState, held: StillAdvertised = NOTHING_HELD): NetworkPlan {
+export function planNetwork(desired: DesiredState, observed: ObservedState, held: StillAdvertised = NOTHING_HELD, options: NetworkPlanOptions = {}): NetworkPlan {
   const clusterArn = observed.cluster.arn;
   const plan: NetworkPlan = { actions: [], conflicts: [], blocked: new Set(), warnings: [] };
+  const refused: Uncovered[] = [];
+  const allowed: Uncovered[] = [];
   const groupsByName = new Map(observed.targetGroups.map((g) => [g.name, g]));
   const keptListeners = new Set<string>();
   const keptGroups = new Set<string>();
@@ -62,23 +70,41 @@ export function planNetwork(desired: DesiredState, observed: ObservedState, held
       continue;
     }
 
+    // A listener goes live, or switches certificate, only behind one that names its host: a client
+    // checks the name at its TLS handshake. Refused, a new endpoint gets nothing (no half-made
+    // group or name); a live listener keeps the certificate it presents.
+    const uncovered = uncoveredCertificate(observed, endpoint);
+    const current = listener?.certificateArns[0];
+    const change = !listener ? 'create' : current !== endpoint.listener.certificateArn ? 'swap' : 'live';
+    const refuse = uncovered !== undefined && change !== 'live' && !options.allowUncoveredCertificate;
+    if (uncovered) (refuse ? refused : allowed).push({ endpoint, certificate: uncovered, change, current });
+    if (refuse && !listener) {
+      plan.blocked.add(endpoint.key);
+      continue;
+    }
+
     if (group) keptGroups.add(group.arn);
     else plan.actions.push(createTargetGroup(endpoint, site.loadBalancer.vpcId));
     const groupRef: TargetGroupRef = { name: group?.name ?? endpoint.targetGroupName, arn: group?.arn };
     if (group) plan.actions.push(...attributeChanges(endpoint, groupRef, group), ...healthCheckChanges(endpoint, groupRef, group));
 
-    const { certificateArn, sslPolicy, loadBalancerArn } = endpoint.listener;
+    const { sslPolicy, loadBalancerArn } = endpoint.listener;
     if (!listener) {
-      plan.actions.push({ type: 'create-listener', resource: endpoint.key, loadBalancerArn, port: endpoint.port, certificateArn, sslPolicy, targetGroup: groupRef, tags: endpoint.tags });
+      plan.actions.push({ type: 'create-listener', resource: endpoint.key, loadBalancerArn, port: endpoint.port, certificateArn: endpoint.listener.certificateArn, sslPolicy, targetGroup: groupRef, tags: endpoint.tags });
     } else {
       keptListeners.add(listener.arn);
-      const reason = listenerDrift(listener, endpoint, group);
-      if (reason) {
+      // A refused switch still repairs the rest of the listener, with the certificate it has (a TLS listener needs one).
+      const certificateArn = refuse ? current : endpoint.listener.certificateArn;
+      const reason = certificateArn && listenerDrift(listener, endpoint, group, certificateArn);
+      if (certificateArn && reason) {
         plan.actions.push({ type: 'modify-listener', resource: endpoint.key, listenerArn: listener.arn, port: endpoint.port, certificateArn, sslPolicy, targetGroup: groupRef, reason });
       }
     }
     plan.actions.push(...targetChanges(endpoint, groupRef, group, site.vpc.cidrs));
   }
+
+  plan.conflicts.push(...uncoveredConflicts(refused));
+  plan.warnings.push(...uncoveredWarnings(allowed));
 
   // Owned resources nothing wants any more: listeners first, their groups after (apply orders them).
   for (const site of observed.loadBalancers) {
@@ -131,13 +157,15 @@ function createTargetGroup(endpoint: DesiredEndpoint, vpcId: string): Action {
   };
 }
 
-function listenerDrift(listener: ObservedListener, endpoint: DesiredEndpoint, group?: ObservedTargetGroup): string | undefined {
-  const { certificateArn, sslPolicy } = endpoint.listener;
-  if (!group || listener.targetGroupArn !== group.arn) return `forwards to ${listener.targetGroupArn ?? 'nothing'} instead of ${group?.name ?? endpoint.targetGroupName}`;
-  if (listener.protocol !== 'TLS') return `protocol ${listener.protocol} instead of TLS`;
-  if (listener.certificateArns[0] !== certificateArn) return `certificate ${listener.certificateArns[0] ?? 'none'} instead of the configured one`;
-  if (listener.sslPolicy !== sslPolicy) return `TLS policy ${listener.sslPolicy ?? 'none'} instead of ${sslPolicy}`;
-  return undefined;
+/** Every difference, so a certificate switch shows even beside another repair. */
+function listenerDrift(listener: ObservedListener, endpoint: DesiredEndpoint, group: ObservedTargetGroup | undefined, certificateArn: string): string | undefined {
+  const { sslPolicy } = endpoint.listener;
+  const drift: string[] = [];
+  if (!group || listener.targetGroupArn !== group.arn) drift.push(`forwards to ${listener.targetGroupArn ?? 'nothing'} instead of ${group?.name ?? endpoint.targetGroupName}`);
+  if (listener.protocol !== 'TLS') drift.push(`protocol ${listener.protocol} instead of TLS`);
+  if (listener.certificateArns[0] !== certificateArn) drift.push(`certificate ${listener.certificateArns[0] ?? 'none'} → ${certificateArn}`);
+  if (listener.sslPolicy !== sslPolicy) drift.push(`TLS policy ${listener.sslPolicy ?? 'none'} instead of ${sslPolicy}`);
+  return drift.length ? drift.join('; ') : undefined;
 }
 
 /**

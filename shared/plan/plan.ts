@@ -2,11 +2,10 @@ import type { ClusterConfig } from '../config/schema';
 import { desiredState, type DesiredState } from '../desired';
 import { PlanError, UnsupportedClusterError } from '../errors';
 import { ownedTargetGroup, type ObservedState } from '../state';
-import { uncoveredHosts } from './certificate';
 import { planAdvertised, planRestore, type AdvertisedPlanOptions } from './advertised';
 import { planAlarms } from './alarms';
 import { checkLimits } from './limits';
-import { planNetwork } from './network';
+import { planNetwork, type NetworkPlanOptions } from './network';
 import { planRecords } from './records';
 import { stillAdvertised } from './still-advertised';
 import { planIngress } from './ingress';
@@ -15,12 +14,15 @@ import { namesBehindHealth, type GateTarget, type ZoneChanges } from './names-be
 import { planPreconditions } from './preconditions';
 import type { Action, Plan } from './types';
 
+/** A person's explicit go-aheads from the CLI (the Lambda never gives them). */
+export type PlanOptions = AdvertisedPlanOptions & NetworkPlanOptions;
+
 /**
  * Pure: config + observed state -> the actions that make AWS match the brokers.
  * Throws PlanError/UnsupportedClusterError before anything is written when the
  * cluster cannot be mapped at all.
  */
-export function planCluster(config: ClusterConfig, observed: ObservedState, options: AdvertisedPlanOptions = {}): Plan {
+export function planCluster(config: ClusterConfig, observed: ObservedState, options: PlanOptions = {}): Plan {
   const { cluster } = observed;
   if (cluster.clusterType === 'SERVERLESS') {
     throw new UnsupportedClusterError(`${cluster.name} is an MSK Serverless cluster: not supported, serverless clusters have no brokers to map`);
@@ -32,7 +34,7 @@ export function planCluster(config: ClusterConfig, observed: ObservedState, opti
   const ingress = planIngress(desired, observed);
   // Names and ports brokers still advertise are not deleted under their clients.
   const held = stillAdvertised(observed);
-  const network = planNetwork(desired, observed, held);
+  const network = planNetwork(desired, observed, held, options);
   // An endpoint the NLB can never carry (a broker in a zone it is not enabled in, a public listener
   // without public access, broker security groups shut to it) keeps its listener, group and target
   // ready, but its name is neither published nor advertised until the precondition holds.
@@ -42,7 +44,6 @@ export function planCluster(config: ClusterConfig, observed: ObservedState, opti
   const alarms = planAlarms(config, observed);
   const advertised = planAdvertised(config, desired, observed, blocked, options);
   const warnings = [
-    ...certificateWarnings(observed, desired),
     ...securityGroupWarnings(desired, observed),
     ...network.warnings,
     ...alarms.warnings,
@@ -185,16 +186,4 @@ export function planClusterRestore(config: ClusterConfig, observed: ObservedStat
   const restore = planRestore(config, observed);
   // Broker configs are not touched while MSK itself is changing the brokers.
   return { ...status, ...restore, actions: status.status === 'waiting' ? [] : restore.actions };
-}
-
-/** Per certificate: the names of the listeners using it that it does not cover. */
-function certificateWarnings(observed: ObservedState, desired: DesiredState): string[] {
-  return (observed.certificates ?? []).flatMap((certificate) => {
-    const hosts = desired.endpoints.filter((e) => e.listener.certificateArn === certificate.arn).map((e) => e.host);
-    const missing = uncoveredHosts(certificate, hosts);
-    if (!missing.length) return [];
-    return [
-      `certificate ${certificate.domainName} does not cover ${missing.join(', ')}: clients of ${missing.length === 1 ? 'that name' : 'those names'} will fail the TLS handshake; add the names (or a wildcard *.<domain>) to the certificate`,
-    ];
-  });
 }

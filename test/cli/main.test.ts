@@ -462,3 +462,47 @@ describe('check: the data path per endpoint, exit 0 only when every check passes
     expect(broken.out).toContain('1 check(s) failed:\n  - broker-1 targets: 10.0.1.11 unhealthy');
   });
 });
+
+describe('a certificate that does not cover the names', () => {
+  /** The scenario's cluster with a certificate for another domain. */
+  async function uncovered(): Promise<{ file: string; certificateArn: string }> {
+    s = createScenario();
+    const certificateArn = s.world.acm.addCertificate({ domainName: '*.other.example.com' });
+    return { file: await writeConfig([{ ...s.config, certificateArn }]), certificateArn };
+  }
+
+  test('plan shows the conflict and what --allow-uncovered-certificate would allow, exit 2; apply writes no listener or name, exit 2', async () => {
+    const { file, certificateArn } = await uncovered();
+
+    const plan = await cli(['plan', '--config', file], s!);
+    expect(plan.code).toBe(EXIT.notConverged);
+    expect(plan.out).toContain(`CONFLICT listeners :9000-9003: certificate ${certificateArn} does not cover bootstrap.kafka.example.com, b-1.kafka.example.com, b-2.kafka.example.com, b-3.kafka.example.com`);
+    expect(plan.out).toContain('run apply --allow-uncovered-certificate to make them anyway');
+    expect(plan.out).not.toMatch(/listener\s*│\s*\S+\s*│\s*:900\d TLS/);
+
+    const apply = await cli(['apply', '--config', file], s!);
+    expect(apply.code).toBe(EXIT.notConverged);
+    expect(apply.out).toContain('CONFLICT listeners :9000-9003');
+    const written = s!.world.writes().map((c) => c.command);
+    expect(written.filter((c) => c !== 'PutMetricAlarmCommand')).toEqual([]);
+    expect((await mapping(s!)).listeners).toEqual({});
+  });
+
+  test('apply --allow-uncovered-certificate: listeners and names are made, with a warning, exit 0', async () => {
+    const { file } = await uncovered();
+    const run = await cli(['apply', '--config', file, '--allow-uncovered-certificate'], s!);
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.out).toContain('as --allow-uncovered-certificate asks');
+    expect(run.out).not.toContain('CONFLICT');
+    expect((await mapping(s!)).names).toEqual(names('bootstrap', 'b-1', 'b-2', 'b-3'));
+  });
+
+  test('the config cannot allow it: only a person on the command line can', async () => {
+    await uncovered();
+    const file = await writeConfig([{ ...s!.config, allowUncoveredCertificate: true }], 'allowing.json');
+    const run = await cli(['apply', '--config', file], s!);
+    expect(run.code).toBe(EXIT.error);
+    expect(run.err).toMatch(/allowUncoveredCertificate/);
+    expect(s!.world.writes()).toEqual([]);
+  });
+});

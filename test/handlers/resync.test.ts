@@ -441,3 +441,19 @@ describe('the deployed handler (middy, config from the packaged file, real SDK c
     expect(listenerPorts(s, s.lbArn)).toEqual([9000, 9001, 9002, 9003]);
   });
 });
+
+describe('a certificate that does not cover a new broker', () => {
+  test('the function reports the conflict for b-4 and never makes it: no invoke can override the check', async () => {
+    s = createScenario({ certificateNames: ['bootstrap.kafka.example.com', 'b-1.kafka.example.com', 'b-2.kafka.example.com', 'b-3.kafka.example.com'] });
+    const d = deps(s, { clusters: [s.config] });
+    await resync({}, d);
+    s.world.msk.setBrokers(s.clusterArn, brokersFor(range(1, 4)));
+
+    const [report] = (await resync(cloudTrail('UpdateBrokerCount', s.clusterArn), d)).clusters;
+
+    expect(report).toMatchObject({ converged: false, conflicts: [expect.stringContaining('does not cover b-4.kafka.example.com')] });
+    await expect(resync({ allowUncoveredCertificate: true }, d)).rejects.toThrow('unrecognised event');
+    expect(listenerPorts(s, s.lbArn)).toEqual([9000, 9001, 9002, 9003]);
+    expect((await mapping(s)).names).toEqual(names('bootstrap', 'b-1', 'b-2', 'b-3'));
+  });
+});

@@ -348,6 +348,31 @@ describe('the CLI against moto (ELBv2, Route 53, CloudWatch, ACM, EC2) and MSK o
     expect((await names()).sort()).toEqual(['b-1.kafka.example.com.', 'b-2.kafka.example.com.', 'bootstrap.kafka.example.com.']);
   });
 
+  test("AWS's SAN-only certificate (bootstrap + b-1..b-3): broker 4 is refused on a scale-out (exit 2, nothing made) until a person overrides", async () => {
+    // (Not a switch of live listeners: moto's ModifyListener answers "Protocol TLS is not supported".)
+    const { key, cert } = testCa().issue(['bootstrap.kafka.example.com', 'b-1.kafka.example.com', 'b-2.kafka.example.com', 'b-3.kafka.example.com']);
+    const sans = (await clients().acm.send(new ImportCertificateCommand({ Certificate: Buffer.from(cert), PrivateKey: Buffer.from(key), CertificateChain: Buffer.from(testCa().pem) }))).CertificateArn!;
+    const s = await seed([1, 2, 3], { certificateArn: sans });
+    expect((await cli('apply', '--config', s.file)).code).toBe(EXIT.ok);
+    expect(Object.keys((await state(s)).listeners).map(Number)).toEqual([9000, 9001, 9002, 9003]);
+
+    mskHttp.msk.setBrokers(s.clusterArn, [1, 2, 3, 4].map((id) => ({ id, ip: ip(id) })));
+    const refused = await cli('apply', '--config', s.file);
+    expect(refused.code).toBe(EXIT.notConverged);
+    expect(refused.out).toContain(`CONFLICT listener :9004: certificate ${sans} does not cover b-4.kafka.example.com`);
+    let now = await state(s);
+    expect(Object.keys(now.listeners).map(Number)).toEqual([9000, 9001, 9002, 9003]);
+    expect(now.records).toEqual(names([1, 2, 3]));
+    expect(now.targets.boot).toContain(ip(4));
+
+    const overridden = await cli('apply', '--config', s.file, '--allow-uncovered-certificate');
+    expect(overridden.code).toBe(EXIT.ok);
+    expect(overridden.out).toContain('as --allow-uncovered-certificate asks');
+    now = await state(s);
+    expect(now.listeners[9004]).toBe('broker-4');
+    expect(now.records).toEqual(names([1, 2, 3, 4]));
+  });
+
   test('dynamic-broker-config with fake Kafka brokers: apply makes them advertise the names, check passes, restore brings the AWS names back and check says so', async () => {
     const kafka = await startFakeCluster({ brokers: [1, 2, 3].map((id) => ({ id, host: `127.0.21.${id}` })), credentials: CREDENTIALS, region: REGION, advertise: 'aws-name' });
     kafkaAccess = { credentials: staticCredentials(), tls: { ca: [kafka.ca], lookup: kafka.lookup }, connectionTimeoutMs: 2000 };

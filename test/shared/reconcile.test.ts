@@ -326,12 +326,6 @@ describe('waiting and refusing', () => {
     expect(plan.warnings).toContainEqual(expect.stringContaining('client certificates never reach the brokers'));
     expect(plan.actions.find((a) => a.type === 'create-target-group')).toMatchObject({ port: 9094 });
   });
-
-  test('a certificate that misses broker names is a warning that names them', async () => {
-    s = createScenario({ brokerIds: range(1, 4), certificateNames: ['bootstrap.kafka.example.com', 'b-1.kafka.example.com', 'b-2.kafka.example.com', 'b-3.kafka.example.com'] });
-    const { plan } = await s.reconcile({ apply: false });
-    expect(plan.warnings.filter((w) => w.includes('certificate'))).toEqual([expect.stringContaining('does not cover b-4.kafka.example.com')]);
-  });
 });
 
 describe('a scale-out in progress', () => {

@@ -77,9 +77,24 @@ describe('check', () => {
       expect.stringMatching(/^broker-1 targets: 10\.0\.1\.11 initial$/),
       expect.stringMatching(/^broker-1 dns: no record b-1\.kafka\.example\.com\. in zone /),
       'broker-10 ingress: ' + s.world.elbv2.securityGroupsOf(s.lbArn)[0] + ' admit no TCP on 9010',
-      'broker-10 certificate: bootstrap.kafka.example.com does not cover b-10.kafka.example.com',
+      `broker-10 certificate: ${s.config.certificateArn} (bootstrap.kafka.example.com and 3 more name(s)) does not cover b-10.kafka.example.com; no listener presents it yet`,
     ]));
     expect(found.filter((f) => f.includes('advertised'))).toEqual([]);
+  });
+
+  test('each certificate row names the certificate that covers or fails its name, the presented one when a switch was refused', async () => {
+    s = await mapped({ config: { advertisedListeners: 'none' } });
+    const old = s.config.certificateArn;
+    const partial = s.world.acm.addCertificate({ domainName: 'bootstrap.kafka.example.com', subjectAlternativeNames: ['b-1.kafka.example.com', 'b-2.kafka.example.com'] });
+    const config = { ...s.config, certificateArn: partial };
+    const { plan } = await reconcileCluster(s.clients, config, { ...s.reconcileOptions, apply: true });
+    expect(plan.conflicts.map((c) => c.resource)).toEqual(['listener :9003']);
+
+    const rows = await checkCluster(s.clients, config, { kafkaAccess: s.reconcileOptions.kafkaAccess });
+    const certificate = (endpoint: string) => rows.find((r) => r.endpoint === endpoint)!.checks.find((c) => c.name === 'certificate')!;
+    expect(certificate('broker-1')).toEqual({ name: 'certificate', ok: true, detail: `covered by ${partial} (b-1.kafka.example.com)` });
+    expect(certificate('broker-3')).toEqual({ name: 'certificate', ok: true, detail: `covered by ${old} (*.kafka.example.com); presented instead of the configured ${partial}` });
+    expect(failures(rows)).toEqual([`broker-3 listener: :9003 presents ${old}, not the configured one`]);
   });
 
   test('a record removed by hand and brokers not advertising the names: dns and advertised fail', async () => {

@@ -26,7 +26,7 @@ export interface Scenario {
   lbArn: string;
   zoneId: string;
   /** One full reconcile, as the Lambda and the CLI run it. */
-  reconcile(options?: { apply?: boolean; allowRollingRestart?: boolean }): Promise<ReconcileOutcome>;
+  reconcile(options?: { apply?: boolean; allowRollingRestart?: boolean; allowUncoveredCertificate?: boolean }): Promise<ReconcileOutcome>;
   /** Options the CLI and handler pass to reconcileCluster, as this scenario needs them. */
   reconcileOptions: Omit<ReconcileOptions, 'apply'>;
 }
@@ -125,6 +125,6 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
     lbArn,
     zoneId,
     reconcileOptions,
-    reconcile: ({ apply = true, allowRollingRestart } = {}) => reconcileCluster(clients, config, { ...reconcileOptions, apply, allowRollingRestart }),
+    reconcile: ({ apply = true, allowRollingRestart, allowUncoveredCertificate } = {}) => reconcileCluster(clients, config, { ...reconcileOptions, apply, allowRollingRestart, allowUncoveredCertificate }),
   };
 }
