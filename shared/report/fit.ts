@@ -70,20 +70,25 @@ export function renderTable(spec: TableSpec, layout: TableLayout = {}): string {
   }
 }
 
-/** Greedy word wrap at spaces; a word longer than the line is split, never cut short. */
+/** Greedy word wrap at spaces; a word longer than the line breaks after a dot, comma, = or / (DNS names, ARNs), else anywhere: never cut short. */
 export function wrapText(text: string, width: number): string {
   if (text.length <= width) return text;
   const lines: string[] = [];
   let line = '';
   for (let word of text.split(' ')) {
-    while (word.length > width) {
-      if (line) lines.push(line), (line = '');
-      lines.push(word.slice(0, width));
-      word = word.slice(width);
+    if (line && line.length + 1 + word.length <= width) {
+      line += ` ${word}`;
+      continue;
     }
-    if (!line) line = word;
-    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
-    else lines.push(line), (line = word);
+    if (line) lines.push(line), (line = '');
+    while (word.length > width) {
+      const head = word.slice(0, width);
+      const cut = Math.max(...['.', ',', '=', '/'].map((c) => head.lastIndexOf(c))) + 1;
+      const at = cut > width / 3 ? cut : width;
+      lines.push(word.slice(0, at));
+      word = word.slice(at);
+    }
+    line = word;
   }
   if (line) lines.push(line);
   return lines.join('\n');
