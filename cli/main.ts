@@ -84,12 +84,11 @@ interface CommandOptions {
 /** Exit codes: 0 done, 1 error, 2 conflicts or changes waiting (nothing wrong with the tool, but not converged). */
 export const EXIT = { ok: 0, error: 1, notConverged: 2 } as const;
 
-const EXIT_HELP = `
-Exit codes:
+const EXIT_HELP = `Exit codes:
   0  done (plan: nothing blocks; check: every check passed)
-  1  error (bad input, an AWS or Kafka failure): nothing of that cluster is in an unknown state
+  1  error: bad input (found before any write), or an AWS or Kafka failure (the next apply picks up from there)
   2  not converged: a conflict, a wait or a pending rolling restart; check: a check failed;
-     plan --detailed-exitcode: changes to make (0 then means no changes, as terraform)`;
+     plan --detailed-exitcode: also changes to make (0 then means no changes, as terraform)`;
 
 /** What each run needs besides its command's options: how to reach AWS and how wide to print. */
 interface RunContext {
@@ -106,8 +105,10 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     .option('--profile <name>', 'AWS named profile (shared config and credentials files), as AWS_PROFILE')
     .option('--region <region>', "only the config's clusters in this region (a cluster's region is the one in its ARN)")
     .option('--debug', 'log every AWS call (service, operation, status, retries) and debug lines to stderr')
-    .option('--quiet', 'log errors only (the command output is still printed)')
+    .option('--quiet', 'log errors only, no warnings (the command output is still printed)')
     .addHelpText('after', EXIT_HELP)
+    // Each command's --help lists these too.
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ writeOut: deps.out, writeErr: deps.err });
 
@@ -152,7 +153,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
 
 /** Exit 0 only when every check of every cluster passes; 2 when one fails; 1 on an error. */
 async function runCheck(opts: CommandOptions, { deps, aws, layout }: RunContext): Promise<number> {
-  const config = await loadChecked(opts.config, deps);
+  const config = await loadChecked(opts, deps);
   let failed = false;
   let passed = true;
   const reports: unknown[] = [];
@@ -182,15 +183,15 @@ function setUp(opts: CommandOptions, deps: CliDeps): RunContext {
   return { deps, aws, layout: { width: opts.wide || opts.json ? undefined : deps.columns } };
 }
 
-/** The config, with a warning (stderr) for each port a future broker could take. */
-async function loadChecked(file: string, deps: CliDeps): Promise<Config> {
-  const config = await loadConfig(file);
-  for (const warning of portRangeWarnings(config)) deps.err(`warning: ${warning}`);
+/** The config, with a warning (stderr; not with --quiet) for each port a future broker could take. */
+async function loadChecked(opts: CommandOptions, deps: CliDeps): Promise<Config> {
+  const config = await loadConfig(opts.config);
+  if (!opts.quiet) for (const warning of portRangeWarnings(config)) deps.err(`warning: ${warning}`);
   return config;
 }
 
 async function runCommand(mode: Mode, opts: CommandOptions, { deps, aws, layout }: RunContext): Promise<number> {
-  const config = await loadChecked(opts.config, deps);
+  const config = await loadChecked(opts, deps);
   // Only runs that write take the lease: a plan reads.
   const lease = mode !== 'plan' && !opts.dryRun ? (deps.leaseStore ?? configuredLease)(config, aws) : undefined;
   const holder = cliHolder();

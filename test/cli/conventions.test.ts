@@ -181,6 +181,28 @@ describe('--region: the clusters of the config in that region', () => {
     expect(run.err).toContain('no cluster of the config is in region ap-south-1 (--region); its clusters are in eu-west-1, us-east-1');
     expect(s.world.calls).toEqual([]);
   });
+
+  test('--cluster of another region than --region is refused, naming both', async () => {
+    s = createScenario();
+    const file = await writeConfig([s.config, { ...s.config, clusterArn: elsewhere }]);
+
+    const run = await cli(['plan', '--config', file, '--region', 'eu-west-1', '--cluster', 'audit'], { scenario: s });
+
+    expect(run.code).toBe(EXIT.error);
+    expect(run.err).toContain('cluster audit is in us-east-1, not in eu-west-1 (--region)');
+    expect(s.world.calls).toEqual([]);
+  });
+
+  test('in another region, the clients are built for that region; its failure is in the JSON', async () => {
+    s = createScenario();
+    const file = await writeConfig([s.config, { ...s.config, clusterArn: elsewhere }]);
+
+    const run = await cli(['plan', '--config', file, '--region', 'us-east-1', '--json'], { scenario: s });
+
+    expect(run.regions).toEqual(['us-east-1']);
+    expect(run.code).toBe(EXIT.error);
+    expect(JSON.parse(run.out)).toEqual([{ clusterArn: elsewhere, error: expect.any(String) }]);
+  });
 });
 
 describe('--cluster by name or ARN', () => {
@@ -361,6 +383,8 @@ describe('help text matches behaviour', () => {
     expect(restoreHelp.out).toMatch(/--cluster <name\|arn>\s+the one cluster to act on, by name or ARN \(required\)/);
     expect(planHelp.out).toMatch(/--cluster <name\|arn>\s+only this cluster of the config, by name or ARN\s+\(default: every cluster\)/);
     expect(planHelp.out).toContain('--detailed-exitcode');
+    // Global flags are listed by each command too.
+    expect(planHelp.out).toMatch(/Global Options:[\s\S]*--profile <name>/);
     expect(refused.code).toBe(EXIT.error);
     expect(refused.err).toContain("required option '--cluster <name|arn>' not specified");
   });
@@ -380,13 +404,17 @@ describe('bootstrapPort where a broker port could land', () => {
     const fine = await writeConfig([s.config], 'fine.json');
 
     const run = await cli(['plan', '--config', file], { scenario: s });
-    const quiet = await cli(['plan', '--config', fine], { scenario: s });
+    const clean = await cli(['plan', '--config', fine], { scenario: s });
+    const quiet = await cli(['plan', '--config', file, '--quiet'], { scenario: s });
 
     expect(run.code).toBe(EXIT.ok);
     expect(run.err).toContain(`warning: ${s.clusterArn}: bootstrapPort 9005 is the port broker 5 would get (brokerPortBase 9000 + 5)`);
     expect(run.err).toContain(`Move bootstrapPort to 9000 or outside 9001-${9000 + MAX_BROKERS_PER_CLUSTER}`);
     expect(run.out).toContain(':9005 TLS');
+    expect(clean.err).toBe('');
+    // --quiet: errors only.
     expect(quiet.err).toBe('');
+    expect(quiet.out).toBe(run.out);
   });
 
   test('and when the cluster reaches broker 5, the plan refuses the collision before any write', async () => {
