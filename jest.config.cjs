@@ -6,6 +6,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Only the AWS SDK's NodeVersionSupportWarning is turned off (cli/node-warning.ts); other warnings print.
+  setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
   transform: {
     '^.+\\.(ts|js|mjs)$': ['@swc/jest', {
       jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },

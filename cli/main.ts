@@ -1,12 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { parseClusterArn } from '../shared/arn';
-import { createAwsClients, type AwsClients } from '../shared/aws/clients';
+import { createAwsClients, type AwsClientOptions, type AwsClients } from '../shared/aws/clients';
 import { loadConfig } from '../shared/config/load';
-import type { ClusterConfig, Config } from '../shared/config/schema';
+import type { Config } from '../shared/config/schema';
 import { ConfigError, errorMessage } from '../shared/errors';
 import { reconcileCluster, restoreCluster, type ReconcileOutcome, type ReconcileOptions } from '../shared/reconcile';
 import type { KafkaAccessOptions } from '../shared/observe';
 import { formatPlan } from '../shared/report/plan';
+import { changeCounts } from '../shared/report/rows';
+import type { TableLayout } from '../shared/report/fit';
 import { formatState } from '../shared/report/state';
 import { resultingState } from '../shared/report/resulting-state';
 import { describeAction } from '../shared/apply';
@@ -16,11 +18,22 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { hostname, userInfo } from 'node:os';
 import { LeaseHeldError, withClusterLease, type LeaseStore } from '../shared/lease';
 import { dynamoDbLeaseStore } from '../shared/lease/dynamodb';
+import { DEFAULT_LOG_LEVEL, logger, logTo } from '../shared/log';
+import { portRangeWarnings } from '../shared/config/port-ranges';
+import pkg from '../package.json';
+import { quietSdkNodeVersionWarning } from './node-warning';
+import { sdkCallLogger } from './sdk-log';
+import { selectClusters } from './select';
 
 export interface CliDeps {
-  clientsFor: (region: string) => AwsClients;
+  /** The AWS clients of a region; `options` carries --profile and, with --debug, the SDK call log. */
+  clientsFor: (region: string, options: AwsClientOptions) => AwsClients;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Where log lines go (default stderr: stdout is the command's output, e.g. JSON). */
+  log?: { write(line: string): unknown };
+  /** Width of the terminal: tables wrap, then hide columns, to fit (default: none, e.g. piped). */
+  columns?: number;
   /** Seconds between Route 53 INSYNC polls (tests shorten it). */
   dnsPollSeconds?: number;
   /** How to reach brokers over Kafka (tests: the fake broker's CA and credentials). */
@@ -31,11 +44,12 @@ export interface CliDeps {
   /** How `check --probe` resolves and trusts names (tests: the embedded DNS and CA; default: the system's). */
   probe?: ProbeOptions;
   /** The per-cluster lease (default: from the config's `lease`, none without it). */
-  leaseStore?: (config: Config) => LeaseStore | undefined;
+  leaseStore?: (config: Config, options: AwsClientOptions) => LeaseStore | undefined;
 }
 
-function configuredLease(config: Config): LeaseStore | undefined {
-  return config.lease && dynamoDbLeaseStore(new DynamoDBClient({ region: config.lease.region, maxAttempts: 8 }), config.lease.table);
+/** The deployment's lease table, in the region the config names for it (the stack's). */
+function configuredLease(config: Config, options: AwsClientOptions): LeaseStore | undefined {
+  return config.lease && dynamoDbLeaseStore(new DynamoDBClient({ region: config.lease.region, maxAttempts: 8, profile: options.profile, logger: options.logger }), config.lease.table);
 }
 
 /** Who holds a lease, as the other side will read it. */
@@ -55,56 +69,79 @@ interface CommandOptions {
   config: string;
   cluster?: string;
   json?: boolean;
+  wide?: boolean;
   allowRollingRestart?: boolean;
   allowUncoveredCertificate?: boolean;
   dryRun?: boolean;
   probe?: boolean;
+  detailedExitcode?: boolean;
+  // Global options (before or after the command).
+  profile?: string;
+  region?: string;
+  debug?: boolean;
+  quiet?: boolean;
 }
 
 /** Exit codes: 0 done, 1 error, 2 conflicts or changes waiting (nothing wrong with the tool, but not converged). */
 export const EXIT = { ok: 0, error: 1, notConverged: 2 } as const;
 
+const EXIT_HELP = `Exit codes:
+  0  done (plan: nothing blocks; check: every check passed)
+  1  error: bad input (found before any write), or an AWS or Kafka failure (the next apply picks up from there)
+  2  not converged: a conflict, a wait or a pending rolling restart; check: a check failed;
+     plan --detailed-exitcode: also changes to make (0 then means no changes, as terraform)`;
+
+/** What each run needs besides its command's options: how to reach AWS and how wide to print. */
+interface RunContext {
+  deps: CliDeps;
+  aws: AwsClientOptions;
+  layout: TableLayout;
+}
+
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('msk-custom-domain')
     .description('Keep an MSK cluster reachable under a custom domain: NLB listeners, targets and Route 53 names follow the brokers.')
+    .version(pkg.version, '-V, --version', 'print the version and exit')
+    .option('--profile <name>', 'AWS named profile (shared config and credentials files), as AWS_PROFILE')
+    .option('--region <region>', "only the config's clusters in this region (a cluster's region is the one in its ARN)")
+    .option('--debug', 'log every AWS call (service, operation, status, retries) and debug lines to stderr')
+    .option('--quiet', 'log errors only, no warnings (the command output is still printed)')
+    .addHelpText('after', EXIT_HELP)
+    // Each command's --help lists these too.
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ writeOut: deps.out, writeErr: deps.err });
 
-  const withCommon = (cmd: Command) =>
-    cmd
-      .requiredOption('-c, --config <file>', 'JSON or YAML config file')
-      .option('--cluster <arn>', 'only this cluster of the config');
+  const withCommon = (cmd: Command, cluster: 'optional' | 'required') => {
+    cmd.requiredOption('-c, --config <file>', 'JSON or YAML config file');
+    if (cluster === 'required') cmd.requiredOption('--cluster <name|arn>', 'the one cluster to act on, by name or ARN (required)');
+    else cmd.option('--cluster <name|arn>', 'only this cluster of the config, by name or ARN (default: every cluster)');
+    return cmd.option('--json', 'print a JSON array, one entry per cluster (a failed cluster as {clusterArn, error})');
+  };
+  const tables = (cmd: Command) => cmd.option('--wide', 'print tables at full width (default: fit the terminal)');
+  const run = (action: (opts: CommandOptions, ctx: RunContext) => Promise<number>) => async (_opts: CommandOptions, cmd: Command) => {
+    const opts = cmd.optsWithGlobals<CommandOptions>();
+    exitCode = await action(opts, setUp(opts, deps));
+  };
 
-  withCommon(program.command('plan').description('show what would change, change nothing'))
-    .option('--json', 'print the plan as JSON')
-    .action(async (opts: CommandOptions) => {
-      exitCode = await runCommand('plan', opts, deps);
-    });
+  tables(withCommon(program.command('plan').description('show what would change, change nothing'), 'optional'))
+    .option('--detailed-exitcode', 'exit 2 when there are changes to make, 0 when there are none (1 on errors), as terraform plan')
+    .action(run((opts, ctx) => runCommand('plan', opts, ctx)));
 
-  withCommon(program.command('apply').description('make the changes the plan shows, then print the resulting mapping'))
-    .option('--json', 'print the plan and what was done as JSON')
+  tables(withCommon(program.command('apply').description('make the changes the plan shows, then print the resulting mapping'), 'optional'))
     .option('--allow-rolling-restart', 'allow an MSK configuration change (every broker restarts, one at a time)')
     .option('--allow-uncovered-certificate', "put listeners live behind a certificate that does not cover their names (clients of those names fail the TLS handshake)")
-    .action(async (opts: CommandOptions) => {
-      exitCode = await runCommand('apply', opts, deps);
-    });
+    .action(run((opts, ctx) => runCommand('apply', opts, ctx)));
 
-  withCommon(program.command('restore').description("rescue: brokers advertise their AWS names again (removes the tool's advertised.listeners changes)"))
-    .option('--json', 'print the plan and what was done as JSON')
+  tables(withCommon(program.command('restore').description("rescue, one cluster at a time: brokers advertise their AWS names again (removes the tool's advertised.listeners changes)"), 'required'))
     .option('--dry-run', 'only show what restore would change')
     .option('--allow-rolling-restart', 'allow removing custom.advertised.listeners from the MSK configuration (rolling restart)')
-    .action(async (opts: CommandOptions) => {
-      if (!opts.cluster) throw new ConfigError('restore needs --cluster <arn>: it is a rescue for one cluster at a time');
-      exitCode = await runCommand('restore', opts, deps);
-    });
+    .action(run((opts, ctx) => runCommand('restore', opts, ctx)));
 
-  withCommon(program.command('check').description('verify the data path per broker: listener, cross-zone, targets, security groups, DNS, certificate, advertised names'))
-    .option('--json', 'print the checks as JSON')
+  tables(withCommon(program.command('check').description('verify the data path per broker: listener, cross-zone, targets, security groups, DNS, certificate, advertised names'), 'optional'))
     .option('--probe', 'also open a TLS connection (SNI, verified) and send ApiVersions to every name at every address it resolves to; run where the names resolve')
-    .action(async (opts: CommandOptions) => {
-      exitCode = await runCheck(opts, deps);
-    });
+    .action(run((opts, ctx) => runCheck(opts, ctx)));
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -117,45 +154,56 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
 }
 
 /** Exit 0 only when every check of every cluster passes; 2 when one fails; 1 on an error. */
-async function runCheck(opts: CommandOptions, deps: CliDeps): Promise<number> {
-  const config = await loadConfig(opts.config);
+async function runCheck(opts: CommandOptions, { deps, aws, layout }: RunContext): Promise<number> {
+  const config = await loadChecked(opts, deps);
   let failed = false;
   let passed = true;
   const reports: unknown[] = [];
-  for (const cluster of selectClusters(config, opts.cluster)) {
+  for (const cluster of selectClusters(config, opts.cluster, opts.region)) {
     try {
-      const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region);
+      const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region, aws);
       const rows = await checkCluster(clients, cluster, { kafkaAccess: deps.kafkaAccess, probe: opts.probe ? (deps.probe ?? true) : false });
       passed &&= allPass(rows);
       if (opts.json) reports.push({ clusterArn: cluster.clusterArn, ok: allPass(rows), endpoints: rows });
-      else deps.out(formatChecks(parseClusterArn(cluster.clusterArn).clusterName, rows));
+      else deps.out(formatChecks(parseClusterArn(cluster.clusterArn).clusterName, rows, layout));
     } catch (error) {
       deps.err(`error: ${cluster.clusterArn}: ${errorMessage(error)}`);
+      reports.push({ clusterArn: cluster.clusterArn, error: errorMessage(error) });
       failed = true;
     }
   }
-  if (opts.json) deps.out(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
+  if (opts.json) deps.out(JSON.stringify(reports, null, 2));
   return failed ? EXIT.error : passed ? EXIT.ok : EXIT.notConverged;
 }
 
-function selectClusters(config: Config, arn?: string): ClusterConfig[] {
-  if (!arn) return config.clusters;
-  const match = config.clusters.filter((c) => c.clusterArn === arn);
-  if (!match.length) throw new ConfigError(`cluster ${arn} is not in the config (it lists ${config.clusters.map((c) => c.clusterArn).join(', ')})`);
-  return match;
+/** Log level and destination, the AWS client options and the table width of one run. */
+function setUp(opts: CommandOptions, deps: CliDeps): RunContext {
+  if (opts.debug && opts.quiet) throw new ConfigError('--debug and --quiet contradict each other: pass one');
+  logTo(deps.log ?? process.stderr);
+  logger.level = opts.debug ? 'debug' : opts.quiet ? 'error' : DEFAULT_LOG_LEVEL;
+  const aws: AwsClientOptions = { ...(opts.profile ? { profile: opts.profile } : {}), ...(opts.debug ? { logger: sdkCallLogger(logger) } : {}) };
+  return { deps, aws, layout: { width: opts.wide || opts.json ? undefined : deps.columns } };
 }
 
-async function runCommand(mode: Mode, opts: CommandOptions, deps: CliDeps): Promise<number> {
+/** The config, with a warning (stderr; not with --quiet) for each port a future broker could take. */
+async function loadChecked(opts: CommandOptions, deps: CliDeps): Promise<Config> {
   const config = await loadConfig(opts.config);
+  if (!opts.quiet) for (const warning of portRangeWarnings(config)) deps.err(`warning: ${warning}`);
+  return config;
+}
+
+async function runCommand(mode: Mode, opts: CommandOptions, { deps, aws, layout }: RunContext): Promise<number> {
+  const config = await loadChecked(opts, deps);
   // Only runs that write take the lease: a plan reads.
-  const lease = mode !== 'plan' && !opts.dryRun ? (deps.leaseStore ?? configuredLease)(config) : undefined;
+  const lease = mode !== 'plan' && !opts.dryRun ? (deps.leaseStore ?? configuredLease)(config, aws) : undefined;
   const holder = cliHolder();
   // An error on any cluster wins over "not converged" on another, whatever the order of the clusters.
   let failed = false;
   let converged = true;
+  let changes = false;
   const reports: unknown[] = [];
-  for (const cluster of selectClusters(config, opts.cluster)) {
-    const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region);
+  for (const cluster of selectClusters(config, opts.cluster, opts.region)) {
+    const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region, aws);
     const options: ReconcileOptions = {
       apply: mode !== 'plan' && !opts.dryRun,
       allowRollingRestart: opts.allowRollingRestart,
@@ -171,26 +219,35 @@ async function runCommand(mode: Mode, opts: CommandOptions, deps: CliDeps): Prom
     } catch (error) {
       if (error instanceof LeaseHeldError) {
         deps.err(`waiting: ${error.message}`);
+        reports.push({ clusterArn: cluster.clusterArn, waiting: error.message });
         converged = false;
         continue;
       }
       deps.err(`error: ${cluster.clusterArn}: ${errorMessage(error)}`);
+      reports.push({ clusterArn: cluster.clusterArn, error: errorMessage(error) });
       failed = true;
       continue;
     }
     const { plan, applied } = outcome;
+    const planned = changeCounts(plan.actions);
+    if (planned.total) changes = true;
     const mismatches = (applied?.verification ?? []).filter((v) => !v.ok);
     const stillRunning = applied?.operation?.stillRunning;
     if (plan.conflicts.length || plan.pending.length || plan.status !== 'ready' || mismatches.length || stillRunning || applied?.waiting) {
       converged = false;
     }
+    const done = applied && changeCounts(applied.done);
     if (opts.json) {
-      reports.push({ plan, applied });
+      reports.push({ clusterArn: cluster.clusterArn, plan, applied, changes: { planned: planned.total, ...(done ? { applied: done.total } : {}) } });
       continue;
     }
-    deps.out(formatPlan(plan));
-    if (!applied) continue;
-    deps.out(`Applied ${applied.done.length} change(s):\n${applied.done.map((a) => `  - ${describeAction(a)}`).join('\n')}`);
+    deps.out(formatPlan(plan, layout));
+    if (!applied || !done) continue;
+    // Counted as the plan counts (one per table row); the steps are API calls, e.g. every DNS record in one batch.
+    deps.out(
+      `Applied ${done.total} of ${planned.total} changes (${done.add} added, ${done.change} changed, ${done.remove} removed) in ${applied.done.length} step(s):\n` +
+        applied.done.map((a) => `  - ${describeAction(a)}`).join('\n'),
+    );
     if (applied.waiting) deps.out(`WAITING: ${applied.waiting}`);
     if (applied.operation) {
       const op = applied.operation;
@@ -200,17 +257,21 @@ async function runCommand(mode: Mode, opts: CommandOptions, deps: CliDeps): Prom
       deps.out(`  broker ${check.brokerId} advertises ${check.actual ?? 'nothing'}${check.ok ? ' (as expected)' : ` — MISMATCH, expected ${check.expected}`}`);
     }
     // What was observed plus what apply did: no second full read of the cluster.
-    if (mode !== 'restore') deps.out(formatState(cluster, resultingState(outcome.observed, applied)));
+    if (mode !== 'restore') deps.out(formatState(cluster, resultingState(outcome.observed, applied), layout));
   }
-  if (opts.json) deps.out(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
-  return failed ? EXIT.error : converged ? EXIT.ok : EXIT.notConverged;
+  if (opts.json) deps.out(JSON.stringify(reports, null, 2));
+  if (failed) return EXIT.error;
+  return !converged || (opts.detailedExitcode && changes) ? EXIT.notConverged : EXIT.ok;
 }
 
 export function main(): void {
+  quietSdkNodeVersionWarning();
   runCli(process.argv.slice(2), {
     clientsFor: createAwsClients,
     out: (t) => process.stdout.write(`${t}\n`),
     err: (t) => process.stderr.write(`${t}\n`),
+    // A terminal's width; piped or redirected output keeps full lines.
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
   }).then((code) => {
     process.exitCode = code;
   });

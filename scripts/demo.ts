@@ -13,6 +13,7 @@ import { createKafkaScenario, type KafkaScenario } from '../test/support/kafka-s
 import { formatProbe } from '../test/support/probe';
 import { STEP_MS } from '../test/support/stories';
 import { brokerIp } from '../test/support/scenario';
+import { quietSdkNodeVersionWarning } from '../cli/node-warning';
 
 async function step(s: KafkaScenario, title: string, change?: () => Promise<void> | void): Promise<void> {
   console.log(`\n=== ${title} ===`);
@@ -75,6 +76,8 @@ function embeddedAddresses(s: KafkaScenario, host: string): string[] {
 }
 
 async function main(): Promise<void> {
+  // Before the first SDK client: the SDK's 8-line Node-version warning would land in the first step.
+  quietSdkNodeVersionWarning();
   console.log('msk-custom-domain-sync demo: cluster "orders" (ZooKeeper mode, IAM auth) behind NLB msk-orders, domain kafka.example.com.');
   console.log('AWS is the embedded world; the brokers are fake Kafka brokers on 127.0.20.x spoken to with kafkajs + the MSK IAM signer.');
   const s = await createKafkaScenario({

@@ -1,6 +1,6 @@
 // Resolves ${file(./scripts/serverless-config.js):<key>} in serverless.yml from the config file
-// named by `--param config=<file>` (default config.example.json), loaded and validated with the
-// CLI's own loader and schema:
+// named by `--param config=<file>` (required: no default, so the example's ARNs are never
+// deployed by accident), loaded and validated with the CLI's own loader and schema:
 // - configJson: the validated config, written into the resync package (scripts/serverless-build.js);
 // - vpc: the resync function's VPC settings, when it must reach brokers over Kafka;
 // - iam: the two function roles, scoped to the resources the config names (shared/iam/);
@@ -10,11 +10,18 @@ const { requireTs } = require('./load-ts');
 
 module.exports = async ({ resolveVariable }) => {
   const param = async (name) => String((await resolveVariable(`param:${name}, ""`)) || '').trim();
-  const file = (await param('config')) || 'config.example.json';
+  const file = await param('config');
+  if (!file) {
+    throw new Error(
+      '--param config=<file> is required: name the clusters file to deploy, e.g. `npx serverless deploy --param config=clusters.json` ' +
+        '(the same for package and remove; config.example.json is only a template, with example ARNs)',
+    );
+  }
   if (await param('webhookUrl')) {
     throw new Error('--param webhookUrl is not accepted (it would sit in the template in plain text): store the URL as an SSM SecureString and pass --param webhookParameter=<parameter name>');
   }
   const config = await requireTs('shared/config/load.ts').loadConfig(path.resolve(__dirname, '..', file));
+  for (const warning of requireTs('shared/config/port-ranges.ts').portRangeWarnings(config)) process.stderr.write(`warning: ${warning}\n`);
   const vpc = await vpcConfig(param, config);
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');

@@ -5,7 +5,7 @@ import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { AwsCredentialIdentityProvider, Logger as SdkLogger } from '@aws-sdk/types';
 import { ConfigError, errorMessage } from '../errors';
 import { limitInFlight, SERVICE_CONCURRENCY, type LimitedService } from './concurrency';
 
@@ -26,6 +26,10 @@ export interface AwsClients {
 export interface AwsClientOptions {
   /** Calls in flight per service, replacing SERVICE_CONCURRENCY's figure (the benchmark lifts them). */
   concurrency?: Partial<Record<LimitedService, number>>;
+  /** A named profile of the shared config/credentials files (the CLI's --profile): the SDK's own credential chain reads it. */
+  profile?: string;
+  /** The SDK's per-call log (client, command, input, status): the CLI's --debug. */
+  logger?: SdkLogger;
 }
 
 /**
@@ -36,7 +40,13 @@ export interface AwsClientOptions {
  * fixed handful of reads per run.
  */
 export function createAwsClients(region: string, options: AwsClientOptions = {}): AwsClients {
-  const common = { region, maxAttempts: 8, retryMode: 'adaptive' as const };
+  const common = {
+    region,
+    maxAttempts: 8,
+    retryMode: 'adaptive' as const,
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
   const limit = { ...SERVICE_CONCURRENCY, ...options.concurrency };
   return {
     region,

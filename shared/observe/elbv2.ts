@@ -15,7 +15,11 @@ import type { LoadBalancer, ObservedListener, ObservedTargetGroup, ObservedTarge
 const TAGS_BATCH = 20;
 
 export async function observeLoadBalancer(elbv2: ElasticLoadBalancingV2Client, arn: string): Promise<LoadBalancer> {
-  const out = await elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }));
+  // ELBv2 answers an unknown ARN with LoadBalancerNotFound ("One or more load balancers not found"), naming none.
+  const out = await elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] })).catch((error: Error) => {
+    if (error.name === 'LoadBalancerNotFoundException') throw new ConfigError(`load balancer ${arn} not found (${error.message}): check loadBalancerArn`, { cause: error });
+    throw error;
+  });
   const lb = out.LoadBalancers?.[0];
   if (!lb?.DNSName || !lb.CanonicalHostedZoneId || !lb.VpcId) throw new ConfigError(`load balancer ${arn} not found: check loadBalancerArn`);
   // The fact, not the ARN's spelling: per-broker TLS listeners need a Network Load Balancer.

@@ -1,5 +1,5 @@
 import { configurationTarget } from '../apply/describe';
-import type { Plan, RecordChange } from '../plan/types';
+import type { Action, Plan, RecordChange } from '../plan/types';
 
 // Plan rows and summary as plain data, without cli-table3: the resync Lambda reports with these.
 
@@ -51,10 +51,27 @@ function recordRow(change: RecordChange): Row {
   return [sign, `${record.type} record`, record.name, target];
 }
 
-export function planSummary(plan: Plan): string {
-  const rows = planRows(plan);
+export interface ChangeCounts {
+  add: number;
+  change: number;
+  remove: number;
+  total: number;
+}
+
+/**
+ * Changes as the plan table counts them: one per row with a sign (each DNS record, each alarm),
+ * so "Applied N of M" uses the plan's unit. Gates (health, data-path check) are steps, not changes.
+ */
+export function changeCounts(actions: Action[]): ChangeCounts {
+  const rows = planRows({ actions } as Pick<Plan, 'actions'> as Plan);
   const count = (sign: string) => rows.filter((r) => r[0] === sign).length;
-  return `${count(SIGN.create)} to add, ${count(SIGN.change)} to change, ${count(SIGN.delete)} to remove`;
+  const [add, change, remove] = [count(SIGN.create), count(SIGN.change), count(SIGN.delete)];
+  return { add, change, remove, total: add + change + remove };
+}
+
+export function planSummary(plan: Plan): string {
+  const c = changeCounts(plan.actions);
+  return `${c.add} to add, ${c.change} to change, ${c.remove} to remove`;
 }
 
 /** Only the entries that change; the others (REPLICATION, …) are kept and just counted. */

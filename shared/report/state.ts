@@ -1,12 +1,12 @@
-import Table from 'cli-table3';
 import type { ObservedState } from '../state';
 import type { ClusterConfig } from '../config/schema';
 import { mappedListeners } from '../listeners';
 import { fqdn, hostName, ownedRole, roleKey, servesListener, TAG_LISTENER } from '../naming';
 import { COMPACT } from './plan';
+import { renderTable, type TableLayout } from './fit';
 
 /** The resulting mapping as a person checks it: port -> target group -> IPs -> DNS name. */
-export function formatState(config: ClusterConfig, state: ObservedState): string {
+export function formatState(config: ClusterConfig, state: ObservedState, layout?: TableLayout): string {
   const groups = new Map(state.targetGroups.map((g) => [g.arn, g]));
   const alarmsByBroker = new Map<string, number>();
   for (const alarm of state.alarms) {
@@ -26,7 +26,7 @@ export function formatState(config: ClusterConfig, state: ObservedState): string
     }),
   );
   const head = ['port', 'for', 'target group', 'targets', 'DNS name', 'alarms', ...(state.advertised ? ['advertises'] : [])];
-  const table = new Table({ head, style: { head: [], border: [] }, chars: COMPACT });
+  const rows: string[][] = [];
   const names = new Set(state.zones.flatMap((z) => z.records.filter((r) => r.type === 'A' || r.type === 'CNAME').map((r) => r.name)));
   const listeners = mappedListeners(config);
   for (const site of state.loadBalancers) {
@@ -41,8 +41,9 @@ export function formatState(config: ClusterConfig, state: ObservedState): string
       const dns = host && names.has(fqdn(host)) ? host : '';
       // Kafka has one set of advertised names per broker; the table shows them beside the per-broker rows of the listener they belong to.
       const extra = state.advertised ? [mapped?.clientListenerName && role !== 'bootstrap' ? advertised.get(broker)?.get(mapped.clientListenerName) ?? '' : ''] : [];
-      table.push([String(listener.port), key, group?.name ?? '', targets, dns, String(alarmsByBroker.get(broker) ?? ''), ...extra]);
+      rows.push([String(listener.port), key, group?.name ?? '', targets, dns, String(alarmsByBroker.get(broker) ?? ''), ...extra]);
     }
   }
-  return table.toString();
+  // Narrow terminals: targets, advertised names and DNS names wrap; then the target group and alarm count go.
+  return renderTable({ head, rows, wrap: [3, 6, 4, 1], drop: [2, 5], chars: COMPACT }, layout);
 }

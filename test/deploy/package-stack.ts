@@ -24,13 +24,14 @@ export interface CfnTemplate {
   Outputs?: Record<string, unknown>;
 }
 
+/** `config` is written to clusters.json and passed as --param config=clusters.json; `null`: no config parameter at all. */
 export function packageStack(config: unknown, params: Record<string, string> = {}): Packaged {
   const dir = mkdtempSync(path.join(tmpdir(), 'mcd-package-'));
   for (const entry of PROJECT) cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
   symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   mkdirSync(path.join(dir, 'dist'));
-  writeFileSync(path.join(dir, 'clusters.json'), JSON.stringify(config, null, 2));
-  const args = ['package', '--param', 'config=clusters.json', ...Object.entries(params).flatMap(([k, v]) => ['--param', `${k}=${v}`])];
+  if (config !== null) writeFileSync(path.join(dir, 'clusters.json'), JSON.stringify(config, null, 2));
+  const args = ['package', ...(config === null ? [] : ['--param', 'config=clusters.json']), ...Object.entries(params).flatMap(([k, v]) => ['--param', `${k}=${v}`])];
   const run = spawnSync(process.execPath, [path.join(root, 'node_modules/serverless/bin/serverless.js'), ...args], {
     cwd: dir,
     encoding: 'utf8',
