@@ -10,7 +10,11 @@ type Gate = Extract<Action, { type: 'await-target-health' }>;
 /** A new target needs interval x healthy threshold (the tool's groups: 10 s x 2) before it is healthy. */
 export const DEFAULT_HEALTH_WAIT: FollowOptions = { pollSeconds: 10, maxSeconds: 300 };
 
-/** Polls the gate's targets until all are healthy or the time is up; returns the states that are not healthy yet. */
+/**
+ * Polls the gate's targets until every endpoint (a target's `resource`) has a healthy one, or the
+ * time is up; returns the states of endpoints that have none yet. One healthy target is enough for
+ * an endpoint: a bootstrap name works behind any broker, and a broker's own has only one.
+ */
 export async function awaitTargetHealth(
   elbv2: ElasticLoadBalancingV2Client,
   gate: Gate,
@@ -25,7 +29,8 @@ export async function awaitTargetHealth(
         return { target: t, state: targets.find((x) => x.ip === t.ip && x.state !== 'draining')?.state ?? 'not registered' };
       }),
     );
-    return states.filter((s) => s.state !== 'healthy').map((s) => `${s.target.resource} ${s.target.ip} ${s.state}`);
+    const served = new Set(states.filter((s) => s.state === 'healthy').map((s) => s.target.resource));
+    return states.filter((s) => !served.has(s.target.resource)).map((s) => `${s.target.resource} ${s.target.ip} ${s.state}`);
   };
   return (await pollUntil(read, (notHealthy) => notHealthy.length === 0, wait, clock)).value;
 }

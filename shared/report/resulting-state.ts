@@ -19,9 +19,9 @@ export function resultingState(observed: ObservedState, applied: ApplyResult): O
   const groupOf = (ref: TargetGroupRef) => state.targetGroups.find((g) => g.arn === arnOf(ref));
   // The gate passed (it did not hold the run; a hold stops apply right there): every target it waited for was healthy.
   const gatePassed = !applied.waiting || applied.done.some((a) => a.type === 'verify-data-path');
-  const healthy = new Set(
-    !gatePassed ? [] : applied.done.flatMap((a) => (a.type === 'await-target-health' ? a.targets.map((t) => `${arnOf(t.targetGroup)} ${t.ip}`) : [])),
-  );
+  // Targets of one IP registered in the same phase of this apply pass their checks together: the
+  // bootstrap group's new target is healthy when the broker's own group's, which the gate saw, is.
+  const healthy = new Set(!gatePassed ? [] : applied.done.flatMap((a) => (a.type === 'await-target-health' ? a.targets.map((t) => t.ip) : [])));
   for (const action of applied.done) {
     switch (action.type) {
       case 'create-target-group':
@@ -43,7 +43,7 @@ export function resultingState(observed: ObservedState, applied: ApplyResult): O
         const ips = new Set(action.ips);
         group.targets = [
           ...group.targets.filter((t) => !ips.has(t.ip) || t.port !== action.port),
-          ...action.ips.map((ip) => ({ ip, port: action.port, state: healthy.has(`${group.arn} ${ip}`) ? 'healthy' : 'initial' })),
+          ...action.ips.map((ip) => ({ ip, port: action.port, state: healthy.has(ip) ? 'healthy' : 'initial' })),
         ];
         break;
       }

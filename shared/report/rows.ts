@@ -29,7 +29,7 @@ export function planRows(plan: Plan): Row[] {
       case 'modify-ingress': return [[SIGN.change, 'ingress rule', action.ruleId, `TCP ${action.fromPort}-${action.toPort} from ${action.source} (was ${action.was.fromPort}-${action.was.toPort} from ${action.was.source})`]];
       case 'revoke-ingress': return action.ruleIds.map((id): Row => [SIGN.delete, 'ingress rule', id, action.reason]);
       case 'verify-data-path': return [['', 'data-path check', action.resource, 'listeners, cross-zone, targets, ingress, DNS, certificate (as `check`)']];
-      case 'await-target-health': return [['', 'health gate', action.resource, `wait until healthy: ${action.targets.map((t) => t.ip).join(', ')}`]];
+      case 'await-target-health': return [['', 'health gate', action.resource, `wait until healthy: ${[...new Set(action.targets.map((t) => t.ip))].join(', ')}`]];
       case 'put-alarm': return [[action.reason === 'create' ? SIGN.create : SIGN.change, 'alarm', action.resource, `${action.alarm.MetricName} ${action.alarm.ComparisonOperator === 'GreaterThanThreshold' ? '>' : '>='} ${action.alarm.Threshold}`]];
       case 'delete-alarms': return action.names.map((name): Row => [SIGN.delete, 'alarm', action.resource, name]);
       case 'alter-broker-configs':

@@ -60,6 +60,7 @@ async function cli(argv: string[], deps: Partial<CliDeps> & { scenario?: Scenari
     err: (t) => err.push(t),
     log: { write: (line: string) => log.push(line) },
     dnsPollSeconds: 0.01,
+    clock: scenario?.reconcileOptions.clock,
     ...rest,
   });
   return { code, out: out.join('\n'), err: err.join('\n'), log: log.join(''), regions };

@@ -3,9 +3,11 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { checkCluster, type EndpointChecks } from '../../shared/check';
 import { createKafkaScenario, type KafkaScenario } from '../support/kafka-scenario';
+import { AWS_TIMING } from '../world';
 
 const BROKER_GROUP = 'sg-0abc1234def567890';
-const HEALTHY_AFTER_MS = 180_000;
+/** AWS's registration, then a minute of health checks. */
+const HEALTHY_AFTER_MS = AWS_TIMING.registrationDelayMs + 60_000;
 
 let s: KafkaScenario | undefined;
 afterEach(async () => {

@@ -13,13 +13,15 @@ import { CREDENTIALS } from '../kafka/helpers';
 import { applyCustomAdvertisedListeners, createKafkaScenario, SCRAM_USER, type KafkaScenario } from '../support/kafka-scenario';
 import type { ProbeFigures } from '../support/probe';
 import type { Mode } from '../support/stories';
+import { AWS_TIMING } from '../world';
 
 const SCRAM = { authentication: 'scram' as const, bootstrapPort: 9100, brokerPortBase: 9100, brokerHostTemplate: 's-{id}', bootstrapHost: 'bootstrap-scram' };
 const LISTENERS: ClusterConfigInput['listeners'] = [{ authentication: 'iam' }, SCRAM];
 const PROBE_EVERY_MS = 30_000;
-/** World time a step lets pass: several health checks (10 s x 2) and several probe rounds. */
-const STEP_MS = 180_000;
-const HEALTH_CHECK_MS = 10_000 * 2;
+/** World time a step lets pass: AWS's registration, several health checks (10 s x 2) and several probe rounds. */
+const STEP_MS = AWS_TIMING.registrationDelayMs + 60_000;
+/** AWS's registration, then the tool's health check (10 s x 2): how long a new target is unreachable. */
+const HEALTH_CHECK_MS = AWS_TIMING.registrationDelayMs + 10_000 * 2;
 
 let s: KafkaScenario | undefined;
 afterEach(async () => {
@@ -111,7 +113,7 @@ describe('IAM + SCRAM listeners, advertisedListeners none: brokers keep their AW
     expect(targets.map((t) => t.Port)).toEqual([9096, 9096, 9096]);
     await elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: bootstrapGroup, Targets: targets.map((t) => ({ ...t, Port: 9098 })) }));
     await elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: bootstrapGroup, Targets: targets }));
-    await s.passAll(60_000); // the new targets pass their health check (the IAM socket does answer TCP)
+    await s.passAll(HEALTH_CHECK_MS + 40_000); // the new targets are registered and pass their health check (the IAM socket does answer TCP)
     const after = await s.passAll(60_000);
     expect(clean(after.iam!)).toEqual({ failed: 0, samples: [] });
     expect(after.scram!.failed).toBe(after.scram!.rounds);
