@@ -173,8 +173,18 @@ async function runCheck(opts: CommandOptions, { deps, aws, layout }: RunContext)
     }
   }
   if (opts.json) deps.out(JSON.stringify(reports, null, 2));
+  else if (opts.probe) deps.out(IDLE_CUT_NOTE);
   return failed ? EXIT.error : passed ? EXIT.ok : EXIT.notConverged;
 }
+
+/**
+ * What a probe cannot see in one connection: "The connection idle timeout for TLS listeners is 350
+ * seconds and can't be modified" (NLB guide, update-idle-timeout); the next request on a connection
+ * idle that long is reset. Java clients keep idle connections 540 s by default.
+ */
+export const IDLE_CUT_NOTE =
+  'note: these NLB TLS listeners drop connections idle for 350 s (fixed by AWS); the next request on one is reset. ' +
+  'Set connections.max.idle.ms below 350000 in Java and librdkafka clients (e.g. 300000); see README "Client settings".';
 
 /** Log level and destination, the AWS client options and the table width of one run. */
 function setUp(opts: CommandOptions, deps: CliDeps): RunContext {

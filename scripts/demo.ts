@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     });
 
     console.log('\n=== 6. Broker 2 nears its IAM connection quota: the notification people receive ===');
-    const alarm = s.world.cloudwatch.alarms().find((a) => a.MetricName === 'ConnectionCount' && /broker-2\//.test(a.AlarmName ?? ''))!;
+    const alarm = s.world.cloudwatch.alarms().find((a) => a.MetricName === 'ClientConnectionCount' && /broker-2\//.test(a.AlarmName ?? ''))!;
     const parsed = parseAlarmMessage(cloudWatchMessage(alarm, 2451));
     if (!parsed.ok) throw new Error(parsed.reason);
     console.log(formatAlarmNotification(parsed.alarm).text);

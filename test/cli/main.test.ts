@@ -454,6 +454,9 @@ describe('check: the data path per endpoint, exit 0 only when every check passes
     expect(run.code).toBe(EXIT.ok);
     expect(run.out).toMatch(/│ broker-3 +│ b-3\.kafka\.example\.com:9003 +│ ok +│ ok +│ ok +│ ok +│ ok +│ ok +│ ok +│ ok +│/);
     expect(run.out).toContain('Every check passed for 4 endpoint(s).');
+    // The one thing a probe cannot show in one connection: the NLB's fixed idle cut, and the client setting against it.
+    expect(run.out).toContain('drop connections idle for 350 s (fixed by AWS)');
+    expect(run.out).toContain('connections.max.idle.ms below 350000');
 
     const [json] = JSON.parse((await cli(['check', '--config', file, '--json'], k, deps)).out);
     expect(json).toMatchObject({ clusterArn: k.clusterArn, ok: true });

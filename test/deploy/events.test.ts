@@ -20,12 +20,14 @@ beforeAll(() => {
 afterAll(() => rmSync(packaged.dir, { recursive: true, force: true }));
 
 const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+/** The per-cluster rules (CloudTrail, schedule), which put messages in the queue; the watch rule invokes the function. */
+const clusterRules = () => ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.Targets[0].SqsParameters);
 const queue = { 'Fn::GetAtt': ['ResyncQueue', 'Arn'] };
 const topic = { 'Fn::If': ['CreateAlarmTopic', { Ref: 'AlarmTopic' }, ''] };
 
 describe('rules', () => {
   test('each cluster has a CloudTrail rule and a schedule rule, both putting messages in its group of the queue', () => {
-    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    const rules = clusterRules().map(([, r]) => r.Properties);
     expect(rules).toHaveLength(4);
     for (const cluster of [orders, payments]) {
       const mine = rules.filter((r) => r.Targets[0].SqsParameters.MessageGroupId === queueGroupId(cluster.clusterArn));
@@ -35,7 +37,7 @@ describe('rules', () => {
   });
 
   test('the CloudTrail pattern: successful MSK calls that can change the mapping, on that cluster only', () => {
-    const [, rule] = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.Targets[0].SqsParameters.MessageGroupId === queueGroupId(payments.clusterArn) && r.Properties.EventPattern)!;
+    const [, rule] = clusterRules().find(([, r]) => r.Properties.Targets[0].SqsParameters.MessageGroupId === queueGroupId(payments.clusterArn) && r.Properties.EventPattern)!;
     const pattern = rule.Properties.EventPattern;
     expect(pattern.source).toEqual(['aws.kafka']);
     expect(pattern['detail-type']).toEqual(['AWS API Call via CloudTrail']);
@@ -49,7 +51,7 @@ describe('rules', () => {
   });
 
   test('the schedule message resync receives names its cluster', () => {
-    const [, rule] = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.Targets[0].SqsParameters.MessageGroupId === queueGroupId(orders.clusterArn) && r.Properties.ScheduleExpression)!;
+    const [, rule] = clusterRules().find(([, r]) => r.Properties.Targets[0].SqsParameters.MessageGroupId === queueGroupId(orders.clusterArn) && r.Properties.ScheduleExpression)!;
     expect(rule.Properties.ScheduleExpression).toBe('rate(10 minutes)');
     const { InputPathsMap, InputTemplate } = rule.Properties.Targets[0].InputTransformer;
     expect(InputPathsMap).toEqual({ time: '$.time' });
@@ -74,7 +76,7 @@ describe('queue', () => {
     expect(statement).toMatchObject({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue });
     // The stack's rules are named <service>-<stage>-…; the policy admits that prefix (one condition, any number of clusters).
     expect(statement.Condition.ArnLike['aws:SourceArn']).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/msk-custom-domain-sync-dev-*' });
-    for (const [, rule] of ofType('AWS::Events::Rule')) {
+    for (const [, rule] of clusterRules()) {
       expect(rule.Properties.Name).toMatch(/^msk-custom-domain-sync-dev-[0-9a-f]{10}-(events|schedule)$/);
       expect(rule.DependsOn).toEqual(['ResyncQueuePolicy']);
     }
@@ -88,13 +90,15 @@ describe('queue', () => {
     expect(queueGroupId(orders.clusterArn)).not.toBe(queueGroupId(payments.clusterArn));
   });
 
-  test('resync is fed by the queue alone, one message at a time, with no reserved concurrency', () => {
+  test('resync is fed by the queue, one message at a time, with no reserved concurrency; only the watch invokes it directly', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
     expect(mappings).toEqual([expect.objectContaining({ EventSourceArn: queue, BatchSize: 1, FunctionName: { 'Fn::GetAtt': ['ResyncLambdaFunction', 'Arn'] } })]);
     expect(template.Resources.ResyncLambdaFunction!.Properties.ReservedConcurrentExecutions).toBeUndefined();
-    // No rule invokes it directly any more.
+    // The watch: every minute, {"watch": true}, which parseTrigger does not take for a reconcile of its own.
+    const direct = ofType('AWS::Events::Rule').filter(([, r]) => !r.Properties.Targets[0].SqsParameters).map(([, r]) => r.Properties);
+    expect(direct).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(1 minute)', Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['ResyncLambdaFunction', 'Arn'] }, Input: '{"watch":true}' })] })]);
     const invokers = ofType('AWS::Lambda::Permission').filter(([, r]) => JSON.stringify(r.Properties.FunctionName).includes('Resync'));
-    expect(invokers).toEqual([]);
+    expect(invokers.map(([, r]) => r.Properties.Principal)).toEqual(['events.amazonaws.com']);
   });
 });
 

@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 /** AWS's share of making a new target reachable: the registration delay, then the tool's health checks (10 s x 2). */
-const AWS_REGISTRATION_MS = AWS_TIMING.registrationDelayMs + TARGET_GROUP_HEALTH_CHECK.intervalSeconds * TARGET_GROUP_HEALTH_CHECK.healthyThreshold * 1000;
+const awsRegistrationMs = (registrationDelayMs: number) => registrationDelayMs + TARGET_GROUP_HEALTH_CHECK.intervalSeconds * TARGET_GROUP_HEALTH_CHECK.healthyThreshold * 1000;
 const FOLLOW_UP_MS = FOLLOW_UP_DEFAULTS.delaySeconds * 1000;
 
 const step = (story: TimedStory, prefix: string): TimedStep => {
@@ -34,9 +34,16 @@ const step = (story: TimedStory, prefix: string): TimedStep => {
 const failedTo = (f: TimedStep) => Object.keys(f.probe.failedBy).sort();
 const broker = (id: number) => `b-${id}.kafka.example.com:${9000 + id}`;
 
-describe.each<Mode>(['none', 'dynamic-broker-config', 'msk-configuration'])('the lifecycle on AWS\'s clock (deployed: schedule, CloudTrail, follow-ups, watch), advertisedListeners %s', (mode) => {
+// The documented 180 s (the maintainers' 90-180 s, at its top), and the 300 s users report end to end.
+describe.each<[Mode, number]>([
+  ['none', AWS_TIMING.registrationDelayMs],
+  ['dynamic-broker-config', AWS_TIMING.registrationDelayMs],
+  ['msk-configuration', AWS_TIMING.registrationDelayMs],
+  ['msk-configuration', 300_000],
+])('the lifecycle on AWS\'s clock (deployed: schedule, CloudTrail, follow-ups, watch), advertisedListeners %s, registration %i ms', (mode, registrationDelayMs) => {
+  const AWS_REGISTRATION_MS = awsRegistrationMs(registrationDelayMs);
   test('brokers that did not change never fail; joining and re-addressed brokers are reachable within AWS\'s time plus at most a minute of the controller\'s', async () => {
-    const story = await timedLifecycleStory(mode, { probeEveryMs: PROBE_EVERY_MS });
+    const story = await timedLifecycleStory(mode, { probeEveryMs: PROBE_EVERY_MS, timing: { registrationDelayMs } });
     for (const f of story.steps) expect(f.probe.rounds).toBeGreaterThan(0);
     for (const f of story.steps) expect({ step: f.step, failedRuns: f.invocations.filter((i) => i.status === 'failed') }).toEqual({ step: f.step, failedRuns: [] });
     // Nothing changed for any broker: nothing fails.
