@@ -59,6 +59,8 @@ describe.each<[Mode, number]>([
       expect(failedTo(join).filter((x) => ![broker(4), broker(5), broker(6), 'bootstrap'].includes(x))).toEqual([]);
       // AWS's registration, at most a follow-up interval to see the IP, measured to the probe's tick.
       expect(join.probe.longestOutageMs).toBeLessThanOrEqual(AWS_REGISTRATION_MS + FOLLOW_UP_MS + PROBE_EVERY_MS);
+      // Their names exist from the start (reset until healthy), never a cached NXDOMAIN.
+      expect(join.probe.samples.join('\n')).not.toMatch(/ENOTFOUND/);
     } else {
       expect({ failed: join.probe.failed, samples: join.probe.samples }).toEqual({ failed: 0, samples: [] });
     }
