@@ -4,7 +4,8 @@
 // - configJson: the validated config, written into the resync package (scripts/serverless-build.js);
 // - vpc: the resync function's VPC settings, when it must reach brokers over Kafka;
 // - iam: the two function roles, scoped to the resources the config names (shared/iam/);
-// - events: per-cluster rules -> SQS FIFO queue -> resync, its dead-letter queue and alarms (shared/stack/).
+// - events: per-cluster rules -> SQS FIFO queue -> resync, its dead-letter queue and alarms (shared/stack/);
+// - maxConcurrentReconciles: the queue event source's maximum concurrency (--param, checked).
 const path = require('node:path');
 const { requireTs } = require('./load-ts');
 
@@ -33,12 +34,14 @@ module.exports = async ({ resolveVariable }) => {
     webhookKeyArn: (await param('webhookKeyArn')) || undefined,
     maxPoliciesPerRole: maxPolicies ? Number(maxPolicies) : undefined,
   });
-  const events = requireTs('shared/stack/events.ts').eventFlowResources(config, {
+  const stack = requireTs('shared/stack/events.ts');
+  const maxConcurrentReconciles = stack.maxConcurrentReconciles(await param('maxConcurrentReconciles'));
+  const events = stack.eventFlowResources(config, {
     functionPrefix: `${service}-${stage}`,
     scheduleRate: (await param('scheduleRate')) || 'rate(5 minutes)',
     alarmTopic: { 'Fn::If': ['CreateAlarmTopic', { Ref: 'AlarmTopic' }, await param('alarmTopicArn')] },
   });
-  return { configJson: JSON.stringify(config), vpc, iam: { Resources: iam }, events: { Resources: events } };
+  return { configJson: JSON.stringify(config), vpc, iam: { Resources: iam }, events: { Resources: events }, maxConcurrentReconciles };
 };
 
 /**

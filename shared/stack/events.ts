@@ -50,6 +50,72 @@ export function notConvergedPeriod(scheduleRate: string): number {
   return period;
 }
 
+/**
+ * How many clusters reconcile at once: the SQS event source's MaximumConcurrency (Lambda API,
+ * ScalingConfig: "Limits the number of concurrent instances that the Amazon SQS event source can
+ * invoke", valid range 2 to 1000). Messages over the bound wait in the queue, unreceived, so
+ * their visibility timeout does not run. Every reconcile shares the account's Route 53 and ELBv2
+ * token buckets; each may hold 10 ELBv2 calls in flight (shared/aws/concurrency.ts), so 5 at once
+ * hold at most 50: about the Describe* bucket (40) plus one second's refill (10).
+ */
+export const DEFAULT_MAX_CONCURRENT_RECONCILES = 5;
+export const MAX_CONCURRENCY_RANGE = { min: 2, max: 1000 } as const;
+
+/** The --param maxConcurrentReconciles value, checked before anything is deployed. */
+export function maxConcurrentReconciles(value: string | undefined): number {
+  const text = (value ?? '').trim();
+  if (!text) return DEFAULT_MAX_CONCURRENT_RECONCILES;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < MAX_CONCURRENCY_RANGE.min || n > MAX_CONCURRENCY_RANGE.max) {
+    throw new Error(
+      `maxConcurrentReconciles ${text}: use a whole number from ${MAX_CONCURRENCY_RANGE.min} to ${MAX_CONCURRENCY_RANGE.max} ` +
+        `(Lambda's range for an SQS event source's maximum concurrency; default ${DEFAULT_MAX_CONCURRENT_RECONCILES})`,
+    );
+  }
+  return n;
+}
+
+/** The schedule interval in minutes. */
+function intervalMinutes(scheduleRate: string): number {
+  const match = RATE.exec(scheduleRate.trim());
+  if (!match) throw new Error(`scheduleRate ${scheduleRate}: use rate(<n> minutes|hours), e.g. rate(5 minutes)`);
+  return (Number(match[1]) * UNIT_SECONDS[match[2]!]!) / 60;
+}
+
+export interface SpreadSchedule {
+  /** The rule's ScheduleExpression: a cron with this cluster's offset. */
+  expression: string;
+  /** Minutes after each interval's start (on the UTC hour or day) at which this cluster fires. */
+  offsetMinutes: number;
+  intervalMinutes: number;
+}
+
+/**
+ * One cluster's schedule, offset within the interval by a hash of its ARN, so that a fleet's
+ * ticks spread over the interval instead of landing on the same minute. A rate rule starts
+ * counting when it is created, and a deployment creates every cluster's rule at once; a cron
+ * rule fires at fixed times. EventBridge cron ("Using cron and rate expressions to schedule
+ * rules"): the / wildcard specifies increments, "1/10 to specify every tenth minute, starting from
+ * the first minute of the hour". An increment repeats within its field, so the interval must
+ * divide an hour (minutes) or a day (hours).
+ */
+export function spreadSchedule(scheduleRate: string, clusterArn: string): SpreadSchedule {
+  const minutes = intervalMinutes(scheduleRate);
+  // 48 bits of the ARN's SHA-256: uniform enough over at most 1,440 slots.
+  const offset = parseInt(shortHash(clusterArn, 12), 16) % minutes;
+  if (minutes < 60 && 60 % minutes === 0) {
+    return { expression: `cron(${offset}/${minutes} * * * ? *)`, offsetMinutes: offset, intervalMinutes: minutes };
+  }
+  const hours = minutes / 60;
+  if (Number.isInteger(hours) && 24 % hours === 0) {
+    return { expression: `cron(${offset % 60} ${Math.floor(offset / 60)}/${hours} * * ? *)`, offsetMinutes: offset, intervalMinutes: minutes };
+  }
+  throw new Error(
+    `scheduleRate ${scheduleRate}: to spread clusters over the interval, use a rate that divides an hour ` +
+      `(1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30 minutes) or a day (1, 2, 3, 4, 6 or 8 hours)`,
+  );
+}
+
 /** Rule names (64 characters at most) start with the function prefix: the queue policy admits exactly those. */
 function ruleName(prefix: string, clusterArn: string, kind: 'events' | 'schedule'): string {
   const name = `${prefix}-${shortHash(clusterArn, 10)}-${kind}`;
@@ -176,7 +242,8 @@ export function eventFlowResources(config: Config, options: EventFlowOptions): R
         // Broker replacement (healing) makes no API call: the schedule catches it, and any drift.
         Description: `Scheduled resync of ${cluster.clusterArn}`.slice(0, 512),
         State: 'ENABLED',
-        ScheduleExpression: options.scheduleRate,
+        // The cluster's own minute within the interval (spreadSchedule).
+        ScheduleExpression: spreadSchedule(options.scheduleRate, cluster.clusterArn).expression,
         Targets: [
           {
             ...target,

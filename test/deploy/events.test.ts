@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { rmSync } from 'node:fs';
 import { parseTrigger } from '../../shared/events';
 import { queueGroupId, shortHash } from '../../shared/naming';
-import { notConvergedPeriod } from '../../shared/stack/events';
+import { maxConcurrentReconciles, notConvergedPeriod, spreadSchedule } from '../../shared/stack/events';
 import { clusterEntry, packageStack, type CfnTemplate, type Packaged } from './package-stack';
 
 // The event flow, read from the packaged CloudFormation template:
@@ -52,7 +52,8 @@ describe('rules', () => {
 
   test('the schedule message resync receives names its cluster', () => {
     const [, rule] = clusterRules().find(([, r]) => r.Properties.Targets[0].SqsParameters.MessageGroupId === queueGroupId(orders.clusterArn) && r.Properties.ScheduleExpression)!;
-    expect(rule.Properties.ScheduleExpression).toBe('rate(10 minutes)');
+    // rate(10 minutes), at this cluster's own minute of each ten (spreadSchedule).
+    expect(rule.Properties.ScheduleExpression).toBe(`cron(${spreadSchedule('rate(10 minutes)', orders.clusterArn).offsetMinutes}/10 * * * ? *)`);
     const { InputPathsMap, InputTemplate } = rule.Properties.Targets[0].InputTransformer;
     expect(InputPathsMap).toEqual({ time: '$.time' });
     // What EventBridge writes into the queue once it has filled in <time>:
@@ -90,9 +91,11 @@ describe('queue', () => {
     expect(queueGroupId(orders.clusterArn)).not.toBe(queueGroupId(payments.clusterArn));
   });
 
-  test('resync is fed by the queue, one message at a time, with no reserved concurrency; only the watch invokes it directly', () => {
+  test('resync is fed by the queue, one message at a time, at most 5 clusters at once by default, with no reserved concurrency; only the watch invokes it directly', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
-    expect(mappings).toEqual([expect.objectContaining({ EventSourceArn: queue, BatchSize: 1, FunctionName: { 'Fn::GetAtt': ['ResyncLambdaFunction', 'Arn'] } })]);
+    expect(mappings).toEqual([
+      expect.objectContaining({ EventSourceArn: queue, BatchSize: 1, FunctionName: { 'Fn::GetAtt': ['ResyncLambdaFunction', 'Arn'] }, ScalingConfig: { MaximumConcurrency: 5 } }),
+    ]);
     expect(template.Resources.ResyncLambdaFunction!.Properties.ReservedConcurrentExecutions).toBeUndefined();
     // The watch: every minute, {"watch": true}, which parseTrigger does not take for a reconcile of its own.
     const direct = ofType('AWS::Events::Rule').filter(([, r]) => !r.Properties.Targets[0].SqsParameters).map(([, r]) => r.Properties);
@@ -154,5 +157,99 @@ describe('the cluster lease', () => {
       .flatMap((r) => r.Properties.PolicyDocument.Statement as { Action: string[]; Resource: unknown[] }[])
       .filter((st) => st.Action.some((a) => a.startsWith('dynamodb:')));
     expect(statements).toEqual([expect.objectContaining({ Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'], Resource: [{ 'Fn::GetAtt': ['LeaseTable', 'Arn'] }] })]);
+  });
+});
+
+describe('a fleet: clusters reconciling at once, and their ticks spread over the interval', () => {
+  const fleet = Array.from({ length: 24 }, (_, i) => clusterEntry(100 + i));
+  let big: Packaged;
+  beforeAll(() => {
+    big = packageStack({ clusters: fleet }, { scheduleRate: 'rate(10 minutes)', maxConcurrentReconciles: '12' });
+    if (big.status !== 0) throw new Error(`packaging failed:\n${big.output}`);
+  }, 240_000);
+  afterAll(() => rmSync(big.dir, { recursive: true, force: true }));
+
+  test('--param maxConcurrentReconciles sets the queue event source\'s MaximumConcurrency', () => {
+    const resources = Object.values(big.template().Resources);
+    const mappings = resources.filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
+    expect(mappings.map((r) => r.Properties.ScalingConfig)).toEqual([{ MaximumConcurrency: 12 }]);
+  });
+
+  test('each cluster fires at its own minute of the interval: 24 clusters over rate(10 minutes) use most of the 10 minutes, none more than a fair share plus margin', () => {
+    const rules = Object.values(big.template().Resources).filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.Targets[0].SqsParameters && r.Properties.ScheduleExpression);
+    expect(rules).toHaveLength(24);
+    const offsets = rules.map((r) => {
+      const m = /^cron\((\d+)\/10 \* \* \* \? \*\)$/.exec(r.Properties.ScheduleExpression);
+      expect(m).not.toBeNull();
+      return Number(m![1]);
+    });
+    // Within the interval: minute m, m+10, m+20 ... of every hour.
+    for (const offset of offsets) {
+      expect(offset).toBeGreaterThanOrEqual(0);
+      expect(offset).toBeLessThan(10);
+    }
+    const perMinute = new Map<number, number>();
+    for (const offset of offsets) perMinute.set(offset, (perMinute.get(offset) ?? 0) + 1);
+    // Not all on the same minute (what 24 rate rules created together do): at least 7 of the 10 minutes used, at most 6 clusters on one.
+    expect(perMinute.size).toBeGreaterThanOrEqual(7);
+    expect(Math.max(...perMinute.values())).toBeLessThanOrEqual(6);
+    // The offset is the cluster's own: the same ARN, the same minute, on every deployment.
+    for (const cluster of fleet) {
+      const rule = rules.find((r) => r.Properties.Targets[0].SqsParameters.MessageGroupId === queueGroupId(cluster.clusterArn))!;
+      expect(rule.Properties.ScheduleExpression).toBe(spreadSchedule('rate(10 minutes)', cluster.clusterArn).expression);
+    }
+  });
+
+  test('a bad maxConcurrentReconciles is refused before anything is written, saying the range', () => {
+    const run = packageStack({ clusters: [orders] }, { maxConcurrentReconciles: '1' });
+    try {
+      expect(run.status).not.toBe(0);
+      expect(run.output).toContain('maxConcurrentReconciles 1: use a whole number from 2 to 1000');
+    } finally {
+      rmSync(run.dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('spreadSchedule and maxConcurrentReconciles', () => {
+  const arns = Array.from({ length: 200 }, (_, i) => clusterEntry(i).clusterArn);
+
+  test('minutes that divide an hour: cron with the offset as the start of the increment', () => {
+    const spread = arns.map((arn) => spreadSchedule('rate(5 minutes)', arn));
+    for (const s of spread) {
+      expect(s.offsetMinutes).toBeGreaterThanOrEqual(0);
+      expect(s.offsetMinutes).toBeLessThan(5);
+      expect(s.expression).toBe(`cron(${s.offsetMinutes}/5 * * * ? *)`);
+    }
+    // 200 clusters over 5 minutes: every minute used, none with more than twice its share (40).
+    const counts = [0, 1, 2, 3, 4].map((m) => spread.filter((s) => s.offsetMinutes === m).length);
+    expect(Math.min(...counts)).toBeGreaterThan(0);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(80);
+    expect(spreadSchedule('rate(1 minute)', arns[0]!).expression).toBe('cron(0/1 * * * ? *)');
+  });
+
+  test('hours that divide a day: the offset spans the whole interval (minute and hour)', () => {
+    const spread = arns.map((arn) => spreadSchedule('rate(4 hours)', arn));
+    for (const s of spread) {
+      expect(s.intervalMinutes).toBe(240);
+      expect(s.offsetMinutes).toBeLessThan(240);
+      expect(s.expression).toBe(`cron(${s.offsetMinutes % 60} ${Math.floor(s.offsetMinutes / 60)}/4 * * ? *)`);
+    }
+    expect(new Set(spread.map((s) => Math.floor(s.offsetMinutes / 60))).size).toBe(4);
+    expect(spreadSchedule('rate(60 minutes)', arns[0]!).expression).toMatch(/^cron\(\d{1,2} 0\/1 \* \* \? \*\)$/);
+  });
+
+  test('an interval a cron increment cannot repeat is refused, naming the rates that work', () => {
+    expect(() => spreadSchedule('rate(7 minutes)', arns[0]!)).toThrow(/rate\(7 minutes\): to spread clusters over the interval, use a rate that divides an hour \(1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30 minutes\) or a day/);
+    expect(() => spreadSchedule('rate(5 hours)', arns[0]!)).toThrow(/divides an hour/);
+    expect(() => spreadSchedule('cron(0 * * * ? *)', arns[0]!)).toThrow(/use rate\(<n> minutes\|hours\)/);
+  });
+
+  test('maxConcurrentReconciles: 5 by default, Lambda\'s 2 to 1000 otherwise', () => {
+    expect(maxConcurrentReconciles('')).toBe(5);
+    expect(maxConcurrentReconciles(undefined)).toBe(5);
+    expect(maxConcurrentReconciles('2')).toBe(2);
+    expect(maxConcurrentReconciles(' 1000 ')).toBe(1000);
+    for (const bad of ['1', '1001', '2.5', 'ten', '-3']) expect(() => maxConcurrentReconciles(bad)).toThrow(/use a whole number from 2 to 1000/);
   });
 });

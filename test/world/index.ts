@@ -24,6 +24,7 @@ import { MskModel } from './msk';
 import { Route53Model } from './route53';
 import { HOME_ACCESS_KEY_ID, StsModel } from './sts';
 import { awsTiming, type AwsTiming } from './aws-timing';
+import { AccountThrottles } from './throttles';
 
 export type { CertificateSeed } from './acm';
 export type { WorldAlarm } from './cloudwatch';
@@ -32,6 +33,7 @@ export type { LoadBalancerSeed, ListenerSeed, Route, TargetGroupSeed, WorldTarge
 export type { IngressRule, SecurityGroupSeed } from './ec2';
 export { VirtualClock } from './clock';
 export { AWS_TIMING, awsTiming, type AwsTiming } from './aws-timing';
+export { AccountThrottles, ELBV2_BUCKETS, ROUTE53_BUCKETS, bucketsFor, type BucketSpec } from './throttles';
 export { LostReply, SimulatedInterruption, isWrite, type CallRecord, type FaultError, type FaultSpec } from './faults';
 export type { BrokerSeed, ClusterSeed, PublicAccessType, WorldBroker, WorldCluster, WorldOperation } from './msk';
 export type { HostedZoneSeed } from './route53';
@@ -53,11 +55,18 @@ export interface WorldOptions {
   seed?: string;
   /** AWS's delays, each defaulting to the documented figure (aws-timing.ts). */
   timing?: Partial<AwsTiming>;
+  /**
+   * The account's Route 53 and ELBv2 token buckets (throttles.ts), refilled by world time: a call
+   * that finds one empty is answered Throttling / Rate exceeded, as AWS does. Off by default.
+   */
+  accountThrottles?: boolean;
 }
 
 interface Model {
   handlers: Handlers;
   throttle(command: string): Error;
+  /** The answer to a call over the account's rate, when it differs from throttle(command). */
+  rateExceeded?(): Error;
 }
 
 type Stub = ReturnType<typeof mockClient>;
@@ -74,6 +83,8 @@ export class AwsWorld {
   readonly ec2: Ec2Model;
   readonly sts: StsModel;
   readonly faults = new Faults();
+  /** The account's API rates, when the world models them (WorldOptions.accountThrottles). */
+  readonly throttles?: AccountThrottles;
   /** AWS's delays this world keeps (registration, stale routing, the TLS idle cut, CloudTrail). */
   readonly timing: AwsTiming;
   /** World time in milliseconds (the virtual clock, when the world has one). */
@@ -105,6 +116,7 @@ export class AwsWorld {
     this.msk = new MskModel(env, this.ec2.subnets().map((s) => s.SubnetId!), [DEFAULT_BROKER_GROUP_ID]);
     this.msk.operationPolls = options.operationPolls ?? 1;
     this.cloudwatch = new CloudWatchModel(env);
+    if (options.accountThrottles) this.throttles = new AccountThrottles(this.now);
   }
 
   /** Creates a world and routes every instance of the seven SDK clients into it. */
@@ -176,7 +188,9 @@ export class AwsWorld {
     const name = command.constructor.name;
     const call: CallRecord = { service, command: name, input: clone(command.input), write: isWrite(name), failed: false, startedAt: Date.now() };
     this.calls.push(call);
-    const fault = this.faults.check(call, () => model.throttle(name));
+    // The account's buckets are drawn at arrival, by every attempt (a retry is a request too).
+    const overRate = this.throttles?.take(service, name) ? (model.rateExceeded?.() ?? model.throttle(name)) : undefined;
+    const fault = overRate ?? this.faults.check(call, () => model.throttle(name));
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     let lost: LostReply | undefined;

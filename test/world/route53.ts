@@ -99,6 +99,11 @@ export class Route53Model {
     ListHostedZonesByNameCommand: (i, caller) => this.listHostedZonesByName(i, caller),
   };
 
+  /** Over the account's request rate, any call, changes included (throttles.ts). */
+  rateExceeded(): Error {
+    return unmodelledError(Route53ServiceException, 'rest-xml', 'Throttling', 'Rate exceeded');
+  }
+
   /** Route 53 answers a too-fast change with PriorRequestNotComplete, other calls with Throttling. */
   throttle(command: string): Error {
     if (command === 'ChangeResourceRecordSetsCommand') {
