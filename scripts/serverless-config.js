@@ -4,7 +4,8 @@
 // - configJson: the validated config, written into the resync package (scripts/serverless-build.js);
 // - vpc: the resync function's VPC settings, when it must reach brokers over Kafka;
 // - iam: the two function roles, scoped to the resources the config names (shared/iam/);
-// - events: per-cluster rules -> SQS FIFO queue -> resync, its dead-letter queue and alarms (shared/stack/).
+// - events: per-cluster rules -> SQS FIFO queue -> resync, its dead-letter queue and alarms (shared/stack/);
+// - dashboard: the deployment's CloudWatch dashboard, a section per cluster, and its URL (shared/stack/dashboard.ts).
 const path = require('node:path');
 const { requireTs } = require('./load-ts');
 
@@ -38,7 +39,14 @@ module.exports = async ({ resolveVariable }) => {
     scheduleRate: (await param('scheduleRate')) || 'rate(5 minutes)',
     alarmTopic: { 'Fn::If': ['CreateAlarmTopic', { Ref: 'AlarmTopic' }, await param('alarmTopicArn')] },
   });
-  return { configJson: JSON.stringify(config), vpc, iam: { Resources: iam }, events: { Resources: events } };
+  const dashboard = requireTs('shared/stack/dashboard.ts').dashboardResources(config, { functionPrefix: `${service}-${stage}` });
+  return {
+    configJson: JSON.stringify(config),
+    vpc,
+    iam: { Resources: iam },
+    events: { Resources: events },
+    dashboard: { Resources: dashboard.resources, Outputs: dashboard.outputs },
+  };
 };
 
 /**
