@@ -50,12 +50,17 @@ export interface DashboardBody {
   widgets: Widget[];
 }
 
-/** A dashboard name from the stack's `<service>-<stage>`, refused when CloudWatch would refuse it. */
-export function dashboardName(functionPrefix: string): string {
-  if (!DASHBOARD_NAME.test(functionPrefix)) {
-    throw new Error(`dashboard name ${functionPrefix}: CloudWatch allows 1-255 characters of A-Z, a-z, 0-9, - and _: use such a service and stage name`);
+/**
+ * `<service>-<stage>-<region>`: "All dashboards in your account are global, not region-specific"
+ * (PutDashboard), so the same stage deployed in two regions needs two names. Refused when
+ * CloudWatch would refuse it (the longest region name has 14 characters, e.g. ap-southeast-5).
+ */
+export function dashboardName(functionPrefix: string): { 'Fn::Sub': string } {
+  const longest = `${functionPrefix}-ap-southeast-5`;
+  if (!DASHBOARD_NAME.test(longest)) {
+    throw new Error(`dashboard name ${functionPrefix}-<region>: CloudWatch allows 1-255 characters of A-Z, a-z, 0-9, - and _: use such a service and stage name`);
   }
-  return functionPrefix;
+  return { 'Fn::Sub': `${functionPrefix}-${REGION_PLACEHOLDER}` };
 }
 
 /** `'…'` inside SEARCH is single-quoted, dimension values double-quoted: neither may appear in a value. */

@@ -69,7 +69,8 @@ describe('in the packaged template', () => {
   test('one dashboard named after the stage, its body valid JSON with the region filled in by CloudFormation, and an output with its console URL', () => {
     const dashboard = template.Resources.Dashboard!;
     expect(dashboard.Type).toBe('AWS::CloudWatch::Dashboard');
-    expect(dashboard.Properties.DashboardName).toBe('msk-custom-domain-sync-dev');
+    // Dashboards are global: the region in the name keeps two regions' stages apart.
+    expect(dashboard.Properties.DashboardName).toEqual({ 'Fn::Sub': 'msk-custom-domain-sync-dev-${AWS::Region}' });
     expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
     // The only substitution is the region; every metric widget reads the stack's region.
     expect(dashboard.Properties.DashboardBody['Fn::Sub'].match(/\$\{[^}]*\}/g).every((v: string) => v === '${AWS::Region}')).toBe(true);
