@@ -6,6 +6,7 @@
 // - iam: the two function roles, scoped to the resources the config names (shared/iam/);
 // - events: per-cluster rules -> SQS FIFO queue -> resync, its dead-letter queue and alarms (shared/stack/);
 // - maxConcurrentReconciles: the queue event source's maximum concurrency (--param, checked).
+// - dashboard: the deployment's CloudWatch dashboard, a section per cluster, and its URL (shared/stack/dashboard.ts).
 const path = require('node:path');
 const { requireTs } = require('./load-ts');
 
@@ -41,7 +42,15 @@ module.exports = async ({ resolveVariable }) => {
     scheduleRate: (await param('scheduleRate')) || 'rate(5 minutes)',
     alarmTopic: { 'Fn::If': ['CreateAlarmTopic', { Ref: 'AlarmTopic' }, await param('alarmTopicArn')] },
   });
-  return { configJson: JSON.stringify(config), vpc, iam: { Resources: iam }, events: { Resources: events }, maxConcurrentReconciles };
+  const dashboard = requireTs('shared/stack/dashboard.ts').dashboardResources(config, { functionPrefix: `${service}-${stage}` });
+  return {
+    configJson: JSON.stringify(config),
+    vpc,
+    iam: { Resources: iam },
+    events: { Resources: events },
+    dashboard: { Resources: dashboard.resources, Outputs: dashboard.outputs },
+    maxConcurrentReconciles,
+  };
 };
 
 /**

@@ -91,6 +91,25 @@ function metricOf(kind: AlarmKind, alarms: Pick<AlarmsConfig, 'connectionMetric'
   }
 }
 
+/** Everything an alarm of `kind` reads besides its broker: what a dashboard must graph to show the same figure. */
+export interface AlarmMetric {
+  namespace: string;
+  metricName: string;
+  statistic: 'Maximum' | 'Average' | 'Sum';
+  periodSeconds: number;
+  /** Dimensions beyond Cluster Name and Broker ID (the connection alarm's Client Authentication). */
+  dimensions: { Name: string; Value: string }[];
+}
+
+export const CLUSTER_DIMENSION = 'Cluster Name';
+export const BROKER_DIMENSION = 'Broker ID';
+
+/** The metric, statistic and period the alarms of `kind` watch (shared with the stack's dashboard). */
+export function alarmMetric(kind: AlarmKind, alarms: Pick<AlarmsConfig, 'connectionMetric' | 'clientAuthentication'>): AlarmMetric {
+  const metric = metricOf(kind, alarms);
+  return { namespace: NAMESPACE, metricName: metric.name, statistic: EVALUATION[kind].statistic, periodSeconds: PERIOD_SECONDS, dimensions: metric.dimensions };
+}
+
 /** What the connection alarm's figure counts, for descriptions and plans. */
 export function connectionCountText(alarms: Pick<AlarmsConfig, 'connectionMetric' | 'clientAuthentication'>): string {
   return alarms.connectionMetric === 'ConnectionCount'
@@ -228,25 +247,25 @@ function build(
   text: { sentence: string; summary: string; tag: { quota: number; percent?: number; quotaSource?: string } },
 ): AlarmSpec {
   const ev = EVALUATION[kind];
-  const metric = metricOf(kind, common.alarms);
+  const metric = alarmMetric(kind, common.alarms);
   const tail = formatDescriptionTag({ kind, ...text.tag, brokerId, clusterArn: common.cluster.arn });
   const input: PutMetricAlarmCommandInput = {
     // The name carries the metric: a change of metric is a new alarm, created before the old one goes (plan/alarms.ts).
-    AlarmName: alarmName(common.prefix, brokerId, metric.name),
+    AlarmName: alarmName(common.prefix, brokerId, metric.metricName),
     AlarmDescription: text.sentence.slice(0, MAX_DESCRIPTION - tail.length) + tail,
     ActionsEnabled: true,
     AlarmActions: common.alarmActions,
     OKActions: common.alarmActions,
     InsufficientDataActions: [],
-    Namespace: NAMESPACE,
-    MetricName: metric.name,
+    Namespace: metric.namespace,
+    MetricName: metric.metricName,
     Dimensions: [
-      { Name: 'Cluster Name', Value: common.cluster.name },
-      { Name: 'Broker ID', Value: String(brokerId) },
+      { Name: CLUSTER_DIMENSION, Value: common.cluster.name },
+      { Name: BROKER_DIMENSION, Value: String(brokerId) },
       ...metric.dimensions,
     ],
-    Statistic: ev.statistic,
-    Period: PERIOD_SECONDS,
+    Statistic: metric.statistic,
+    Period: metric.periodSeconds,
     EvaluationPeriods: ev.evaluationPeriods,
     DatapointsToAlarm: ev.datapointsToAlarm,
     Threshold: thresholdValue,
