@@ -117,6 +117,31 @@ describe('destroy after an apply on a fresh cluster', () => {
     expect(s.world.writes()).toEqual([]);
   });
 
+  test("two clusters on one NLB and one zone: destroying one leaves the other's listeners, groups, names and alarms as they were", async () => {
+    s = createScenario();
+    const clusterArn = s.world.msk.addCluster({ name: 'payments', brokers: [1, 2].map((id) => ({ id, ip: `10.0.${id}.50` })), kafkaVersion: '3.6.0', instanceType: 'kafka.m5.large', enhancedMonitoring: 'PER_BROKER' });
+    const certificateArn = s.world.acm.addCertificate({ domainName: 'payments.example.com', subjectAlternativeNames: ['*.payments.example.com'] });
+    const payments = { ...s.config, clusterArn, certificateArn, domain: 'payments.example.com', bootstrapPort: 9200, brokerPortBase: 9200 };
+    const file = await writeConfig([s.config, payments]);
+    expect((await cli(['apply', '--config', file], s)).code).toBe(EXIT.ok);
+    const both = inventory(s);
+    expect(both.listeners).toEqual([9000, 9001, 9002, 9003, 9200, 9201, 9202]);
+
+    const run = await cli(['destroy', '--config', file, '--cluster', 'orders', '--yes'], s);
+
+    expect(run.code).toBe(EXIT.ok);
+    const left = inventory(s);
+    expect(left.listeners).toEqual([9200, 9201, 9202]);
+    expect(left.records).toEqual(both.records.filter((r) => !r.includes('.kafka.example.com')));
+    expect(left.records.filter((r) => r.includes('payments.example.com'))).toHaveLength(6);
+    expect(left.alarms).toEqual(both.alarms.filter((a) => a.startsWith(alarmPrefix('payments', clusterArn))));
+    expect(left.alarms).toHaveLength(6);
+    expect(left.targetGroups).toHaveLength(3);
+    // The other cluster still converged: its plan has nothing to do.
+    const plan = await cli(['plan', '--config', file, '--cluster', 'payments', '--detailed-exitcode'], s);
+    expect(plan.code).toBe(EXIT.ok);
+  });
+
   test('destroy needs --cluster: it is for one cluster at a time', async () => {
     s = createScenario();
     const file = await writeConfig([s.config]);
