@@ -27,7 +27,9 @@ export function isRestoreAction(action: Action): boolean {
  */
 export function planClusterDestroy(config: ClusterConfig, observed: ObservedState): Plan {
   const restore = planClusterRestore(config, observed);
-  if (restore.status === 'waiting') return { ...restore, actions: [] };
+  if (restore.status === 'waiting') {
+    return { ...restore, actions: [], waitingReason: `cluster is ${observed.cluster.state}; destroy changes nothing until it is ACTIVE again` };
+  }
   const after = afterRestore(observed, restore.actions);
   const teardown = planTeardown(config, after);
   const held = teardown.heldConflicts.length ? heldNames(after, teardown.heldConflicts) : [];

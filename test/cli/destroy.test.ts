@@ -142,6 +142,20 @@ describe('destroy after an apply on a fresh cluster', () => {
     expect(plan.code).toBe(EXIT.ok);
   });
 
+  test('a cluster MSK is changing (UPDATING): nothing deleted, exit 2, says why', async () => {
+    s = createScenario();
+    const file = await writeConfig([s.config]);
+    expect((await cli(['apply', '--config', file], s)).code).toBe(EXIT.ok);
+    s.world.msk.setState(s.clusterArn, 'UPDATING');
+    s.world.resetCalls();
+
+    const run = await cli(['destroy', '--config', file, '--cluster', 'orders', '--yes'], s);
+
+    expect(run.code).toBe(EXIT.notConverged);
+    expect(run.out).toContain('cluster is UPDATING; destroy changes nothing until it is ACTIVE again');
+    expect(s.world.writes()).toEqual([]);
+  });
+
   test('destroy needs --cluster: it is for one cluster at a time', async () => {
     s = createScenario();
     const file = await writeConfig([s.config]);
