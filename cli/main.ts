@@ -4,7 +4,7 @@ import { createAwsClients, type AwsClientOptions, type AwsClients } from '../sha
 import { loadConfig } from '../shared/config/load';
 import type { Config } from '../shared/config/schema';
 import { ConfigError, errorMessage } from '../shared/errors';
-import { reconcileCluster, restoreCluster, type ReconcileOutcome, type ReconcileOptions } from '../shared/reconcile';
+import { destroyCluster, reconcileCluster, restoreCluster, type ReconcileOutcome, type ReconcileOptions } from '../shared/reconcile';
 import type { KafkaAccessOptions } from '../shared/observe';
 import { formatPlan } from '../shared/report/plan';
 import { changeCounts } from '../shared/report/rows';
@@ -63,7 +63,7 @@ function cliHolder(): string {
   return `the CLI of ${user}@${hostname()} (pid ${process.pid})`;
 }
 
-type Mode = 'plan' | 'apply' | 'restore';
+type Mode = 'plan' | 'apply' | 'restore' | 'destroy';
 
 interface CommandOptions {
   config: string;
@@ -73,6 +73,7 @@ interface CommandOptions {
   allowRollingRestart?: boolean;
   allowUncoveredCertificate?: boolean;
   dryRun?: boolean;
+  yes?: boolean;
   probe?: boolean;
   detailedExitcode?: boolean;
   // Global options (before or after the command).
@@ -139,6 +140,11 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     .option('--allow-rolling-restart', 'allow removing custom.advertised.listeners from the MSK configuration (rolling restart)')
     .action(run((opts, ctx) => runCommand('restore', opts, ctx)));
 
+  tables(withCommon(program.command('destroy').description("the way out, one cluster at a time: brokers back to their AWS names, then the tool's listeners, target groups, records, ingress rules and alarms deleted; prints the plan and changes nothing without --yes"), 'required'))
+    .option('--yes', 'make the changes the plan shows (without it, destroy only prints its plan)')
+    .option('--allow-rolling-restart', 'allow removing custom.advertised.listeners from the MSK configuration (rolling restart)')
+    .action(run((opts, ctx) => runCommand('destroy', opts, ctx)));
+
   tables(withCommon(program.command('check').description('verify the data path per broker: listener, cross-zone, targets, security groups, DNS, certificate, advertised names'), 'optional'))
     .option('--probe', 'also open a TLS connection (SNI, verified) and send ApiVersions to every name at every address it resolves to; run where the names resolve')
     .action(run((opts, ctx) => runCheck(opts, ctx)));
@@ -202,10 +208,13 @@ async function loadChecked(opts: CommandOptions, deps: CliDeps): Promise<Config>
   return config;
 }
 
+const COMMANDS = { plan: reconcileCluster, apply: reconcileCluster, restore: restoreCluster, destroy: destroyCluster } as const;
+
 async function runCommand(mode: Mode, opts: CommandOptions, { deps, aws, layout }: RunContext): Promise<number> {
   const config = await loadChecked(opts, deps);
-  // Only runs that write take the lease: a plan reads.
-  const lease = mode !== 'plan' && !opts.dryRun ? (deps.leaseStore ?? configuredLease)(config, aws) : undefined;
+  // Only runs that write take the lease: a plan reads, and so does destroy without --yes.
+  const writes = mode === 'destroy' ? opts.yes === true : mode !== 'plan' && !opts.dryRun;
+  const lease = writes ? (deps.leaseStore ?? configuredLease)(config, aws) : undefined;
   const holder = cliHolder();
   // An error on any cluster wins over "not converged" on another, whatever the order of the clusters.
   let failed = false;
@@ -215,7 +224,7 @@ async function runCommand(mode: Mode, opts: CommandOptions, { deps, aws, layout 
   for (const cluster of selectClusters(config, opts.cluster, opts.region)) {
     const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region, aws);
     const options: ReconcileOptions = {
-      apply: mode !== 'plan' && !opts.dryRun,
+      apply: writes,
       allowRollingRestart: opts.allowRollingRestart,
       allowUncoveredCertificate: opts.allowUncoveredCertificate,
       kafkaAccess: deps.kafkaAccess,
@@ -225,7 +234,7 @@ async function runCommand(mode: Mode, opts: CommandOptions, { deps, aws, layout 
     };
     let outcome: ReconcileOutcome;
     try {
-      outcome = await withClusterLease(lease, cluster.clusterArn, holder, () => (mode === 'restore' ? restoreCluster : reconcileCluster)(clients, cluster, options));
+      outcome = await withClusterLease(lease, cluster.clusterArn, holder, () => COMMANDS[mode](clients, cluster, options));
     } catch (error) {
       if (error instanceof LeaseHeldError) {
         deps.err(`waiting: ${error.message}`);
@@ -252,6 +261,7 @@ async function runCommand(mode: Mode, opts: CommandOptions, { deps, aws, layout 
       continue;
     }
     deps.out(formatPlan(plan, layout));
+    if (mode === 'destroy' && !writes && planned.total) deps.out('Nothing was changed: destroy only shows its plan; run it again with --yes to make these changes.');
     if (!applied || !done) continue;
     // Counted as the plan counts (one per table row); the steps are API calls, e.g. every DNS record in one batch.
     deps.out(
@@ -267,7 +277,7 @@ async function runCommand(mode: Mode, opts: CommandOptions, { deps, aws, layout 
       deps.out(`  broker ${check.brokerId} advertises ${check.actual ?? 'nothing'}${check.ok ? ' (as expected)' : ` — MISMATCH, expected ${check.expected}`}`);
     }
     // What was observed plus what apply did: no second full read of the cluster.
-    if (mode !== 'restore') deps.out(formatState(cluster, resultingState(outcome.observed, applied), layout));
+    if (mode === 'plan' || mode === 'apply') deps.out(formatState(cluster, resultingState(outcome.observed, applied), layout));
   }
   if (opts.json) deps.out(JSON.stringify(reports, null, 2));
   if (failed) return EXIT.error;

@@ -4,6 +4,7 @@ import type { ClusterConfig } from './config/schema';
 import { observe } from './observe';
 import { planCluster, planClusterRestore } from './plan/plan';
 import type { Plan } from './plan/types';
+import { isRestoreAction, planClusterDestroy } from './plan/destroy';
 import { observeCertificate } from './observe/acm';
 import type { ObservedState } from './state';
 import { ConfigError } from './errors';
@@ -66,6 +67,39 @@ export async function restoreCluster(clients: AwsClients, clusterConfig: Cluster
   await observeConfigurationChange(clients.kafka, config, observed, 'restore');
   // Nothing custom is expected afterwards, so there is nothing to verify.
   return applyIfWanted(clients, config, planClusterRestore(config, observed), observed, { ...options, verify: false });
+}
+
+/**
+ * The way out: the restore, then everything the tool made for the cluster deleted (plan/destroy.ts).
+ * Applied in two steps, so brokers advertise their AWS names before any name, listener or group
+ * goes (apply's own order puts advertised changes after DNS, as creating needs).
+ */
+export async function destroyCluster(clients: AwsClients, clusterConfig: ClusterConfig, options: ReconcileOptions): Promise<ReconcileOutcome> {
+  const config = withOptions(clusterConfig, options);
+  // As restore, both kinds of override are seen; under `none` the brokers are not read (the tool never changed them).
+  const managed = config.advertisedListeners !== 'none';
+  const observed = await observe(clients, managed ? { ...config, advertisedListeners: 'msk-configuration' } : config, options.kafkaAccess);
+  if (managed) await observeConfigurationChange(clients.kafka, config, observed, 'restore');
+  const plan = planClusterDestroy(config, observed);
+  if (!options.apply || plan.actions.length === 0) return { plan, observed };
+  const applyOptions = { ...options, verify: false };
+  const part = (restore: boolean): Plan => ({ ...plan, actions: plan.actions.filter((a) => isRestoreAction(a) === restore) });
+  const first = part(true);
+  const restored = first.actions.length ? await applyPlan(clients, config, first, observed, applyOptions) : undefined;
+  const rest = part(false);
+  if (!rest.actions.length) return { plan, observed, applied: restored };
+  const removed = await applyPlan(clients, config, rest, observed, applyOptions);
+  if (!restored) return { plan, observed, applied: removed };
+  return {
+    plan,
+    observed,
+    applied: {
+      ...removed,
+      done: [...restored.done, ...removed.done],
+      changeIds: [...restored.changeIds, ...removed.changeIds],
+      operation: restored.operation,
+    },
+  };
 }
 
 /** The CLI's --allow-rolling-restart has the same effect as allowRollingRestart in the config. */

@@ -332,6 +332,35 @@ describe('the CLI against moto (ELBv2, Route 53, CloudWatch, ACM, EC2) and MSK o
     expect(b3).toMatchObject({ Type: 'CNAME', ResourceRecords: [{ Value: 'elsewhere.example.net' }] });
   });
 
+  test("destroy after an apply: the tool's listeners, groups, names, TXT registry and alarms go; a foreign listener and record stay; a second destroy has nothing to do", async () => {
+    const s = await seed([1, 2, 3]);
+    const c = clients();
+    expect((await cli('apply', '--config', s.file)).code).toBe(EXIT.ok);
+    const foreignGroup = (await c.elbv2.send(new CreateTargetGroupCommand({ Name: 'someone-elses', Protocol: 'TCP', Port: 80, VpcId: s.vpcId, TargetType: 'ip' }))).TargetGroups![0]!;
+    await c.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: s.lbArn, Port: 9100, Protocol: 'TCP', DefaultActions: [{ Type: 'forward', TargetGroupArn: foreignGroup.TargetGroupArn }] }));
+    await c.route53.send(new ChangeResourceRecordSetsCommand({
+      HostedZoneId: s.zoneId,
+      ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'kafka-ui.kafka.example.com', Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: 'elsewhere.example.net' }] } }] },
+    }));
+
+    const dry = await cli('destroy', '--config', s.file, '--cluster', 'orders');
+    expect(dry.code).toBe(EXIT.ok);
+    expect((await state(s)).listeners).toEqual({ 9000: 'bootstrap', 9001: 'broker-1', 9002: 'broker-2', 9003: 'broker-3', 9100: 'foreign' });
+
+    const run = await cli('destroy', '--config', s.file, '--cluster', 'orders', '--yes');
+
+    expect({ code: run.code, err: run.err }).toEqual({ code: EXIT.ok, err: '' });
+    const after = await state(s);
+    expect(after.listeners).toEqual({ 9100: 'foreign' });
+    expect(after.targets).toEqual({});
+    expect(after.records).toEqual(['kafka-ui.kafka.example.com']);
+    expect(after.alarmBrokers).toEqual([]);
+    const txt = ((await c.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: s.zoneId }))).ResourceRecordSets ?? []).filter((r) => r.Type === 'TXT');
+    expect(txt).toEqual([]);
+    const again = await cli('destroy', '--config', s.file, '--cluster', 'orders', '--json');
+    expect(JSON.parse(again.out)[0].plan.actions).toEqual([]);
+  });
+
   test('broker security group shut to the NLB (read over HTTP: DescribeSecurityGroups, DescribeSubnets): plan and apply report it (exit 2), no name is made; a rule for the VPC converges', async () => {
     const s = await seed([1, 2]);
     const c = clients();
