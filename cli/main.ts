@@ -186,7 +186,7 @@ async function runCheck(opts: CommandOptions, { deps, aws, layout }: RunContext)
   return failed ? EXIT.error : passed ? EXIT.ok : EXIT.notConverged;
 }
 
-/** Exit 0 when everything wanted is adopted or free (dry run: nothing blocks it), 2 when something stays foreign, 1 on an error. */
+/** Exit 0 (the dry run always), 2 when --apply left something on a wanted port or name foreign, 1 on an error. */
 async function runAdopt(opts: CommandOptions, { deps, aws }: RunContext): Promise<number> {
   const config = await loadChecked(opts, deps);
   const [cluster] = selectClusters(config, opts.cluster, opts.region);
@@ -202,7 +202,8 @@ async function runAdopt(opts: CommandOptions, { deps, aws }: RunContext): Promis
   );
   if (opts.json) deps.out(JSON.stringify([{ clusterArn: cluster.clusterArn, ...outcome }], null, 2));
   else deps.out(formatAdoption(parseClusterArn(cluster.clusterArn).clusterName, outcome, opts.apply === true));
-  return outcome.plan.notAdopted.length ? EXIT.notConverged : EXIT.ok;
+  // The dry run only reports; an applied adoption that left something foreign is not converged.
+  return opts.apply && outcome.plan.notAdopted.length ? EXIT.notConverged : EXIT.ok;
 }
 
 /**
