@@ -155,12 +155,19 @@ describe('adopting AWS\'s sample under the probe', () => {
   test('adopt --apply: 0 failed connections, every listener ARN kept; then the tool manages them through a scale-out to 4 and back to 3', async () => {
     s = await createKafkaScenario({ brokerIds: [1, 2, 3], config: { advertisedListeners: 'dynamic-broker-config' } });
     await buildSample(s);
+    // The sample's last step: each broker advertises its custom name (a per-broker dynamic advertised.listeners).
+    for (const { id } of s.kafka.brokers) {
+      const b = s.kafka.broker(id);
+      const current: string[] = b.configs.static['advertised.listeners'].split(',');
+      b.setDynamicConfig('advertised.listeners', current.map((c) => (c.startsWith('CLIENT_IAM://') ? `CLIENT_IAM://b-${id}.kafka.example.com:${9000 + id}` : c)).join(','));
+    }
     const arns = listenerArnsByPort(s);
     s.startProbe(30_000);
     // AWS's registration and the sample's default health checks (30 s x 5) before clients count.
     await s.pass(400_000);
     const steady = await s.pass(120_000);
     expect(steady.rounds).toBe(4);
+    expect(steady.advertised.sort()).toEqual(['b-1.kafka.example.com:9001', 'b-2.kafka.example.com:9002', 'b-3.kafka.example.com:9003']);
     expect({ failed: steady.failed, samples: steady.samples }).toEqual({ failed: 0, samples: [] });
 
     // Before: the tool sees foreign listeners on every port it wants.
@@ -178,6 +185,7 @@ describe('adopting AWS\'s sample under the probe', () => {
     expect(await cli(['adopt', '-c', configFile, '--cluster', 'orders', '--apply'])).toBe(0);
     const applied = out.splice(0).join('\n');
     expect(applied).toContain('adopted 12 resource(s)');
+    if (process.env.ADOPT_TRANSCRIPT) console.log(`${dry}\n---\n${applied}`);
     const during = await s.pass(120_000);
     expect({ failed: during.failed, samples: during.samples }).toEqual({ failed: 0, samples: [] });
     expect(listenerArnsByPort(s)).toEqual(arns);
@@ -198,6 +206,7 @@ describe('adopting AWS\'s sample under the probe', () => {
 
     await s.reconcile();
     const managed = await s.pass(240_000);
+    if (process.env.ADOPT_TRANSCRIPT) console.log(JSON.stringify({ steady, during, managed }));
     expect({ failed: managed.failed, samples: managed.samples }).toEqual({ failed: 0, samples: [] });
     expect(managed.advertised.sort()).toEqual(['b-1.kafka.example.com:9001', 'b-2.kafka.example.com:9002', 'b-3.kafka.example.com:9003']);
     expect(listenerArnsByPort(s)).toEqual(arns);
