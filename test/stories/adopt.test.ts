@@ -214,7 +214,8 @@ describe('adopting AWS\'s sample under the probe', () => {
     // Scale out: broker 4 joins the adopted bootstrap group (the issue's missing piece).
     await s.setBrokers([1, 2, 3, 4]);
     await s.reconcile();
-    await s.pass(400_000);
+    const joining = await s.pass(400_000);
+    expect({ failed: joining.failed, samples: joining.samples }).toEqual({ failed: 0, samples: [] });
     const bootstrapGroup = s.world.elbv2.targetGroups().find((g) => g.TargetGroupName === `${STACK}-msk-all`)!;
     expect(s.world.elbv2.targets(bootstrapGroup.TargetGroupArn!).map((t) => t.id).sort()).toEqual(s.world.msk.cluster(s.clusterArn).brokers.map((b) => b.ip).sort());
     const four = await s.pass(120_000);
@@ -223,12 +224,17 @@ describe('adopting AWS\'s sample under the probe', () => {
 
     await s.setBrokers([1, 2, 3]);
     await s.reconcile();
-    await s.pass(400_000);
+    const leaving = await s.pass(400_000);
+    expect({ failed: leaving.failed, samples: leaving.samples }).toEqual({ failed: 0, samples: [] });
     const back = await s.pass(120_000);
     expect({ failed: back.failed, samples: back.samples }).toEqual({ failed: 0, samples: [] });
     const finalArns = listenerArnsByPort(s);
     expect({ 9000: finalArns[9000], 9001: finalArns[9001], 9002: finalArns[9002], 9003: finalArns[9003] }).toEqual(arns);
     expect((await s.reconcile()).plan.actions).toEqual([]);
+    if (process.env.ADOPT_TRANSCRIPT) console.log(JSON.stringify({ joining, four, leaving, back }));
+    out.splice(0);
+    const checked = await cli(['check', '-c', configFile, '--cluster', 'orders']);
+    expect({ checked, out: checked ? out.join('\n') : '' }).toEqual({ checked: 0, out: '' });
   }, 240_000);
 });
 
