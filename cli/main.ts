@@ -24,6 +24,8 @@ import pkg from '../package.json';
 import { quietSdkNodeVersionWarning } from './node-warning';
 import { sdkCallLogger } from './sdk-log';
 import { selectClusters } from './select';
+import { adoptCluster } from '../shared/apply/adopt';
+import { formatAdoption } from '../shared/report/adopt';
 
 export interface CliDeps {
   /** The AWS clients of a region; `options` carries --profile and, with --debug, the SDK call log. */
@@ -76,6 +78,8 @@ interface CommandOptions {
   yes?: boolean;
   probe?: boolean;
   detailedExitcode?: boolean;
+  apply?: boolean;
+  takeFromStack?: boolean;
   // Global options (before or after the command).
   profile?: string;
   region?: string;
@@ -149,6 +153,11 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     .option('--probe', 'also open a TLS connection (SNI, verified) and send ApiVersions to every name at every address it resolves to; run where the names resolve')
     .action(run((opts, ctx) => runCheck(opts, ctx)));
 
+  tables(withCommon(program.command('adopt').description('take over listeners, target groups and names built by hand (or by AWS\'s sample) that already do what the config wants; a dry run unless --apply'), 'required'))
+    .option('--apply', 'tag the listeners and target groups as the tool\'s and write the ownership TXT beside each name (nothing a client uses changes)')
+    .option('--take-from-stack', 'also adopt resources a CloudFormation stack created (retain them in the stack and remove them from its template first)')
+    .action(run((opts, ctx) => runAdopt(opts, ctx)));
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
@@ -181,6 +190,26 @@ async function runCheck(opts: CommandOptions, { deps, aws, layout }: RunContext)
   if (opts.json) deps.out(JSON.stringify(reports, null, 2));
   else if (opts.probe) deps.out(IDLE_CUT_NOTE);
   return failed ? EXIT.error : passed ? EXIT.ok : EXIT.notConverged;
+}
+
+/** Exit 0 (the dry run always), 2 when --apply left something on a wanted port or name foreign, 1 on an error. */
+async function runAdopt(opts: CommandOptions, { deps, aws }: RunContext): Promise<number> {
+  const config = await loadChecked(opts, deps);
+  const [cluster] = selectClusters(config, opts.cluster, opts.region);
+  const clients = deps.clientsFor(parseClusterArn(cluster.clusterArn).region, aws);
+  const lease = opts.apply ? (deps.leaseStore ?? configuredLease)(config, aws) : undefined;
+  const outcome = await withClusterLease(lease, cluster.clusterArn, cliHolder(), () =>
+    adoptCluster(clients, cluster, {
+      apply: opts.apply === true,
+      takeFromStack: opts.takeFromStack,
+      kafkaAccess: deps.kafkaAccess,
+      dnsWait: deps.dnsPollSeconds ? { minDelaySeconds: deps.dnsPollSeconds, maxWaitSeconds: 300 } : undefined,
+    }),
+  );
+  if (opts.json) deps.out(JSON.stringify([{ clusterArn: cluster.clusterArn, ...outcome }], null, 2));
+  else deps.out(formatAdoption(parseClusterArn(cluster.clusterArn).clusterName, outcome, opts.apply === true));
+  // The dry run only reports; an applied adoption that left something foreign is not converged.
+  return opts.apply && outcome.plan.notAdopted.length ? EXIT.notConverged : EXIT.ok;
 }
 
 /**

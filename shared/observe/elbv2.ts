@@ -48,12 +48,15 @@ export async function listListeners(elbv2: ElasticLoadBalancingV2Client, loadBal
 
 /**
  * Target groups whose name starts with the cluster's prefix, attached or not: a group left
- * behind by an interrupted run is found here and adopted instead of duplicated.
+ * behind by an interrupted run is found here and adopted instead of duplicated. Also those in use
+ * by one of `loadBalancerArns` whatever their name: a hand-made group the tool adopted (`adopt`)
+ * keeps its name, and `adopt` judges the groups its listeners forward to.
  */
-export async function listTargetGroupsByPrefix(elbv2: ElasticLoadBalancingV2Client, prefix: string) {
+export async function listTargetGroupsByPrefix(elbv2: ElasticLoadBalancingV2Client, prefix: string, loadBalancerArns: string[] = []) {
+  const attachedTo = new Set(loadBalancerArns);
   const groups = [];
   for await (const page of paginateDescribeTargetGroups({ client: elbv2, pageSize: 400 }, {})) {
-    groups.push(...(page.TargetGroups ?? []).filter((g) => g.TargetGroupName?.startsWith(prefix)));
+    groups.push(...(page.TargetGroups ?? []).filter((g) => g.TargetGroupName?.startsWith(prefix) || g.LoadBalancerArns?.some((arn) => attachedTo.has(arn))));
   }
   return groups;
 }
@@ -97,7 +100,7 @@ export async function observeNetwork(
   const [loadBalancers, listenersPerLb, groups] = await Promise.all([
     Promise.all(loadBalancerReads),
     Promise.all(loadBalancerArns.map((arn) => listListeners(elbv2, arn))),
-    listTargetGroupsByPrefix(elbv2, targetGroupPrefix),
+    listTargetGroupsByPrefix(elbv2, targetGroupPrefix, loadBalancerArns),
   ]);
   const listeners = listenersPerLb.flat();
   const [tags, targets, attributes] = await Promise.all([

@@ -10,6 +10,8 @@ import {
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
   DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  RegisterTargetsCommand,
   DescribeTagsCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
@@ -359,6 +361,61 @@ describe('the CLI against moto (ELBv2, Route 53, CloudWatch, ACM, EC2) and MSK o
     expect(txt).toEqual([]);
     const again = await cli('destroy', '--config', s.file, '--cluster', 'orders', '--json');
     expect(JSON.parse(again.out)[0].plan.actions).toEqual([]);
+  });
+
+  test("AWS's sample built by hand (TLS listeners 9000-9003, <stack>-msk-* groups on 9098, CNAMEs at TTL 300): adopt keeps every listener ARN; the tool then manages them through 6 brokers and back to 3", async () => {
+    const s = await seed([1, 2, 3]);
+    const c = clients();
+    const { certificateArn } = JSON.parse(await readFile(s.file, 'utf8')).clusters[0];
+    const lb = (await c.elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [s.lbArn] }))).LoadBalancers![0]!;
+    const sample: [string, number, string[]][] = [['all', 9000, [1, 2, 3].map((id) => ip(id))], ...[1, 2, 3].map((id): [string, number, string[]] => [`b${id}`, 9000 + id, [ip(id)]])];
+    for (const [suffix, port, ips] of sample) {
+      const group = (await c.elbv2.send(new CreateTargetGroupCommand({ Name: `msk-sample-msk-${suffix}`, Protocol: 'TLS', Port: 9098, VpcId: s.vpcId, TargetType: 'ip' }))).TargetGroups![0]!;
+      await c.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: group.TargetGroupArn, Targets: ips.map((Id) => ({ Id, Port: 9098 })) }));
+      await c.elbv2.send(new CreateListenerCommand({
+        LoadBalancerArn: s.lbArn, Port: port, Protocol: 'TLS', Certificates: [{ CertificateArn: certificateArn }], SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: group.TargetGroupArn }],
+      }));
+    }
+    await c.route53.send(new ChangeResourceRecordSetsCommand({
+      HostedZoneId: s.zoneId,
+      ChangeBatch: { Changes: ['bootstrap', 'b-1', 'b-2', 'b-3'].map((n) => ({ Action: 'CREATE', ResourceRecordSet: { Name: `${n}.kafka.example.com`, Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: lb.DNSName! }] } })) },
+    }));
+    const arns = async () => Object.fromEntries(((await c.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: s.lbArn }))).Listeners ?? []).map((l) => [l.Port!, l.ListenerArn!]));
+    const before = await arns();
+    expect((await cli('plan', '--config', s.file)).code).toBe(EXIT.notConverged);
+
+    const dry = await cli('adopt', '--config', s.file, '--cluster', 'orders');
+    expect(dry.code).toBe(EXIT.ok);
+    expect(dry.out).toContain('would adopt 12 resource(s) (dry run: nothing written; run with --apply)');
+    expect((await state(s)).listeners).toEqual({ 9000: 'foreign', 9001: 'foreign', 9002: 'foreign', 9003: 'foreign' });
+    const applied = await cli('adopt', '--config', s.file, '--cluster', 'orders', '--apply');
+    expect({ code: applied.code, err: applied.err }).toEqual({ code: EXIT.ok, err: '' });
+    expect((await state(s)).listeners).toEqual({ 9000: 'bootstrap', 9001: 'broker-1', 9002: 'broker-2', 9003: 'broker-3' });
+    expect(await arns()).toEqual(before);
+    const records = ((await c.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: s.zoneId }))).ResourceRecordSets ?? []);
+    expect(records.filter((r) => r.Type === 'CNAME').map((r) => `${r.Name} ${r.TTL} ${r.ResourceRecords![0].Value}`).sort()).toEqual(
+      ['b-1', 'b-2', 'b-3', 'bootstrap'].map((n) => `${n}.kafka.example.com. 300 ${lb.DNSName}`),
+    );
+    expect(records.filter((r) => r.Type === 'TXT').map((r) => r.Name).sort()).toEqual(['b-1', 'b-2', 'b-3', 'bootstrap'].map((n) => `_msk-custom-domain.${n}.kafka.example.com.`));
+
+    // What the tool still wants: alias records, its health checks, cross-zone; no listener conflict.
+    const plan = await cli('plan', '--config', s.file);
+    expect(plan.code).toBe(EXIT.ok);
+    expect(plan.out).not.toContain('CONFLICT');
+    expect((await cli('apply', '--config', s.file)).code).toBe(EXIT.ok);
+    expect(await arns()).toEqual(before);
+
+    mskHttp.msk.setBrokers(s.clusterArn, [1, 2, 3, 4, 5, 6].map((id) => ({ id, ip: ip(id) })));
+    expect((await cli('apply', '--config', s.file)).code).toBe(EXIT.ok);
+    const all = ((await c.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['msk-sample-msk-all'] }))).TargetGroups ?? [])[0]!;
+    const bootstrapTargets = ((await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: all.TargetGroupArn }))).TargetHealthDescriptions ?? []).map((d) => d.Target!.Id!).sort();
+    expect(bootstrapTargets).toEqual([1, 2, 3, 4, 5, 6].map((id) => ip(id)).sort());
+    mskHttp.msk.setBrokers(s.clusterArn, [1, 2, 3].map((id) => ({ id, ip: ip(id) })));
+    expect((await cli('apply', '--config', s.file)).code).toBe(EXIT.ok);
+    expect(await arns()).toEqual(before);
+    const last = await cli('plan', '--config', s.file, '--detailed-exitcode');
+    expect({ code: last.code, out: last.out }).toEqual({ code: EXIT.ok, out: expect.any(String) });
   });
 
   test('broker security group shut to the NLB (read over HTTP: DescribeSecurityGroups, DescribeSubnets): plan and apply report it (exit 2), no name is made; a rule for the VPC converges', async () => {
