@@ -7,6 +7,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider, Logger as SdkLogger } from '@aws-sdk/types';
 import { ConfigError, errorMessage } from '../errors';
+import { nameHtmlAnswers } from './html-answers';
 import { limitInFlight, SERVICE_CONCURRENCY, type LimitedService } from './concurrency';
 
 /** Every AWS client the controller uses, for one region. The only place clients are built. */
@@ -50,13 +51,13 @@ export function createAwsClients(region: string, options: AwsClientOptions = {})
   const limit = { ...SERVICE_CONCURRENCY, ...options.concurrency };
   return {
     region,
-    kafka: new KafkaClient(common),
-    elbv2: limitInFlight(new ElasticLoadBalancingV2Client(common), limit.elbv2),
-    route53: limitInFlight(new Route53Client(common), limit.route53),
-    acm: new ACMClient(common),
-    cloudwatch: limitInFlight(new CloudWatchClient(common), limit.cloudwatch),
-    ec2: new EC2Client(common),
-    sts: new STSClient(common),
+    kafka: nameHtmlAnswers(new KafkaClient(common), 'kafka'),
+    elbv2: limitInFlight(nameHtmlAnswers(new ElasticLoadBalancingV2Client(common), 'elbv2'), limit.elbv2),
+    route53: limitInFlight(nameHtmlAnswers(new Route53Client(common), 'route53'), limit.route53),
+    acm: nameHtmlAnswers(new ACMClient(common), 'acm'),
+    cloudwatch: limitInFlight(nameHtmlAnswers(new CloudWatchClient(common), 'cloudwatch'), limit.cloudwatch),
+    ec2: nameHtmlAnswers(new EC2Client(common), 'ec2'),
+    sts: nameHtmlAnswers(new STSClient(common), 'sts'),
   };
 }
 

@@ -38,9 +38,10 @@ async function answering(url: string, ms: number, child?: ChildProcess): Promise
   return false;
 }
 
-export async function startMoto(): Promise<Moto> {
+/** `own`: always start a moto of its own, even with MOTO_URL set (the sandbox, whose state another suite's reset must not wipe). */
+export async function startMoto(options: { own?: boolean } = {}): Promise<Moto> {
   const reset = (url: string) => async () => void (await fetch(`${url}/moto-api/reset`, { method: 'POST' }));
-  if (process.env.MOTO_URL) {
+  if (process.env.MOTO_URL && !options.own) {
     const url = process.env.MOTO_URL.replace(/\/$/, '');
     if (!(await answering(url, 10_000))) throw new Error(`MOTO_URL ${url} does not answer /moto-api/`);
     return { url, reset: reset(url), stop: async () => undefined };
@@ -61,8 +62,11 @@ export async function startMoto(): Promise<Moto> {
     url,
     reset: reset(url),
     stop: async () => {
+      // Ctrl-C in a terminal signals the whole process group: moto may be gone already.
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
       child.kill();
-      await new Promise((r) => child.once('exit', r));
+      await exited;
     },
   };
 }
