@@ -44,9 +44,8 @@ export function namesBehindHealth(zones: ZoneChanges[], desired: DesiredState, o
     const group = ownedTargetGroup(observed, endpoint);
     const healthy = endpoint.targetIps.some((ip) => group?.targets.some((t) => t.ip === ip && t.port === endpoint.targetPort && t.state === 'healthy'));
     if (healthy) continue;
-    const created = network.find((a) => a.type === 'create-target-group' && a.resource === endpoint.key);
-    const name = group?.name ?? (created?.type === 'create-target-group' ? created.name : undefined);
-    const targets = name ? endpoint.targetIps.map((ip) => ({ resource: endpoint.key, targetGroup: { name, arn: group?.arn }, ip })) : [];
+    const ref = gateTargetGroup(endpoint, observed, network);
+    const targets = ref ? endpoint.targetIps.map((ip) => ({ resource: endpoint.key, targetGroup: ref, ip })) : [];
     gated.set(fqdn(endpoint.host), { endpoint, targets });
     gated.set(registryName(endpoint.host), { endpoint, targets });
   }
@@ -68,4 +67,12 @@ export function namesBehindHealth(zones: ZoneChanges[], desired: DesiredState, o
   }
   out.waitingForTarget = [...waiting];
   return out;
+}
+
+/** The endpoint's target group as a health gate names it: the one it owns, or the one this plan creates for it. */
+export function gateTargetGroup(endpoint: DesiredEndpoint, observed: ObservedState, network: Action[]): TargetGroupRef | undefined {
+  const group = ownedTargetGroup(observed, endpoint);
+  if (group) return { name: group.name, arn: group.arn };
+  const created = network.find((a) => a.type === 'create-target-group' && a.resource === endpoint.key);
+  return created?.type === 'create-target-group' ? { name: created.name } : undefined;
 }

@@ -10,7 +10,7 @@ import { planRecords } from './records';
 import { stillAdvertised } from './still-advertised';
 import { planIngress } from './ingress';
 import { securityGroupWarnings } from './security-groups';
-import { namesBehindHealth, type GateTarget, type ZoneChanges } from './names-behind-health';
+import { gateTargetGroup, namesBehindHealth, type GateTarget, type ZoneChanges } from './names-behind-health';
 import { planPreconditions } from './preconditions';
 import type { Action, Plan } from './types';
 
@@ -136,9 +136,8 @@ function healthGate(advertised: Action[], network: Action[], desired: DesiredSta
       const ip = observed.cluster.brokers.find((b) => b.id === id)?.clientIp;
       const group = ownedTargetGroup(observed, endpoint);
       const seenHealthy = group?.targets.some((t) => t.ip === ip && t.state === 'healthy');
-      const created = network.find((n) => n.type === 'create-target-group' && n.resource === endpoint.key);
-      const name = group?.name ?? (created?.type === 'create-target-group' ? created.name : undefined);
-      return ip && !seenHealthy && name ? [{ resource: endpoint.key, targetGroup: { name, arn: group?.arn }, ip }] : [];
+      const targetGroup = gateTargetGroup(endpoint, observed, network);
+      return ip && !seenHealthy && targetGroup ? [{ resource: endpoint.key, targetGroup, ip }] : [];
     });
   const all = [...newNames, ...targets.filter((t) => !newNames.some((n) => n.resource === t.resource && n.ip === t.ip))];
   const what = [newNames.length ? 'new names' : '', targets.length ? 'advertised names' : ''].filter(Boolean).join(' and ');
