@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT, runCli, type CliDeps } from '../../cli/main';
+import { EXIT } from '../../cli/main';
+import { cli, kafkaDeps, writeConfig as writeConfigIn } from './support';
 import { CUSTOM_ADVERTISED_LISTENERS } from '../../shared/advertised/server-properties';
 import { alarmPrefix } from '../../shared/alarms/desired';
 import { createScenario, type Scenario } from '../support/scenario';
@@ -26,32 +27,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function writeConfig(clusters: unknown[]): Promise<string> {
-  const file = join(dir, 'config.json');
-  await writeFile(file, JSON.stringify({ clusters }, null, 2));
-  return file;
-}
-
-async function cli(argv: string[], scenario: Scenario, extra: Partial<CliDeps> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    clientsFor: () => scenario.clients,
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    dnsPollSeconds: 0.01,
-    clock: scenario.reconcileOptions.clock,
-    ...extra,
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-const kafkaDeps = (scenario: KafkaScenario): Partial<CliDeps> => ({
-  kafkaAccess: scenario.reconcileOptions.kafkaAccess,
-  clock: scenario.clock,
-  follow: { pollSeconds: 0.01, maxSeconds: 5 },
-  dnsPollSeconds: 0.01,
-});
+const writeConfig = (clusters: unknown[], name?: string) => writeConfigIn(dir, clusters, name);
 
 /** Everything in the world the tool could have made, as AWS reports it. */
 function inventory(scenario: Scenario, securityGroupId?: string) {

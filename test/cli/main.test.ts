@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT, runCli, type CliDeps } from '../../cli/main';
+import { EXIT } from '../../cli/main';
+import { cli, kafkaDeps, writeConfig as writeConfigIn } from './support';
 import type { ClusterConfig } from '../../shared/config/schema';
 import { CUSTOM_ADVERTISED_LISTENERS } from '../../shared/advertised/server-properties';
 import { brokerIp, brokersFor, createScenario, range, type Scenario } from '../support/scenario';
@@ -30,42 +31,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Writes `{ clusters }` as JSON (the format serverless.yml passes on too) and returns its path. */
-async function writeConfig(clusters: unknown[], name = 'config.json'): Promise<string> {
-  const file = join(dir, name);
-  await writeFile(file, JSON.stringify({ clusters }, null, 2));
-  return file;
-}
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-/** One CLI invocation with captured output; clients come from the scenario's world. */
-async function cli(argv: string[], scenario: Scenario, extra: Partial<CliDeps> = {}): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    clientsFor: () => scenario.clients,
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    dnsPollSeconds: 0.01,
-    // The world's clock: a health gate waits AWS's registration time in world time, not for real.
-    clock: scenario.reconcileOptions.clock,
-    ...extra,
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-/** Deps for a scenario with a fake Kafka cluster: follow a rolling restart quickly, reach brokers over TLS. */
-const kafkaDeps = (scenario: KafkaScenario): Partial<CliDeps> => ({
-  kafkaAccess: scenario.reconcileOptions.kafkaAccess,
-  clock: scenario.clock,
-  follow: { pollSeconds: 0.01, maxSeconds: 5 },
-  dnsPollSeconds: 0.01,
-});
+const writeConfig = (clusters: unknown[], name?: string) => writeConfigIn(dir, clusters, name);
 
 /** A second cluster in the same world, on its own NLB, under payments.example.com. */
 function addSecondCluster(scenario: Scenario, name = 'payments'): ClusterConfig {
