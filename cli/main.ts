@@ -306,7 +306,7 @@ async function runCommand(mode: Mode, opts: CommandOptions, { deps, aws, layout 
       deps.out(`  broker ${check.brokerId} advertises ${check.actual ?? 'nothing'}${check.ok ? ' (as expected)' : ` — MISMATCH, expected ${check.expected}`}`);
     }
     // What was observed plus what apply did: no second full read of the cluster.
-    if (mode === 'plan' || mode === 'apply') deps.out(formatState(cluster, resultingState(outcome.observed, applied), layout));
+    if (mode === 'plan' || mode === 'apply') deps.out(formatState(outcome.cluster, resultingState(outcome.observed, applied), layout));
   }
   if (opts.json) deps.out(JSON.stringify(reports, null, 2));
   if (failed) return EXIT.error;

@@ -19,7 +19,7 @@ async function step(s: KafkaScenario, title: string, change?: () => Promise<void
   console.log(`\n=== ${title} ===`);
   await change?.();
   s.world.resetCalls();
-  const { plan, applied, observed } = await s.reconcile();
+  const { cluster, plan, applied, observed } = await s.reconcile();
   console.log(formatPlan(plan));
   if (applied) {
     console.log(`  Applied with ${s.world.writes().length} AWS write(s).`);
@@ -29,7 +29,7 @@ async function step(s: KafkaScenario, title: string, change?: () => Promise<void
   }
   if (applied?.waiting) console.log(`  ${applied.waiting}`);
   console.log('  Resulting mapping:');
-  console.log(formatState(s.config, applied ? resultingState(observed, applied) : observed));
+  console.log(formatState(cluster, applied ? resultingState(observed, applied) : observed));
   // Five minutes of world time (the schedule's interval) pass, a client probing every 10 s: bootstrap, then
   // each advertised broker by name from every AZ node DNS returns. The figures include the reconcile's own waits.
   console.log(`  ${formatProbe(await s.pass(STEP_MS))} (since the step began, then 5 min)`);

@@ -1,5 +1,5 @@
-import type { ClusterConfig } from './config/schema';
-import { mappedListeners, type MappedListener } from './listeners';
+import type { ResolvedCluster } from './listeners';
+import { type MappedListener } from './listeners';
 import { hostName, listenerPort, ownedRole, servesListener, ownershipTags, roleKey, targetGroupName, type Role } from './naming';
 import { listenersOn, type ObservedState } from './state';
 
@@ -35,9 +35,9 @@ export function endpointKey(listener: Pick<MappedListener, 'label'>, role: Role)
  * mapped client listener. Brokers the tool served before but MSK no longer lists are kept
  * (without targets) only under `scaleIn: keep`, so a later scale-out finds its listener and name ready.
  */
-export function desiredState(config: ClusterConfig, observed: ObservedState): DesiredState {
+export function desiredState(config: ResolvedCluster, observed: ObservedState): DesiredState {
   const { cluster } = observed;
-  const listeners = mappedListeners(config);
+  const listeners = config.mapped;
   const brokerIps = new Map(cluster.brokers.map((b) => [b.id, b.clientIp]));
   const allIps = cluster.brokers.flatMap((b) => (b.clientIp ? [b.clientIp] : [])).sort();
 

@@ -81,8 +81,19 @@ export function listenerId(authentication: Authentication, loadBalancerArn: stri
   return `${authentication}@${loadBalancerShortId(loadBalancerArn)}`;
 }
 
-/** Pure: the listeners a cluster config maps, in config order (the shorthand is one). */
-export function mappedListeners(config: ClusterConfig): MappedListener[] {
+/**
+ * A cluster's config with its client listeners resolved: what every observer, planner and report
+ * reads, so none of them asks "the listener's value or the cluster's?". Made once, where a command
+ * or handler takes a cluster config (resolveCluster), and handed down.
+ */
+export type ResolvedCluster = ClusterConfig & { readonly mapped: MappedListener[] };
+
+export function resolveCluster(config: ClusterConfig): ResolvedCluster {
+  return { ...config, mapped: resolveListeners(config) };
+}
+
+/** Pure: the listeners the config's fields map, in config order (the shorthand is one). */
+export function resolveListeners(config: ClusterConfig): MappedListener[] {
   const entries = config.listeners ?? [{ authentication: config.authentication }];
   const many = entries.length > 1;
   return entries.map((entry): MappedListener => {
@@ -118,8 +129,8 @@ export function mappedListeners(config: ClusterConfig): MappedListener[] {
 }
 
 /** Listeners that publish per-broker names: the ones brokers advertise. */
-export function perBrokerListeners(config: ClusterConfig): MappedListener[] {
-  return mappedListeners(config).filter((l) => l.endpoints === 'bootstrap-and-brokers');
+export function perBrokerListeners(config: ResolvedCluster): MappedListener[] {
+  return config.mapped.filter((l) => l.endpoints === 'bootstrap-and-brokers');
 }
 
 /** Distinct values, first seen first. */
@@ -133,7 +144,7 @@ export function distinct<T>(values: T[]): T[] {
  * `listeners` entries.
  */
 export function listenerConfigProblems(config: ClusterConfig): { index?: number; message: string }[] {
-  const listeners = mappedListeners(config);
+  const listeners = resolveListeners(config);
   const problems: { index?: number; message: string }[] = [];
   const at = (i: number) => (config.listeners ? i : undefined);
   const seen = new Map<string, number>();

@@ -9,7 +9,7 @@ import { observeCertificate } from './observe/acm';
 import type { ObservedState } from './state';
 import { ConfigError } from './errors';
 import { observeConfigurationChange } from './advertised/observe';
-import { distinct, mappedListeners } from './listeners';
+import { distinct, resolveCluster, type ResolvedCluster } from './listeners';
 
 export interface ReconcileOptions extends ApplyOptions {
   /** false: observe and plan only (a dry run). */
@@ -21,6 +21,8 @@ export interface ReconcileOptions extends ApplyOptions {
 }
 
 export interface ReconcileOutcome {
+  /** The cluster config as this run resolved it (listeners mapped). */
+  cluster: ResolvedCluster;
   plan: Plan;
   observed: ObservedState;
   applied?: ApplyResult;
@@ -36,7 +38,7 @@ export async function reconcileCluster(clients: AwsClients, clusterConfig: Clust
   // so it is read beside the first round of observe rather than in a round of its own after it.
   const [observed, certificates] = await Promise.all([
     observe(clients, config, options.kafkaAccess),
-    Promise.all(distinct(mappedListeners(config).map((l) => l.certificateArn)).map((arn) => observeCertificate(clients.acm, arn))).then(
+    Promise.all(distinct(config.mapped.map((l) => l.certificateArn)).map((arn) => observeCertificate(clients.acm, arn))).then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
     ),
@@ -81,16 +83,17 @@ export async function destroyCluster(clients: AwsClients, clusterConfig: Cluster
   const observed = await observe(clients, managed ? { ...config, advertisedListeners: 'msk-configuration' } : config, options.kafkaAccess);
   if (managed) await observeConfigurationChange(clients.kafka, config, observed, 'restore');
   const plan = planClusterDestroy(config, observed);
-  if (!options.apply || plan.actions.length === 0) return { plan, observed };
+  if (!options.apply || plan.actions.length === 0) return { cluster: config, plan, observed };
   const applyOptions = { ...options, verify: false };
   const part = (restore: boolean): Plan => ({ ...plan, actions: plan.actions.filter((a) => isRestoreAction(a) === restore) });
   const first = part(true);
   const restored = first.actions.length ? await applyPlan(clients, config, first, observed, applyOptions) : undefined;
   const rest = part(false);
-  if (!rest.actions.length) return { plan, observed, applied: restored };
+  if (!rest.actions.length) return { cluster: config, plan, observed, applied: restored };
   const removed = await applyPlan(clients, config, rest, observed, applyOptions);
-  if (!restored) return { plan, observed, applied: removed };
+  if (!restored) return { cluster: config, plan, observed, applied: removed };
   return {
+    cluster: config,
     plan,
     observed,
     applied: {
@@ -103,14 +106,14 @@ export async function destroyCluster(clients: AwsClients, clusterConfig: Cluster
 }
 
 /** The CLI's --allow-rolling-restart has the same effect as allowRollingRestart in the config. */
-function withOptions(config: ClusterConfig, options: ReconcileOptions): ClusterConfig {
-  return options.allowRollingRestart ? { ...config, allowRollingRestart: true } : config;
+function withOptions(config: ClusterConfig, options: ReconcileOptions): ResolvedCluster {
+  return resolveCluster(options.allowRollingRestart ? { ...config, allowRollingRestart: true } : config);
 }
 
-async function applyIfWanted(clients: AwsClients, config: ClusterConfig, plan: Plan, observed: ObservedState, options: ReconcileOptions): Promise<ReconcileOutcome> {
+async function applyIfWanted(clients: AwsClients, config: ResolvedCluster, plan: Plan, observed: ObservedState, options: ReconcileOptions): Promise<ReconcileOutcome> {
   // A waiting plan holds only what is safe while MSK changes the cluster (see planCluster).
-  if (!options.apply || plan.actions.length === 0) return { plan, observed };
-  return { plan, observed, applied: await applyPlan(clients, config, plan, observed, options) };
+  if (!options.apply || plan.actions.length === 0) return { cluster: config, plan, observed };
+  return { cluster: config, plan, observed, applied: await applyPlan(clients, config, plan, observed, options) };
 }
 
 function putsNamesLive(plan: Plan): boolean {

@@ -1,5 +1,5 @@
 import { GetBootstrapBrokersCommand, type KafkaClient } from '@aws-sdk/client-kafka';
-import type { ClusterConfig } from '../config/schema';
+import type { ResolvedCluster } from '../listeners';
 import { errorMessage } from '../errors';
 import { describeBrokerConfigs, type KafkaAccess } from '../kafka/admin';
 import type { BrokerConfigEntry } from '../kafka/dynamic-config';
@@ -38,7 +38,7 @@ export function isKraft(kafkaVersion: string | undefined): boolean {
  */
 export async function observeAdvertised(
   kafka: KafkaClient,
-  config: ClusterConfig,
+  config: ResolvedCluster,
   cluster: ObservedCluster,
   access: KafkaAccess,
 ): Promise<ObservedAdvertised | undefined> {
@@ -71,7 +71,7 @@ export async function observeAdvertised(
  */
 export async function observeConfigurationChange(
   kafka: KafkaClient,
-  config: ClusterConfig,
+  config: ResolvedCluster,
   observed: ObservedState,
   purpose: 'advertise' | 'restore',
 ): Promise<void> {

@@ -2,6 +2,7 @@ import { AddTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { zoneClient, type AwsClients } from '../aws/clients';
 import type { ClusterConfig } from '../config/schema';
 import { desiredState } from '../desired';
+import { resolveCluster } from '../listeners';
 import { observe, type KafkaAccessOptions } from '../observe';
 import { planAdoption, type AdoptionPlan, type AdoptOptions, type AdoptStep } from '../plan/adopt';
 import { changeRecords, DEFAULT_DNS_WAIT, type DnsWaitOptions } from './route53';
@@ -23,7 +24,8 @@ export interface AdoptOutcome {
  * AddTags on each listener and target group, then a Route 53 CREATE of each registry TXT (refused
  * if someone wrote one meanwhile). Nothing a client uses is touched.
  */
-export async function adoptCluster(clients: AwsClients, config: ClusterConfig, options: AdoptRunOptions): Promise<AdoptOutcome> {
+export async function adoptCluster(clients: AwsClients, clusterConfig: ClusterConfig, options: AdoptRunOptions): Promise<AdoptOutcome> {
+  const config = resolveCluster(clusterConfig);
   const observed = await observe(clients, config, options.kafkaAccess);
   const plan = planAdoption(desiredState(config, observed), observed, options);
   const done: AdoptStep[] = [];

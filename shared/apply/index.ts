@@ -1,5 +1,5 @@
 import { zoneClient, type AwsClients } from '../aws/clients';
-import type { ClusterConfig } from '../config/schema';
+import type { ResolvedCluster } from '../listeners';
 import { ApplyError, errorMessage } from '../errors';
 import type { Action, ActionType, Plan } from '../plan/types';
 import { deleteAlarms, putAlarm } from './cloudwatch';
@@ -103,7 +103,7 @@ interface Outcome {
   causes: unknown[];
 }
 
-export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan: Plan, observed: ObservedState, options: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyPlan(clients: AwsClients, config: ResolvedCluster, plan: Plan, observed: ObservedState, options: ApplyOptions = {}): Promise<ApplyResult> {
   const created: elb.CreatedGroups = new Map();
   const result: ApplyResult = { done: [], changeIds: [], created: { targetGroups: {}, listeners: {} } };
   const kafkaAccess = { ...options.kafkaAccess, region: observed.cluster.region };
@@ -213,7 +213,7 @@ export async function applyPlan(clients: AwsClients, config: ClusterConfig, plan
 }
 
 /** Reads Kafka metadata once the brokers should advertise the custom names (not during a rolling restart). */
-async function verifyAfterApply(config: ClusterConfig, plan: Plan, observed: ObservedState, result: ApplyResult, access: KafkaAccess) {
+async function verifyAfterApply(config: ResolvedCluster, plan: Plan, observed: ObservedState, result: ApplyResult, access: KafkaAccess) {
   const altered = result.done.some((a) => a.type === 'alter-broker-configs');
   const configured = result.operation && !result.operation.stillRunning;
   const brokers = observed.advertised?.brokers ?? [];

@@ -1,6 +1,6 @@
 import type { KafkaClient } from '@aws-sdk/client-kafka';
 import { applyConfiguration, type FollowOptions, type OperationOutcome } from '../advertised/msk-configuration';
-import type { ClusterConfig } from '../config/schema';
+import type { ResolvedCluster } from '../listeners';
 import type { ObservedState } from '../state';
 import { alterBrokerConfigs, describeBrokerConfigs, readAdvertisedEndpoints, type KafkaAccess } from '../kafka/admin';
 import { findListener, formatHostPort } from '../kafka/advertised-listeners';
@@ -34,7 +34,7 @@ export interface AdvertisedCheck {
 }
 
 /** What each broker should advertise per mapped listener (`host:port`), brokers blocked by a conflict left out. */
-export function expectedAdvertised(config: ClusterConfig, plan: Plan, brokerIds: number[]): Map<number, Map<string, string>> {
+export function expectedAdvertised(config: ResolvedCluster, plan: Plan, brokerIds: number[]): Map<number, Map<string, string>> {
   const expected = new Map<number, Map<string, string>>();
   const blocked = new Set(plan.blocked ?? []);
   for (const id of brokerIds) {

@@ -1,6 +1,6 @@
 // Pure: does the whole path a client takes hold, per endpoint (bootstrap and each broker)?
 // Every check names what it found, so a failing row says what to fix.
-import type { ClusterConfig } from '../config/schema';
+import type { ResolvedCluster } from '../listeners';
 import { desiredState, type DesiredEndpoint } from '../desired';
 import { fqdn } from '../naming';
 import { certificateCovers } from '../plan/certificate';
@@ -37,7 +37,7 @@ export interface CheckExtras {
 
 const CROSS_ZONE = 'load_balancing.cross_zone.enabled';
 
-export function checkDataPath(config: ClusterConfig, observed: ObservedState, extras: CheckExtras, options: { skipAdvertised?: boolean } = {}): EndpointChecks[] {
+export function checkDataPath(config: ResolvedCluster, observed: ObservedState, extras: CheckExtras, options: { skipAdvertised?: boolean } = {}): EndpointChecks[] {
   const desired = desiredState(config, observed);
   const uncovered = new Set(
     observed.loadBalancers.flatMap((site) => uncoveredPorts(desired.endpoints.filter((e) => e.listener.loadBalancerArn === site.loadBalancer.arn), site).map((port) => `${site.loadBalancer.arn} ${port}`)),
@@ -146,7 +146,7 @@ function certificateCheck(observed: ObservedState, endpoint: DesiredEndpoint): C
   return { name: 'certificate', ok: false, detail: `${arn} (${cert.domainName}${others ? ` and ${others} more name(s)` : ''}) does not cover ${endpoint.host}${note}` };
 }
 
-function advertisedCheck(config: ClusterConfig, observed: ObservedState, endpoint: DesiredEndpoint, brokerId: number, advertised: CheckExtras['advertised']): Check {
+function advertisedCheck(config: ResolvedCluster, observed: ObservedState, endpoint: DesiredEndpoint, brokerId: number, advertised: CheckExtras['advertised']): Check {
   if (config.advertisedListeners === 'none') return { name: 'advertised', ok: true, detail: 'AWS name (advertisedListeners: none)' };
   const want = `${endpoint.host}:${endpoint.port}`;
   const verdict = (seen: string, where = ''): Check =>

@@ -6,7 +6,7 @@ import { lookup } from 'node:dns/promises';
 import type { AwsClients } from '../aws/clients';
 import type { ClusterConfig } from '../config/schema';
 import { errorMessage } from '../errors';
-import { distinct, mappedListeners } from '../listeners';
+import { distinct, resolveCluster } from '../listeners';
 import { readAdvertisedEndpoints } from '../kafka/admin';
 import { brokerEndpoints } from '../kafka/endpoints';
 import { observe, type KafkaAccessOptions } from '../observe';
@@ -35,9 +35,10 @@ export interface CheckOptions {
   skipAdvertised?: boolean;
 }
 
-export async function checkCluster(clients: AwsClients, config: ClusterConfig, options: CheckOptions = {}): Promise<EndpointChecks[]> {
+export async function checkCluster(clients: AwsClients, clusterConfig: ClusterConfig, options: CheckOptions = {}): Promise<EndpointChecks[]> {
+  const config = resolveCluster(clusterConfig);
   const observed = await observe(clients, config, options.kafkaAccess);
-  const listeners = mappedListeners(config);
+  const listeners = config.mapped;
   const loadBalancerArns = distinct(listeners.map((l) => l.loadBalancerArn));
   const [certificates, crossZone, advertised] = await Promise.all([
     readCertificates(clients, listeners.map((l) => l.certificateArn), presentedCertificates(observed)),

@@ -1,4 +1,4 @@
-import { loadBalancerShortId, mappedListeners } from '../listeners';
+import { loadBalancerShortId, resolveListeners } from '../listeners';
 import type { Config } from './schema';
 
 /**
@@ -18,7 +18,7 @@ export const MAX_BROKERS_PER_CLUSTER = 60;
 export function portRangeWarnings(config: Config): string[] {
   const warnings: string[] = [];
   for (const cluster of config.clusters) {
-    const listeners = mappedListeners(cluster);
+    const listeners = resolveListeners(cluster);
     for (const l of listeners) {
       for (const brokers of listeners) {
         if (brokers.endpoints !== 'bootstrap-and-brokers' || brokers.loadBalancerArn !== l.loadBalancerArn) continue;

@@ -2,8 +2,9 @@ import { alarmPrefix } from '../alarms/desired';
 import { parseClusterArn } from '../arn';
 import type { ClusterConfig, Config } from '../config/schema';
 import { FOLLOW_UP_SCHEDULE_PREFIX } from '../follow-up';
+import { resolveCluster, type ResolvedCluster } from '../listeners';
 import { MANAGED_BY, TAG_MANAGED_BY, targetGroupPrefix } from '../naming';
-import { mappedListeners } from '../listeners';
+
 
 // The IAM statements of the two Lambda roles, derived from the config at package time. Every
 // action the code calls is listed by name, and every resource the config names is spelled out.
@@ -59,9 +60,9 @@ function elbBase(loadBalancerArn: string): string {
   return loadBalancerArn.slice(0, loadBalancerArn.indexOf(':loadbalancer/'));
 }
 
-function targetGroupsOf(cluster: ClusterConfig): string[] {
+function targetGroupsOf(cluster: ResolvedCluster): string[] {
   const { clusterName } = arnParts(cluster);
-  return unique(mappedListeners(cluster).map((l) => `${elbBase(l.loadBalancerArn)}:targetgroup/${targetGroupPrefix(cluster.clusterArn, clusterName)}*`));
+  return unique(cluster.mapped.map((l) => `${elbBase(l.loadBalancerArn)}:targetgroup/${targetGroupPrefix(cluster.clusterArn, clusterName)}*`));
 }
 
 function logStatement(logGroupArn: string | { 'Fn::Sub': string }): Statement {
@@ -70,9 +71,9 @@ function logStatement(logGroupArn: string | { 'Fn::Sub': string }): Statement {
 }
 
 export function resyncStatements(config: Config, options: ResyncRoleOptions): Statement[] {
-  const clusters = config.clusters;
+  const clusters = config.clusters.map(resolveCluster);
   // Every client listener of every cluster: its load balancer, zone, domain and certificate.
-  const listeners = clusters.flatMap((c) => mappedListeners(c).map((l) => ({ ...l, cluster: c })));
+  const listeners = clusters.flatMap((c) => c.mapped.map((l) => ({ ...l, cluster: c })));
   const kafkaClusters = clusters.filter((c) => c.advertisedListeners !== 'none');
   const configClusters = clusters.filter((c) => c.advertisedListeners === 'msk-configuration');
   /** `arn:<partition>:<service>:<region>:<account>` of each account and region the clusters live in. */

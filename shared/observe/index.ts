@@ -1,12 +1,12 @@
 import { zoneClient, type AwsClients } from '../aws/clients';
-import type { ClusterConfig } from '../config/schema';
+import type { ResolvedCluster } from '../listeners';
 import { targetGroupPrefix } from '../naming';
 import { parseClusterArn } from '../arn';
 import type { ObservedLoadBalancer, ObservedState, ObservedZone } from '../state';
 import { observeAdvertised } from '../advertised/observe';
 import { alarmPrefix } from '../alarms/desired';
 import type { KafkaAccess } from '../kafka/admin';
-import { distinct, mappedListeners, type MappedListener } from '../listeners';
+import { distinct, type MappedListener } from '../listeners';
 import type { LoadBalancer, ObservedCluster, ObservedSecurityGroup, ObservedSubnet, RecordTarget } from '../types';
 import { observeAlarms } from './cloudwatch';
 import { observeLoadBalancer, observeNetwork } from './elbv2';
@@ -19,9 +19,9 @@ import { observeRecordTarget } from './record-target';
 export type KafkaAccessOptions = Omit<KafkaAccess, 'region'>;
 
 /** Reads everything the planner needs for one cluster, every load balancer and zone its listeners name; independent reads run in parallel. */
-export async function observe(clients: AwsClients, config: ClusterConfig, kafkaAccess: KafkaAccessOptions = {}): Promise<ObservedState> {
+export async function observe(clients: AwsClients, config: ResolvedCluster, kafkaAccess: KafkaAccessOptions = {}): Promise<ObservedState> {
   const { clusterName } = parseClusterArn(config.clusterArn);
-  const listeners = mappedListeners(config);
+  const listeners = config.mapped;
   // Each read starts as soon as what it needs is known (not when a whole round is done): two rounds deep.
   const clusterRead = observeCluster(clients.kafka, config.clusterArn);
   const loadBalancerArns = distinct(listeners.map((l) => l.loadBalancerArn));

@@ -12,7 +12,7 @@ import {
   setProperty,
   type WantedEntry,
 } from '../advertised/server-properties';
-import type { ClusterConfig } from '../config/schema';
+import type { ResolvedCluster } from '../listeners';
 import { endpointKey, type DesiredState } from '../desired';
 import { perBrokerListeners } from '../listeners';
 import { planAdvertisedListeners, removeOverride, type DynamicConfigPlan, type WantedListener } from '../kafka/dynamic-config';
@@ -44,7 +44,7 @@ export interface MappedClientListener {
  * The client listeners whose per-broker names brokers advertise: everything below (the
  * custom.advertised.listeners merge, the dynamic per-broker plan, verification) works on this list.
  */
-export function mappedClientListeners(config: ClusterConfig): MappedClientListener[] {
+export function mappedClientListeners(config: ResolvedCluster): MappedClientListener[] {
   return perBrokerListeners(config).map((l) => ({ label: l.label, listenerName: l.clientListenerName, hostTemplate: l.brokerHostTemplate, domain: l.domain, portBase: l.brokerPortBase }));
 }
 
@@ -77,7 +77,7 @@ export function withoutCustomEntries(text: string, names: readonly string[]): st
 }
 
 /** Pure: whether the configuration already carries the mapped entries (observe reads no more then). */
-export function configurationConverged(config: ClusterConfig, serverProperties: string): boolean {
+export function configurationConverged(config: ResolvedCluster, serverProperties: string): boolean {
   try {
     return getProperty(withCustomEntries(serverProperties, wantedCustomEntries(mappedClientListeners(config))), CUSTOM_ADVERTISED_LISTENERS) === getProperty(serverProperties, CUSTOM_ADVERTISED_LISTENERS);
   } catch (e) {
@@ -96,14 +96,14 @@ export interface AdvertisedPlanOptions {
  * when its listener, target and DNS name are in place or created earlier in the same apply
  * (apply runs this phase after DNS is INSYNC); a broker blocked by a conflict keeps its AWS name.
  */
-export function planAdvertised(config: ClusterConfig, desired: DesiredState, observed: ObservedState, blocked: Set<string>, options: AdvertisedPlanOptions = {}): AdvertisedPlan {
+export function planAdvertised(config: ResolvedCluster, desired: DesiredState, observed: ObservedState, blocked: Set<string>, options: AdvertisedPlanOptions = {}): AdvertisedPlan {
   const advertised = observed.advertised;
   if (config.advertisedListeners === 'none' || !advertised) return empty();
   if (config.advertisedListeners === 'dynamic-broker-config') return planDynamic(config, observed, advertised, blocked);
   return planConfiguration(config, desired, observed, blocked, options);
 }
 
-function planDynamic(config: ClusterConfig, observed: ObservedState, advertised: ObservedAdvertised, blocked: Set<string>): AdvertisedPlan {
+function planDynamic(config: ResolvedCluster, observed: ObservedState, advertised: ObservedAdvertised, blocked: Set<string>): AdvertisedPlan {
   const plan = empty();
   if (advertised.kraft) {
     plan.conflicts.push({
@@ -131,7 +131,7 @@ function planDynamic(config: ClusterConfig, observed: ObservedState, advertised:
   return plan;
 }
 
-function planConfiguration(config: ClusterConfig, desired: DesiredState, observed: ObservedState, blocked: Set<string>, options: AdvertisedPlanOptions): AdvertisedPlan {
+function planConfiguration(config: ResolvedCluster, desired: DesiredState, observed: ObservedState, blocked: Set<string>, options: AdvertisedPlanOptions): AdvertisedPlan {
   const plan = empty();
   const advertised = observed.advertised!;
   const configuration = advertised.configuration!;
@@ -185,7 +185,7 @@ function planConfiguration(config: ClusterConfig, desired: DesiredState, observe
 }
 
 /** A planned configuration change as an action (guarded by allowRollingRestart), or its conflict. */
-function pushConfigurationChange(plan: AdvertisedPlan, config: ClusterConfig, observed: ObservedState, change: ConfigurationChange) {
+function pushConfigurationChange(plan: AdvertisedPlan, config: ResolvedCluster, observed: ObservedState, change: ConfigurationChange) {
   if (change.kind === 'none') return;
   if (change.kind === 'conflict') {
     plan.conflicts.push({ resource: 'msk configuration', message: change.message });
@@ -223,7 +223,7 @@ function pushBrokerChange(plan: AdvertisedPlan, resource: string, endpoint: Extr
 }
 
 /** Pure: the rescue plan that sends brokers back to their AWS names. */
-export function planRestore(config: ClusterConfig, observed: ObservedState): AdvertisedPlan {
+export function planRestore(config: ResolvedCluster, observed: ObservedState): AdvertisedPlan {
   const plan = empty();
   const advertised = observed.advertised;
   if (!advertised) return plan;

@@ -1,6 +1,6 @@
 import { alarmDiffers, desiredAlarms } from '../alarms/desired';
-import type { ClusterConfig } from '../config/schema';
-import { mappedListeners } from '../listeners';
+import type { ResolvedCluster } from '../listeners';
+
 import type { ObservedState } from '../state';
 import type { Action } from './types';
 
@@ -13,8 +13,8 @@ export interface AlarmsPlan {
  * Pure diff of the connection-quota alarms. The quotas are IAM quotas, so other
  * authentication modes get no alarms (and lose any the tool made before).
  */
-export function planAlarms(config: ClusterConfig, observed: ObservedState): AlarmsPlan {
-  const iam = mappedListeners(config).some((l) => l.authentication.startsWith('iam'));
+export function planAlarms(config: ResolvedCluster, observed: ObservedState): AlarmsPlan {
+  const iam = config.mapped.some((l) => l.authentication.startsWith('iam'));
   const alarmsConfig = { ...config.alarms, enabled: config.alarms.enabled && iam };
   const opts = { snsTopicArn: config.alarms.snsTopicArn };
   const wanted = desiredAlarms(observed.cluster, alarmsConfig, opts);

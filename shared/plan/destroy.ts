@@ -1,6 +1,6 @@
-import type { ClusterConfig } from '../config/schema';
+import type { ResolvedCluster } from '../listeners';
 import type { DesiredState } from '../desired';
-import { mappedListeners } from '../listeners';
+
 import type { ObservedState } from '../state';
 import { planAlarms } from './alarms';
 import { planIngress } from './ingress';
@@ -25,7 +25,7 @@ export function isRestoreAction(action: Action): boolean {
  * planned against the brokers as the restore leaves them; in msk-configuration mode brokers move
  * only with a rolling restart, so the teardown waits for a later run, and the plan says what to run.
  */
-export function planClusterDestroy(config: ClusterConfig, observed: ObservedState): Plan {
+export function planClusterDestroy(config: ResolvedCluster, observed: ObservedState): Plan {
   const restore = planClusterRestore(config, observed);
   if (restore.status === 'waiting') {
     return { ...restore, actions: [], waitingReason: `cluster is ${observed.cluster.state}; destroy changes nothing until it is ACTIVE again` };
@@ -58,8 +58,8 @@ export function planClusterDestroy(config: ClusterConfig, observed: ObservedStat
  * cluster that nothing wants: all of them. The config's listeners stay in view only for their
  * labels and their zones' cross-account roles; no endpoint is wanted.
  */
-function planTeardown(config: ClusterConfig, observed: ObservedState) {
-  const desired: DesiredState = { listeners: mappedListeners(config), endpoints: [] };
+function planTeardown(config: ResolvedCluster, observed: ObservedState) {
+  const desired: DesiredState = { listeners: config.mapped, endpoints: [] };
   const held = stillAdvertised(observed);
   const network = planNetwork(desired, observed, held);
   const records = planRecords(desired, observed, new Set(), held);

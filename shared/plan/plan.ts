@@ -1,4 +1,4 @@
-import type { ClusterConfig } from '../config/schema';
+import type { ResolvedCluster } from '../listeners';
 import { desiredState, type DesiredState } from '../desired';
 import { PlanError, UnsupportedClusterError } from '../errors';
 import { ownedTargetGroup, type ObservedState } from '../state';
@@ -22,7 +22,7 @@ export type PlanOptions = AdvertisedPlanOptions & NetworkPlanOptions;
  * Throws PlanError/UnsupportedClusterError before anything is written when the
  * cluster cannot be mapped at all.
  */
-export function planCluster(config: ClusterConfig, observed: ObservedState, options: PlanOptions = {}): Plan {
+export function planCluster(config: ResolvedCluster, observed: ObservedState, options: PlanOptions = {}): Plan {
   const { cluster } = observed;
   if (cluster.clusterType === 'SERVERLESS') {
     throw new UnsupportedClusterError(`${cluster.name} is an MSK Serverless cluster: not supported, serverless clusters have no brokers to map`);
@@ -180,7 +180,7 @@ function clusterStatus({ cluster }: ObservedState): Pick<Plan, 'clusterArn' | 'c
 }
 
 /** Pure: the rescue plan, brokers back to their AWS names (see planRestore). */
-export function planClusterRestore(config: ClusterConfig, observed: ObservedState): Plan {
+export function planClusterRestore(config: ResolvedCluster, observed: ObservedState): Plan {
   const status = clusterStatus(observed);
   const restore = planRestore(config, observed);
   // Broker configs are not touched while MSK itself is changing the brokers.

@@ -1,12 +1,12 @@
 import type { ObservedState } from '../state';
-import type { ClusterConfig } from '../config/schema';
-import { mappedListeners } from '../listeners';
+import type { ResolvedCluster } from '../listeners';
+
 import { fqdn, hostName, ownedRole, roleKey, servesListener, TAG_LISTENER } from '../naming';
 import { COMPACT } from './plan';
 import { renderTable, type TableLayout } from './fit';
 
 /** The resulting mapping as a person checks it: port -> target group -> IPs -> DNS name. */
-export function formatState(config: ClusterConfig, state: ObservedState, layout?: TableLayout): string {
+export function formatState(config: ResolvedCluster, state: ObservedState, layout?: TableLayout): string {
   const groups = new Map(state.targetGroups.map((g) => [g.arn, g]));
   const alarmsByBroker = new Map<string, number>();
   for (const alarm of state.alarms) {
@@ -28,7 +28,7 @@ export function formatState(config: ClusterConfig, state: ObservedState, layout?
   const head = ['port', 'for', 'target group', 'targets', 'DNS name', 'alarms', ...(state.advertised ? ['advertises'] : [])];
   const rows: string[][] = [];
   const names = new Set(state.zones.flatMap((z) => z.records.filter((r) => r.type === 'A' || r.type === 'CNAME').map((r) => r.name)));
-  const listeners = mappedListeners(config);
+  const listeners = config.mapped;
   for (const site of state.loadBalancers) {
     for (const listener of [...site.listeners].sort((a, b) => a.port - b.port)) {
       const role = ownedRole(listener.tags, state.cluster.arn);

@@ -1,8 +1,8 @@
 import { alarmMetric, BROKER_DIMENSION, CLUSTER_DIMENSION, threshold, type AlarmMetric } from '../alarms/desired';
 import { creationRateQuota, CREATION_RATE_QUOTAS } from '../alarms/quotas';
 import { parseClusterArn } from '../arn';
-import type { ClusterConfig, Config } from '../config/schema';
-import { mappedListeners, type MappedListener } from '../listeners';
+import type { Config } from '../config/schema';
+import { resolveCluster, type MappedListener, type ResolvedCluster } from '../listeners';
 import { shortHash } from '../naming';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../report/metrics';
 
@@ -112,7 +112,7 @@ export function creationRateQuotaLines(overrides: Readonly<Record<string, number
 
 const w = (type: Widget['type'], x: number, y: number, width: number, height: number, properties: Record<string, unknown>): Widget => ({ type, x, y, width, height, properties });
 
-function clusterSection(cluster: ClusterConfig, y: number): { widgets: Widget[]; height: number } {
+function clusterSection(cluster: ResolvedCluster, y: number): { widgets: Widget[]; height: number } {
   const { clusterName } = parseClusterArn(cluster.clusterArn);
   const alarms = cluster.alarms;
   const graph = (title: string, metrics: unknown[], extra: Record<string, unknown> = {}) => ({
@@ -147,14 +147,14 @@ function clusterSection(cluster: ClusterConfig, y: number): { widgets: Widget[];
       { period: rate.periodSeconds, annotations: { horizontal: rateLines }, yAxis: { left: { min: 0 } } })),
     w('metric', 16, y + 2, 8, 6, graph(`${clusterName}: reconciles (duration on the right)`, reconcile, { period: 300 })),
   ];
-  mappedListeners(cluster).forEach((listener, i) => {
+  cluster.mapped.forEach((listener, i) => {
     widgets.push(w('metric', (i % 3) * 8, y + 8 + Math.floor(i / 3) * 6, 8, 6, graph(
       `${clusterName}: target health, ${listener.id}`,
       TARGET_HEALTH_METRICS.map((m) => expression(`${m === 'HealthyHostCount' ? 'healthy' : 'unhealthy'}${i}`, targetHealthSearch(cluster.clusterArn, listener, m), m === 'HealthyHostCount' ? 'healthy' : 'unhealthy')),
       { period: 60, yAxis: { left: { min: 0 } } },
     )));
   });
-  const listenerRows = Math.ceil(mappedListeners(cluster).length / 3);
+  const listenerRows = Math.ceil(cluster.mapped.length / 3);
   return { widgets, height: 8 + listenerRows * 6 };
 }
 
@@ -163,7 +163,7 @@ export function dashboardBody(config: Config): DashboardBody {
   const widgets: Widget[] = [];
   let y = 0;
   for (const cluster of config.clusters) {
-    const section = clusterSection(cluster, y);
+    const section = clusterSection(resolveCluster(cluster), y);
     widgets.push(...section.widgets);
     y += section.height;
   }

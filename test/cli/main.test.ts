@@ -12,6 +12,7 @@ import { observe } from '../../shared/observe';
 import { formatState } from '../../shared/report/state';
 import { createKafkaScenario, type KafkaScenario } from '../support/kafka-scenario';
 import { mapping, names } from '../support/inspect';
+import { resolveCluster } from '../../shared/listeners';
 
 // The CLI as a user runs it: a config file on disk, argv, and what lands on stdout/stderr.
 // AWS is the embedded world behind the real SDK clients; Kafka (where needed) the fake cluster.
@@ -68,7 +69,7 @@ describe('the resulting table after apply', () => {
     // Observe reads the listeners and the alarms once each; apply itself reads neither.
     expect(s.world.calls.filter((c) => c.command === 'DescribeListenersCommand')).toHaveLength(1);
     expect(s.world.calls.filter((c) => c.command === 'DescribeAlarmsCommand')).toHaveLength(1);
-    const fresh = formatState(s.config, await observe(s.clients, s.config));
+    const fresh = formatState(resolveCluster(s.config), await observe(s.clients, resolveCluster(s.config)));
     expect(run.out).toContain(fresh);
   });
 
@@ -81,7 +82,7 @@ describe('the resulting table after apply', () => {
     const file = await writeConfig([config]);
     const run = await cli(['apply', '--config', file], s);
     expect(run.code).toBe(EXIT.ok);
-    const fresh = formatState(config, await observe(s.clients, config));
+    const fresh = formatState(resolveCluster(config), await observe(s.clients, resolveCluster(config)));
     expect(run.out).toContain(fresh);
     expect(fresh.match(/iam-public@msk-orders-public\/\w+ broker-3/g)).toHaveLength(1);
   });

@@ -2,11 +2,12 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { RemoveTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { parseConfig } from '../../shared/config/load';
 import type { ClusterConfig } from '../../shared/config/schema';
-import { mappedListeners } from '../../shared/listeners';
+
 import { TAG_LISTENER } from '../../shared/naming';
 import { observe } from '../../shared/observe';
 import { reconcileCluster } from '../../shared/reconcile';
 import { brokerIp, brokersFor, createScenario, range, type Scenario } from '../support/scenario';
+import { resolveCluster, resolveListeners } from '../../shared/listeners';
 
 // Several client listeners per cluster: IAM and SCRAM side by side, an internal and an
 // internet-facing NLB for one cluster, bootstrap-only. Each is read back through the SDK.
@@ -25,7 +26,7 @@ const run = (config: ClusterConfig, options: { apply?: boolean } = {}) => reconc
 
 /** Per load balancer: port -> broker port the group forwards to, and the group's target IPs. */
 async function layout(config: ClusterConfig) {
-  const observed = await observe(s.clients, config);
+  const observed = await observe(s.clients, resolveCluster(config));
   const groups = new Map(observed.targetGroups.map((g) => [g.arn, g]));
   const perLb = observed.loadBalancers.map((site) =>
     Object.fromEntries(
@@ -69,7 +70,7 @@ describe('IAM and SASL/SCRAM on one cluster behind one NLB', () => {
     await run(config);
     s.world.msk.setBrokers(s.clusterArn, brokersFor(range(1, 4)));
     const out = await run(config);
-    const lb = mappedListeners(config)[0].id.split('@')[1];
+    const lb = resolveListeners(config)[0].id.split('@')[1];
     expect(out.plan.actions.filter((a) => a.type === 'create-listener').map((a) => a.resource)).toEqual([`iam@${lb} broker-4`, `scram@${lb} broker-4`]);
     expect(Object.keys((await layout(config)).perLb[0])).toEqual(['9000', '9001', '9002', '9003', '9004', '9100', '9101', '9102', '9103', '9104']);
 
@@ -179,7 +180,7 @@ describe('review fixes: what one listener inherits and shares', () => {
       recordTarget: { vpcEndpointDnsName: 'vpce-0abc-12345678.vpce-svc-0123.eu-west-1.vpce.amazonaws.com', hostedZoneId: 'ZVPCE' },
       loadBalancerIngress: { securityGroupId: 'sg-0123456789abcdef0', source: '10.0.0.0/8' },
     });
-    const [internal, other] = mappedListeners(config);
+    const [internal, other] = resolveListeners(config);
     expect(internal.recordTarget).toBeDefined();
     expect(internal.loadBalancerIngress).toBeDefined();
     expect(other.recordTarget).toBeUndefined();
@@ -219,7 +220,7 @@ describe('resources made before listeners had identities', () => {
   test('listeners and groups without a listener tag belong to the primary listener: adopted, not recreated', async () => {
     s = createScenario();
     await s.reconcile();
-    const observed = await observe(s.clients, s.config);
+    const observed = await observe(s.clients, resolveCluster(s.config));
     const arns = [...observed.loadBalancers[0].listeners.map((l) => l.arn), ...observed.targetGroups.map((g) => g.arn)];
     await s.clients.elbv2.send(new RemoveTagsCommand({ ResourceArns: arns, TagKeys: [TAG_LISTENER] }));
 

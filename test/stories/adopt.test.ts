@@ -15,8 +15,9 @@ import { createScenario, type Scenario } from '../support/scenario';
 import { adoptCluster } from '../../shared/apply/adopt';
 import { runCli } from '../../cli/main';
 import { ownershipTags, registryName, registryValue } from '../../shared/naming';
-import { mappedListeners } from '../../shared/listeners';
+
 import { TAG_LOGICAL_ID, TAG_STACK_NAME } from '../../shared/plan/adopt';
+import { resolveListeners } from '../../shared/listeners';
 
 const STACK = 'msk-sample';
 
@@ -144,7 +145,7 @@ describe('adopt: what qualifies and what does not, with the reason', () => {
   test('a listener the tool already tags as another broker is not re-tagged', async () => {
     sc = createScenario({ brokerIds: [1, 2, 3], config: { advertisedListeners: 'none' } });
     const { listenerArns } = await buildSample(sc);
-    const listenerId = mappedListeners(sc.config)[0].id;
+    const listenerId = resolveListeners(sc.config)[0].id;
     await sc.clients.elbv2.send(new AddTagsCommand({ ResourceArns: [listenerArns[1]], Tags: Object.entries(ownershipTags(sc.clusterArn, { brokerId: 7 }, listenerId)).map(([Key, Value]) => ({ Key, Value })) }));
     const { plan } = await dryRun(sc);
     expect(plan.notAdopted.map((n) => n.reason)).toEqual([`already tagged as this cluster's broker-7 of listener ${listenerId}`]);

@@ -1,10 +1,11 @@
 import { fqdn } from '../../shared/naming';
 import { observe } from '../../shared/observe';
 import type { Scenario } from './scenario';
+import { resolveCluster } from '../../shared/listeners';
 
 /** The mapping as AWS now reports it, read back through the same SDK calls the tool uses. */
 export async function mapping(s: Scenario) {
-  const observed = await observe(s.clients, s.config);
+  const observed = await observe(s.clients, resolveCluster(s.config));
   // The scenario's load balancer and zone (a scenario with more of them reads observed.loadBalancers / zones).
   const state = { ...observed, ...observed.loadBalancers[0], records: observed.zones[0].records };
   const groups = new Map(state.targetGroups.map((g) => [g.arn, g]));

@@ -2,7 +2,7 @@ import type { ClusterConfigInput } from '../../shared/config/schema';
 import { startFakeCluster, type FakeCluster, type FakeListener, type ScramCredentialStore } from '../kafka/fake';
 import { CREDENTIALS, staticCredentials } from '../kafka/helpers';
 import { brokerIp, createScenario, type Scenario, type ScenarioOptions, type WorldBroker } from './scenario';
-import { mappedListeners, type Authentication } from '../../shared/listeners';
+import { resolveListeners, type Authentication } from '../../shared/listeners';
 import { VirtualClock } from '../world';
 import { brokerListenerBackend, ClientNetwork } from '../world/network';
 import { ContinuityProbe, type ProbeFigures, type ProbeSasl } from './probe';
@@ -111,7 +111,7 @@ export async function createKafkaScenario(options: {
     new ContinuityProbe({ network, clock, bootstrap, sasl, region: 'eu-west-1', awsLookup: kafka.lookup, extraCa: [kafka.ca], ...(options.idleClient ? { idleClient: options.idleClient } : {}) });
   // One probe per listener on this scenario's NLB, each a client of that listener.
   const probes: Partial<Record<ProbedAuthentication, ContinuityProbe>> = {};
-  for (const l of mappedListeners(scenario.config)) {
+  for (const l of resolveListeners(scenario.config)) {
     if (l.loadBalancerArn !== scenario.lbArn || (l.authentication !== 'iam' && l.authentication !== 'scram')) continue;
     const sasl: ProbeSasl = l.authentication === 'iam' ? { mechanism: 'aws-msk-iam' } : { mechanism: 'scram-sha-512', ...SCRAM_USER };
     probes[l.authentication] = probeFor({ host: `${l.bootstrapHost}.${l.domain}`, port: l.bootstrapPort }, sasl);

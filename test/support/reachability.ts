@@ -2,10 +2,11 @@
 // shows its IP (ListNodes) — and from the moment it appears in Kafka metadata — until a client
 // gets through its custom name, split into the controller's share (until its target is
 // registered) and AWS's (registration, health checks). Sampled every 10 s of world time.
-import { mappedListeners } from '../../shared/listeners';
+
 import { TAG_ROLE } from '../../shared/naming';
 import { probeApiVersions } from '../../shared/probe/api-versions';
 import type { KafkaScenario } from './kafka-scenario';
+import { resolveListeners } from '../../shared/listeners';
 
 export interface BrokerTimeline {
   what: string;
@@ -46,7 +47,7 @@ export class Reachability {
 
   private async sample(): Promise<void> {
     const now = this.s.clock.now();
-    const listener = mappedListeners(this.s.config).find((l) => l.endpoints === 'bootstrap-and-brokers');
+    const listener = resolveListeners(this.s.config).find((l) => l.endpoints === 'bootstrap-and-brokers');
     if (!listener) return;
     for (const t of this.timelines.filter((x) => x.reachableAt === undefined)) {
       t.registeredAt ??= this.target(t)?.registeredAt;

@@ -3,6 +3,7 @@ import { dedicatedConfigurationName } from '../../../shared/advertised/msk-confi
 import { restoreCluster } from '../../../shared/reconcile';
 import { brokerIp, brokersFor } from '../../support/scenario';
 import { createKafkaScenario, type KafkaScenario } from '../../support/kafka-scenario';
+import { resolveCluster } from '../../../shared/listeners';
 
 // msk-configuration mode must never damage a configuration: what the user sees is counted in the
 // embedded MSK (rolling restarts, revisions, other clusters' configurations), not in the plan.
@@ -171,7 +172,7 @@ describe("the configuration's latest revision is newer than the cluster's", () =
     const { plan, observed } = await s.reconcile({ apply: false });
     s.world.msk.reviseConfiguration(arn, `${PROPERTIES}log.retention.hours=24\n`);
     const { applyPlan } = await import('../../../shared/apply');
-    await expect(applyPlan(s.clients, s.config, plan, observed, s.reconcileOptions)).rejects.toThrow(/got revision 2 after revision 1 was read; nothing was written/);
+    await expect(applyPlan(s.clients, resolveCluster(s.config), plan, observed, s.reconcileOptions)).rejects.toThrow(/got revision 2 after revision 1 was read; nothing was written/);
     expect(configWrites(s)).toEqual([]);
   });
 });

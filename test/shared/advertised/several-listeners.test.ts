@@ -18,6 +18,7 @@ import {
 } from '../../../shared/plan/advertised';
 import { startFakeCluster, type FakeCluster } from '../../kafka/fake';
 import { CREDENTIALS, staticCredentials } from '../../kafka/helpers';
+import { resolveCluster } from '../../../shared/listeners';
 
 const IAM: MappedClientListener = { label: 'iam@nlb/1 ', listenerName: 'CLIENT_IAM', hostTemplate: 'b-{id}', domain: 'kafka.example.com', portBase: 9000 };
 const SCRAM: MappedClientListener = { label: 'scram@nlb/1 ', listenerName: 'CLIENT_SASL_SCRAM', hostTemplate: 'scram-{id}', domain: 'kafka.example.com', portBase: 19000 };
@@ -37,7 +38,7 @@ describe('the seam: mappedClientListeners', () => {
       }],
     }).clusters[0];
     // A single listener's keys carry no label.
-    expect(mappedClientListeners(config)).toEqual([{ ...SCRAM, label: '' }]);
+    expect(mappedClientListeners(resolveCluster(config))).toEqual([{ ...SCRAM, label: '' }]);
     expect(config.sharedConfiguration).toBe('copy');
   });
 });

@@ -6,6 +6,7 @@ import { applyPlan } from '../../../shared/apply';
 import { dedicatedConfigurationName } from '../../../shared/advertised/msk-configuration';
 import { logger } from '../../../shared/log';
 import { createKafkaScenario, type KafkaScenario } from '../../support/kafka-scenario';
+import { resolveCluster } from '../../../shared/listeners';
 
 let s: KafkaScenario | undefined;
 afterEach(async () => {
@@ -22,7 +23,7 @@ const start = (serverProperties?: string) =>
 async function applyAfter(s: KafkaScenario, meanwhile: () => void) {
   const { plan, observed } = await s.reconcile({ apply: false });
   meanwhile();
-  return applyPlan(s.clients, s.config, plan, observed, s.reconcileOptions);
+  return applyPlan(s.clients, resolveCluster(s.config), plan, observed, s.reconcileOptions);
 }
 
 describe('a lost reply, confirmed by one read', () => {

@@ -19,6 +19,7 @@ import { MANAGED_BY, TAG_CLUSTER, TAG_MANAGED_BY } from '../../../shared/naming'
 import { mapping } from '../../support/inspect';
 import { brokerIp, brokersFor, createScenario, range, type Scenario, type ScenarioOptions } from '../../support/scenario';
 import { awsError } from '../../world/common';
+import { resolveCluster } from '../../../shared/listeners';
 
 let s: Scenario;
 afterEach(() => {
@@ -179,10 +180,10 @@ describe('a lost reply whose retry an emulator refuses: confirmed by a read, cou
 
 /** Observe and plan, let `meanwhile` change the world, then apply that plan: a race with someone else. */
 async function applyAfter(s: Scenario, meanwhile: () => Promise<void> | void) {
-  const observed = await observe(s.clients, s.config);
-  const plan = planCluster(s.config, observed);
+  const observed = await observe(s.clients, resolveCluster(s.config));
+  const plan = planCluster(resolveCluster(s.config), observed);
   await meanwhile();
-  return applyPlan(s.clients, s.config, plan, observed, s.reconcileOptions);
+  return applyPlan(s.clients, resolveCluster(s.config), plan, observed, s.reconcileOptions);
 }
 
 const B4 = 'b-4.kafka.example.com';
@@ -255,7 +256,7 @@ describe('genuine conflicts still fail', () => {
 
   test('a target group with our name but other settings', async () => {
     await scaleOut();
-    const name = (planCluster(s.config, await observe(s.clients, s.config)).actions.find((a) => a.type === 'create-target-group') as { name: string }).name;
+    const name = (planCluster(resolveCluster(s.config), await observe(s.clients, resolveCluster(s.config))).actions.find((a) => a.type === 'create-target-group') as { name: string }).name;
     await expect(applyAfter(s, () => { s.world.elbv2.addTargetGroup({ name, port: 9098, protocol: 'TCP' }); }))
       .rejects.toThrow(/exists, but with different settings/);
   });
