@@ -3,6 +3,7 @@
 // lacks ListNodes and GetBootstrapBrokers). Seeded with one cluster's world, it writes a ready
 // clusters.json and prints the env to export, then runs until Ctrl-C. `--exit-after-seed` stops at once.
 import { ACMClient, ImportCertificateCommand } from '@aws-sdk/client-acm';
+import { DescribeClusterV2Command, KafkaClient, ListClustersV2Command, UpdateBrokerCountCommand } from '@aws-sdk/client-kafka';
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateLoadBalancerCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
@@ -61,6 +62,8 @@ export async function startSandbox(options: { dir?: string; brokers?: number } =
     const brokerGroup = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'msk-orders-brokers', Description: 'MSK brokers', VpcId: vpc.VpcId }))).GroupId!;
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: brokerGroup, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 9092, ToPort: 9198, IpRanges: [{ CidrIp: '10.0.0.0/16' }] }] }));
     const ids = Array.from({ length: options.brokers ?? 3 }, (_, i) => i + 1);
+    // A broker that a scale-out adds gets the next address of its subnet, as MSK places it.
+    msk.msk.allocateBrokerIp = (subnet, id) => `10.0.${subnets.indexOf(subnet) + 1}.${10 + id}`;
     const clusterArn = msk.msk.addCluster({ name: 'orders', brokers: ids.map((id) => ({ id, ip: brokerIp(id) })), enhancedMonitoring: 'PER_BROKER', subnets, securityGroups: [brokerGroup] });
 
     const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'msk-custom-domain-sandbox-')));
@@ -99,6 +102,9 @@ export function sandboxInstructions(s: Sandbox): string {
     ...Object.entries(s.env).map(([k, v]) => `export ${k}=${v}`),
     ...['plan', 'apply', 'check'].map((command) => `npx msk-custom-domain ${command} --config ${s.configFile}`),
     '',
+    'Then grow the cluster as MSK would (UpdateBrokerCount, what `aws kafka update-broker-count` sends), and plan/apply again:',
+    'npm run sandbox -- scale-out 6',
+    '',
     'Ctrl-C stops moto and the MSK endpoint.',
   ].join('\n');
 }
@@ -108,8 +114,29 @@ export function parseExports(text: string): Record<string, string> {
   return Object.fromEntries([...text.matchAll(/^export ([A-Z_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
 }
 
+/**
+ * `npm run sandbox -- scale-out N`, in the shell with the sandbox's env: asks the sandbox's MSK for N
+ * brokers through the real SDK call. The new broker ids are announced by the operation at once and
+ * join when MSK completes it (the sandbox completes an operation on its second look).
+ */
+export async function scaleOut(target: number, out: (line: string) => void = console.log): Promise<void> {
+  if (!process.env.AWS_ENDPOINT_URL_KAFKA) throw new Error('AWS_ENDPOINT_URL_KAFKA is not set: run the export lines that npm run sandbox printed, in this shell');
+  if (!Number.isInteger(target) || target < 1) throw new Error(`scale-out needs a broker count, like: npm run sandbox -- scale-out 6 (got ${target})`);
+  const kafka = new KafkaClient({ region: process.env.AWS_REGION ?? SANDBOX_REGION });
+  const [cluster] = (await kafka.send(new ListClustersV2Command({}))).ClusterInfoList ?? [];
+  if (!cluster?.ClusterArn) throw new Error('the sandbox has no cluster');
+  const { CurrentVersion } = (await kafka.send(new DescribeClusterV2Command({ ClusterArn: cluster.ClusterArn }))).ClusterInfo ?? {};
+  const { ClusterOperationArn } = await kafka.send(new UpdateBrokerCountCommand({ ClusterArn: cluster.ClusterArn, CurrentVersion, TargetNumberOfBrokerNodes: target }));
+  out(`UpdateBrokerCount to ${target}: operation ${ClusterOperationArn}`);
+  out('The cluster is UPDATING; the new brokers join when the operation completes. Run plan / apply.');
+}
+
 async function main(): Promise<void> {
   quietSdkNodeVersionWarning();
+  if (process.argv[2] === 'scale-out') {
+    await scaleOut(Number(process.argv[3]));
+    return;
+  }
   const sandbox = await startSandbox();
   console.log(sandboxInstructions(sandbox));
   if (process.argv.includes('--exit-after-seed')) {

@@ -43,7 +43,8 @@ export async function listListeners(elbv2: ElasticLoadBalancingV2Client, loadBal
   for await (const page of paginateDescribeListeners({ client: elbv2, pageSize: 400 }, { LoadBalancerArn: loadBalancerArn })) {
     listeners.push(...(page.Listeners ?? []));
   }
-  return listeners;
+  // By port, whatever order the API lists them in: plans and tables then read bootstrap, broker-1, broker-2…
+  return listeners.sort((a, b) => (a.Port ?? 0) - (b.Port ?? 0));
 }
 
 /**

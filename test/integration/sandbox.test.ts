@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, runCli } from '../../cli/main';
 import { createAwsClients } from '../../shared/aws/clients';
-import { parseExports } from '../../scripts/sandbox';
+import { parseExports, scaleOut } from '../../scripts/sandbox';
 import { MOTO_MISSING } from './moto';
 
 const ROOT = join(__dirname, '..', '..');
@@ -94,6 +94,26 @@ afterAll(() => {
       const again = await cli('plan', '--config', configFile, '--json', '--detailed-exitcode');
       expect(again.code).toBe(EXIT.ok);
       expect(JSON.parse(again.out)[0].plan.actions).toEqual([]);
+
+      // The rest of a first hour: MSK grows the cluster, the tool follows; then the way out.
+      const said: string[] = [];
+      await scaleOut(6, (line) => said.push(line));
+      expect(said.join('\n')).toMatch(/UpdateBrokerCount to 6: operation arn:aws:kafka:eu-west-1:\d+:cluster-operation\//);
+      const during = await cli('plan', '--config', configFile);
+      // The operation announces brokers 4-6: their listeners are made while MSK works (exit 2: waiting).
+      expect(during.code).toBe(EXIT.notConverged);
+      expect(during.out).toContain('announced broker(s): 4, 5, 6');
+      const grown = await cli('apply', '--config', configFile);
+      expect({ code: grown.code, err: grown.err }).toEqual({ code: EXIT.ok, err: '' });
+      const checkedAfter = await cli('check', '--config', configFile);
+      expect(checkedAfter.out).toContain('Every check passed for 7 endpoint(s).');
+      const shown = await cli('destroy', '--cluster', 'orders', '--config', configFile);
+      expect(shown.out).toContain('run it again with --yes');
+      const destroyed = await cli('destroy', '--cluster', 'orders', '--config', configFile, '--yes');
+      expect({ code: destroyed.code, err: destroyed.err }).toEqual({ code: EXIT.ok, err: '' });
+      const afterDestroy = await cli('plan', '--config', configFile, '--json');
+      const creates = (JSON.parse(afterDestroy.out)[0].plan.actions as { type: string }[]).filter((a) => a.type === 'create-listener');
+      expect(creates).toHaveLength(7);
 
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);

@@ -12,6 +12,7 @@ import {
   ListClusterOperationsV2Command,
   ListNodesCommand,
   NotFoundException,
+  UpdateBrokerCountCommand,
   UpdateClusterConfigurationCommand,
   UpdateConfigurationCommand,
   type NodeInfo,
@@ -209,6 +210,31 @@ describe('configurations', () => {
     expect(states).toEqual(['UPDATING', 'UPDATING', 'ACTIVE']);
     expect(world.msk.operations(arn)).toEqual([expect.objectContaining({ arn: opArn, type: 'INCREASE_BROKER_COUNT', state: 'UPDATE_COMPLETE' })]);
     expect(world.msk.cluster(arn).brokers).toHaveLength(2);
+  });
+
+  test('UpdateBrokerCount adds the next broker ids across the subnets; they join when the operation completes', async () => {
+    world.msk.operationPolls = 1;
+    world.msk.allocateBrokerIp = (subnet, id) => `10.9.${subnet.slice(-1)}.${id}`;
+    const arn = world.msk.addCluster({ name: 'orders', brokers: brokers([1, 2, 3]), subnets: ['subnet-a1', 'subnet-b2', 'subnet-c3'] });
+    const version = (await kafka.send(new DescribeClusterV2Command({ ClusterArn: arn }))).ClusterInfo!.CurrentVersion;
+    const { ClusterOperationArn } = await kafka.send(new UpdateBrokerCountCommand({ ClusterArn: arn, CurrentVersion: version, TargetNumberOfBrokerNodes: 6 }));
+    const during = await kafka.send(new DescribeClusterOperationV2Command({ ClusterOperationArn }));
+    expect(during.ClusterOperationInfo).toMatchObject({ OperationType: 'INCREASE_BROKER_COUNT' });
+    expect(world.msk.cluster(arn).brokers.map((b) => b.id)).toEqual([1, 2, 3]);
+    await kafka.send(new DescribeClusterOperationV2Command({ ClusterOperationArn }));
+    expect(world.msk.cluster(arn).brokers.map((b) => [b.id, b.subnet, b.ip])).toEqual([
+      [1, 'subnet-a1', '10.0.1.11'], [2, 'subnet-b2', '10.0.2.12'], [3, 'subnet-c3', '10.0.3.13'],
+      [4, 'subnet-a1', '10.9.1.4'], [5, 'subnet-b2', '10.9.2.5'], [6, 'subnet-c3', '10.9.3.6'],
+    ]);
+  });
+
+  test('UpdateBrokerCount refuses a stale version and a count that is not a multiple of the AZs', async () => {
+    world.msk.allocateBrokerIp = (_subnet, id) => `10.9.0.${id}`;
+    const arn = world.msk.addCluster({ name: 'orders', brokers: brokers([1, 2, 3]) });
+    const version = (await kafka.send(new DescribeClusterV2Command({ ClusterArn: arn }))).ClusterInfo!.CurrentVersion;
+    await expect(kafka.send(new UpdateBrokerCountCommand({ ClusterArn: arn, CurrentVersion: 'K0STALE', TargetNumberOfBrokerNodes: 6 }))).rejects.toThrow(/version of the cluster/);
+    await expect(kafka.send(new UpdateBrokerCountCommand({ ClusterArn: arn, CurrentVersion: version, TargetNumberOfBrokerNodes: 5 }))).rejects.toThrow(BadRequestException);
+    expect(world.msk.cluster(arn).state).toBe('ACTIVE');
   });
 
   test('a cluster that is not ACTIVE refuses a configuration update', async () => {

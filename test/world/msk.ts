@@ -35,6 +35,8 @@ import {
   type ListNodesCommandInput,
   type ListNodesCommandOutput,
   type NodeInfo,
+  type UpdateBrokerCountCommandInput,
+  type UpdateBrokerCountCommandOutput,
   type UpdateClusterConfigurationCommandInput,
   type UpdateClusterConfigurationCommandOutput,
   type UpdateConfigurationCommandInput,
@@ -185,6 +187,7 @@ export class MskModel {
     ListConfigurationsCommand: (i) => this.listConfigurations(i),
     ListConfigurationRevisionsCommand: (i) => this.listConfigurationRevisions(i),
     UpdateClusterConfigurationCommand: (i) => this.updateClusterConfiguration(i),
+    UpdateBrokerCountCommand: (i) => this.updateBrokerCount(i),
     DescribeClusterOperationV2Command: (i) => this.describeClusterOperationV2(i),
     ListClusterOperationsV2Command: (i) => this.listClusterOperationsV2(i),
   };
@@ -618,6 +621,49 @@ export class MskModel {
     });
     op.source = cluster.configuration && { ...cluster.configuration };
     op.target = { arn: config.arn, revision };
+    return { ClusterArn: cluster.arn, ClusterOperationArn: op.arn };
+  }
+
+  /**
+   * Where a broker that UpdateBrokerCount adds gets its client IP (the subnet MSK places it in, its id).
+   * Unset, the world cannot add brokers through the API (seed them with setBrokers instead).
+   */
+  allocateBrokerIp?: (subnet: string, brokerId: number) => string;
+
+  /**
+   * Scale-out as the console, CLI and infrastructure as code ask for it: the next broker ids, spread
+   * over the cluster's subnets, join when the INCREASE_BROKER_COUNT operation completes. MSK: "the
+   * number of broker nodes … must be a multiple of the number of Availability Zones" (Developer Guide,
+   * "Expand a cluster"). Decreasing (the "remove brokers" flow) is not modelled.
+   */
+  private updateBrokerCount(input: UpdateBrokerCountCommandInput): Out<UpdateBrokerCountCommandOutput> {
+    const cluster = this.requireCluster(input.ClusterArn);
+    if (cluster.state !== 'ACTIVE') {
+      throw kafkaError(BadRequestException, `The request is not valid because the cluster is in ${cluster.state} state.`); // approximated
+    }
+    if (input.CurrentVersion !== cluster.currentVersion) {
+      throw kafkaError(BadRequestException, 'The version of the cluster isn’t current. Check the current version and try again.', 'currentVersion');
+    }
+    const target = input.TargetNumberOfBrokerNodes ?? 0;
+    const current = cluster.brokers.length;
+    if (!Number.isInteger(target) || target % cluster.subnets.length !== 0) {
+      throw kafkaError(BadRequestException, `The number of broker nodes must be a multiple of the number of Availability Zones (${cluster.subnets.length}).`, 'targetNumberOfBrokerNodes'); // approximated
+    }
+    if (target <= current) {
+      throw kafkaError(BadRequestException, `AwsWorld: UpdateBrokerCount from ${current} to ${target} brokers (removing brokers) is not modelled`, 'targetNumberOfBrokerNodes');
+    }
+    const allocate = this.allocateBrokerIp;
+    if (!allocate) throw new Error('AwsWorld: UpdateBrokerCount needs msk.allocateBrokerIp to give new brokers their IPs');
+    const highest = Math.max(0, ...cluster.brokers.map((b) => b.id));
+    const created = Array.from({ length: target - current }, (_, i) => highest + 1 + i);
+    const op = this.newOperation(cluster, 'INCREASE_BROKER_COUNT', undefined, (c) => {
+      const joining = created.map((id) => {
+        const subnet = c.subnets[(id - 1) % c.subnets.length];
+        return this.newBroker(c, { id, ip: allocate(subnet, id), subnet });
+      });
+      c.brokers = [...c.brokers, ...joining];
+    });
+    op.createdBrokerIds = created;
     return { ClusterArn: cluster.arn, ClusterOperationArn: op.arn };
   }
 
