@@ -75,3 +75,23 @@ describe('links between the pages', () => {
     expect(broken).toEqual([]);
   });
 });
+
+describe('pointers from the code into the docs', () => {
+  /** Every `docs/<page>.md "<Heading>"` in the sources of the CLI, the domain and the scripts. */
+  function pointers(dir: string): { file: string; page: string; heading: string }[] {
+    return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.(ts|js)$/.test(f))
+      .flatMap((f) => [...read(`${dir}/${f}`).matchAll(/(docs\/[\w-]+\.md) "([^"]+)"/g)].map((m) => ({ file: `${dir}/${f}`, page: m[1]!, heading: m[2]! })));
+  }
+  const found = ['cli', 'shared', 'scripts'].flatMap(pointers);
+
+  test('the CLI points at the client settings', () => {
+    expect(found).toContainEqual(expect.objectContaining({ file: 'cli/main.ts', page: 'docs/data-path.md', heading: 'Client settings' }));
+  });
+
+  test.each(found.map((p) => [`${p.file} -> ${p.page} "${p.heading}"`, p]))('%s is a heading of that page', (_, p) => {
+    const { page, heading } = p as { page: string; heading: string };
+    expect(existsSync(join(root, page))).toBe(true);
+    expect(read(page).split('\n')).toContainEqual(expect.stringMatching(new RegExp(`^#+ ${heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)));
+  });
+});
