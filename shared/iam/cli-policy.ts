@@ -2,7 +2,7 @@ import { parseClusterArn } from '../arn';
 import type { Config } from '../config/schema';
 import { resolveCluster } from '../listeners';
 import type { PolicyDocument } from './pack';
-import { resyncStatements, type Statement } from './policy';
+import { elbBase, listenersOf, resyncStatements, type Statement } from './policy';
 
 // The IAM policy of a person who runs the CLI, derived from the resync role's statements (the CLI
 // runs the same reconcile) so the two cannot drift apart: `plan` and `check` need the reads of it,
@@ -61,11 +61,10 @@ function leaseStatements(config: Config): Statement[] {
  */
 function adoptStatements(config: Config): Statement[] {
   const loadBalancers = [...new Set(config.clusters.flatMap((c) => resolveCluster(c).mapped.map((l) => l.loadBalancerArn)))];
-  const base = (arn: string) => arn.slice(0, arn.indexOf(':loadbalancer/'));
   return [{
     Sid: 'AdoptTagExisting',
     Effect: 'Allow',
     Action: ['elasticloadbalancing:AddTags'],
-    Resource: [...new Set(loadBalancers.flatMap((arn) => [`${arn.replace(':loadbalancer/net/', ':listener/net/')}/*`, `${base(arn)}:targetgroup/*`]))],
+    Resource: [...new Set(loadBalancers.flatMap((arn) => [listenersOf(arn), `${elbBase(arn)}:targetgroup/*`]))],
   }];
 }

@@ -51,12 +51,12 @@ function arnParts(cluster: ClusterConfig) {
 }
 
 /** `arn:aws:elasticloadbalancing:eu-west-1:123:loadbalancer/net/name/id` -> its listeners' ARN pattern. */
-function listenersOf(loadBalancerArn: string): string {
+export function listenersOf(loadBalancerArn: string): string {
   return `${loadBalancerArn.replace(':loadbalancer/net/', ':listener/net/')}/*`;
 }
 
 /** `arn:<partition>:elasticloadbalancing:<region>:<account>` of a load balancer. */
-function elbBase(loadBalancerArn: string): string {
+export function elbBase(loadBalancerArn: string): string {
   return loadBalancerArn.slice(0, loadBalancerArn.indexOf(':loadbalancer/'));
 }
 
