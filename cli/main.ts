@@ -219,7 +219,7 @@ async function runAdopt(opts: CommandOptions, { deps, aws }: RunContext): Promis
  */
 export const IDLE_CUT_NOTE =
   'note: these NLB TLS listeners drop connections idle for 350 s (fixed by AWS); the next request on one is reset. ' +
-  'Set connections.max.idle.ms below 350000 in Java and librdkafka clients (e.g. 300000); see README "Client settings".';
+  'Set connections.max.idle.ms below 350000 in Java and librdkafka clients (e.g. 300000); see docs/data-path.md "Client settings".';
 
 /** Log level and destination, the AWS client options and the table width of one run. */
 function setUp(opts: CommandOptions, deps: CliDeps): RunContext {

@@ -51,12 +51,12 @@ function arnParts(cluster: ClusterConfig) {
 }
 
 /** `arn:aws:elasticloadbalancing:eu-west-1:123:loadbalancer/net/name/id` -> its listeners' ARN pattern. */
-function listenersOf(loadBalancerArn: string): string {
+export function listenersOf(loadBalancerArn: string): string {
   return `${loadBalancerArn.replace(':loadbalancer/net/', ':listener/net/')}/*`;
 }
 
 /** `arn:<partition>:elasticloadbalancing:<region>:<account>` of a load balancer. */
-function elbBase(loadBalancerArn: string): string {
+export function elbBase(loadBalancerArn: string): string {
   return loadBalancerArn.slice(0, loadBalancerArn.indexOf(':loadbalancer/'));
 }
 
@@ -194,7 +194,7 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
     },
   );
   // A zone reached through a role of another account is written with that role's credentials:
-  // this role gets no Route 53 rights on it, only the AssumeRole (README: what that role needs).
+  // this role gets no Route 53 rights on it, only the AssumeRole (docs/permissions.md "A hosted zone of another account": what that role needs).
   const ownZoneListeners = listeners.filter((l) => !l.hostedZoneRole);
   const zones = unique(ownZoneListeners.map((l) => `arn:${arnParts(l.cluster).partition}:route53:::hostedzone/${l.hostedZoneId}`));
   const roles = unique(listeners.flatMap((l) => (l.hostedZoneRole ? [l.hostedZoneRole.roleArn] : [])));

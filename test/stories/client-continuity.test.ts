@@ -96,7 +96,7 @@ describe('the NLB\'s idle cut (350 s on TLS listeners, fixed)', () => {
     expect(idle.reset).toBe(idle.reused);
   });
 
-  test('with connections.max.idle.ms below 350000 (the README\'s setting) the client closes them first: none is reset', async () => {
+  test('with connections.max.idle.ms below 350000 (the setting docs/data-path.md "Client settings" gives) the client closes them first: none is reset', async () => {
     const idle = await probeIdle(300_000);
     expect(idle.closedByClient).toBeGreaterThan(5);
     expect({ reused: idle.reused, reset: idle.reset }).toEqual({ reused: 0, reset: 0 });
