@@ -59,11 +59,12 @@ async function measure(clusters: number, concurrency: number, coordinated: boole
     const start = clock.now();
     // AWS's side: when each new target is healthy (registration delay, then the health checks).
     const healthyAt = new Map<string, number>();
+    const groups = world.elbv2.targetGroups();
+    const groupsOf = new Map(replaced.map((r) => [r.arn, groups.filter((tg) => tg.tags[TAG_CLUSTER] === r.arn).map((tg) => tg.TargetGroupArn!)]));
     const stopPolling = clock.every(1000, () => {
       for (const r of replaced) {
         if (healthyAt.has(r.arn)) continue;
-        const healthy = world.elbv2.targetGroups().some((tg) => tg.tags[TAG_CLUSTER] === r.arn && world.elbv2.targetHealth(tg.TargetGroupArn!, r.ip) === 'healthy');
-        if (healthy) healthyAt.set(r.arn, clock.now() - start);
+        if (groupsOf.get(r.arn)!.some((tg) => world.elbv2.targetHealth(tg, r.ip) === 'healthy')) healthyAt.set(r.arn, clock.now() - start);
       }
     });
     runtime.tick();
