@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { parseClusterArn } from '../shared/arn';
 import { createAwsClients, type AwsClients } from '../shared/aws/clients';
+import { fleetShare } from '../shared/aws/account-rate';
+import { maxConcurrentReconciles } from '../shared/stack/events';
 import { readDeployedConfig } from '../shared/config/deployed';
 import type { Config } from '../shared/config/schema';
 import { ConfigError, errorMessage } from '../shared/errors';
@@ -239,8 +241,23 @@ export async function check(request: CheckRequest, deps: Pick<ResyncDeps, 'confi
 const clientsByRegion = new Map<string, AwsClients>();
 function cachedClients(region: string): AwsClients {
   let clients = clientsByRegion.get(region);
-  if (!clients) clientsByRegion.set(region, (clients = createAwsClients(region)));
+  if (!clients) clientsByRegion.set(region, (clients = createAwsClients(region, { accountRate: accountRateFromEnv() })));
   return clients;
+}
+
+/**
+ * Deployed, MAX_CONCURRENT_RECONCILES (serverless.yml) is the queue's bound: each reconcile keeps
+ * to its share of the account's Route 53 and ELBv2 rates (shared/aws/account-rate.ts). A bad value
+ * fails the invocation with the range to use; unset (a local run), the whole rate.
+ */
+function accountRateFromEnv(env: NodeJS.ProcessEnv = process.env): { share: number } | undefined {
+  const value = env.MAX_CONCURRENT_RECONCILES;
+  if (value === undefined || value === '') return undefined;
+  try {
+    return { share: fleetShare(maxConcurrentReconciles(value)) };
+  } catch (error) {
+    throw new ConfigError(`MAX_CONCURRENT_RECONCILES: ${errorMessage(error)}`, { cause: error });
+  }
 }
 
 /** EMF to stdout; CloudWatch Logs turns it into metrics in the MskCustomDomainSync namespace. */

@@ -2,12 +2,14 @@
 // call, so the figures show the plan's dependency depth and the calls it makes, not CPU speed.
 // Each scenario runs as a user runs it, `msk-custom-domain apply` (the reconcile, then the
 // resulting table), and once more as the resync Lambda runs it (the reconcile alone).
+// With --fleet N: the fleet bench instead (scripts/fleet-bench.ts).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../cli/main';
 import { brokerIp, brokersFor, createScenario, range, type Scenario } from '../test/support/scenario';
 import { sequentialRounds, span, spanWithInsync } from '../test/world/timeline';
+import { fleetBench } from './fleet-bench';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 /** What a Route 53 change takes on real AWS, give or take: tens of seconds. The figure shows what waits behind it. */
@@ -58,6 +60,8 @@ async function once(brokers: number, prepare: Prepare, run: (s: Scenario) => Pro
 }
 
 async function main(): Promise<void> {
+  // `npm run bench -- --fleet 100`: many clusters in one account (scripts/fleet-bench.ts).
+  if (process.argv.includes('--fleet')) return fleetBench(process.argv.slice(2));
   const dir = await mkdtemp(join(tmpdir(), 'msk-bench-'));
   try {
     const rows = [];

@@ -9,6 +9,8 @@ import type { AwsCredentialIdentityProvider, Logger as SdkLogger } from '@aws-sd
 import { ConfigError, errorMessage } from '../errors';
 import { nameHtmlAnswers } from './html-answers';
 import { limitInFlight, SERVICE_CONCURRENCY, type LimitedService } from './concurrency';
+import { AccountRateLimiter, limitRate } from './account-rate';
+import { realClock, type Clock } from '../clock';
 
 /** Every AWS client the controller uses, for one region. The only place clients are built. */
 export interface AwsClients {
@@ -31,6 +33,12 @@ export interface AwsClientOptions {
   profile?: string;
   /** The SDK's per-call log (client, command, input, status): the CLI's --debug. */
   logger?: SdkLogger;
+  /**
+   * This share of the account's Route 53 and ELBv2 rates (account-rate.ts: fleetShare), for a
+   * reconcile that runs beside others of the same deployment; `clock` keeps its buckets (default
+   * real time). Unset: no rate of its own (the CLI, one reconcile at a time, relies on retry).
+   */
+  accountRate?: { share: number; clock?: Clock };
 }
 
 /**
@@ -49,17 +57,33 @@ export function createAwsClients(region: string, options: AwsClientOptions = {})
     ...(options.logger ? { logger: options.logger } : {}),
   };
   const limit = { ...SERVICE_CONCURRENCY, ...options.concurrency };
-  return {
+  const rate = accountRate(options.accountRate);
+  const clients: AwsClients = {
     region,
     kafka: nameHtmlAnswers(new KafkaClient(common), 'kafka'),
-    elbv2: limitInFlight(nameHtmlAnswers(new ElasticLoadBalancingV2Client(common), 'elbv2'), limit.elbv2),
-    route53: limitInFlight(nameHtmlAnswers(new Route53Client(common), 'route53'), limit.route53),
+    elbv2: rate.elbv2(limitInFlight(nameHtmlAnswers(new ElasticLoadBalancingV2Client(common), 'elbv2'), limit.elbv2)),
+    route53: rate.route53(limitInFlight(nameHtmlAnswers(new Route53Client(common), 'route53'), limit.route53)),
     acm: nameHtmlAnswers(new ACMClient(common), 'acm'),
     cloudwatch: limitInFlight(nameHtmlAnswers(new CloudWatchClient(common), 'cloudwatch'), limit.cloudwatch),
     ec2: nameHtmlAnswers(new EC2Client(common), 'ec2'),
     sts: nameHtmlAnswers(new STSClient(common), 'sts'),
   };
+  if (options.accountRate) accountRates.set(clients, options.accountRate);
+  return clients;
 }
+
+/** Wrappers putting ELBv2 and Route 53 calls under one limiter (the same buckets for both clients' account); none without a share. */
+function accountRate(options: AwsClientOptions['accountRate']) {
+  if (!options) return { elbv2: <C>(c: C) => c, route53: <C>(c: C) => c };
+  const limiter = new AccountRateLimiter(options.share, options.clock ?? realClock);
+  return {
+    elbv2: (c: ElasticLoadBalancingV2Client) => limitRate(c, 'elbv2', limiter),
+    route53: (c: Route53Client) => limitRate(c, 'route53', limiter),
+  };
+}
+
+/** The rate share clients were made with, for the zone clients of other accounts (zoneClient). */
+const accountRates = new WeakMap<AwsClients, NonNullable<AwsClientOptions['accountRate']>>();
 
 /** A role in the account of a hosted zone (config hostedZoneRole). */
 export interface ZoneRole {
@@ -83,6 +107,8 @@ export function zoneClient(clients: AwsClients, role: ZoneRole | undefined): Rou
   if (!client) {
     // Route 53's request quota is per account: the other account's client gets a limit of its own.
     client = limitInFlight(new Route53Client({ region: clients.region, maxAttempts: 8, retryMode: 'adaptive', credentials: assumedRole(clients.sts, role) }), SERVICE_CONCURRENCY.route53);
+    // That account's rate is shared by this deployment's reconciles too: the same share, buckets of its own.
+    client = accountRate(accountRates.get(clients)).route53(client);
     byRole.set(key, client);
   }
   return client;

@@ -97,6 +97,7 @@ describe('queue', () => {
       expect.objectContaining({ EventSourceArn: queue, BatchSize: 1, FunctionName: { 'Fn::GetAtt': ['ResyncLambdaFunction', 'Arn'] }, ScalingConfig: { MaximumConcurrency: 5 } }),
     ]);
     expect(template.Resources.ResyncLambdaFunction!.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(template.Resources.ResyncLambdaFunction!.Properties.Environment.Variables.MAX_CONCURRENT_RECONCILES).toBe('5');
     // The watch: every minute, {"watch": true}, which parseTrigger does not take for a reconcile of its own.
     const direct = ofType('AWS::Events::Rule').filter(([, r]) => !r.Properties.Targets[0].SqsParameters).map(([, r]) => r.Properties);
     expect(direct).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(1 minute)', Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['ResyncLambdaFunction', 'Arn'] }, Input: '{"watch":true}' })] })]);
@@ -173,6 +174,9 @@ describe('a fleet: clusters reconciling at once, and their ticks spread over the
     const resources = Object.values(big.template().Resources);
     const mappings = resources.filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
     expect(mappings.map((r) => r.Properties.ScalingConfig)).toEqual([{ MaximumConcurrency: 12 }]);
+    // The function knows the bound too: each reconcile keeps to its share of the account's rates.
+    const resync = big.template().Resources.ResyncLambdaFunction!.Properties;
+    expect(resync.Environment.Variables.MAX_CONCURRENT_RECONCILES).toBe('12');
   });
 
   test('each cluster fires at its own minute of the interval: 24 clusters over rate(10 minutes) use most of the 10 minutes, none more than a fair share plus margin', () => {

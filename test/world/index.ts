@@ -4,8 +4,10 @@
 //
 // Note: the mock replaces `Client#send`, so the SDK middleware (retries, id normalisation,
 // serialisation) does not run. A throttling fault therefore reaches the caller directly,
-// exactly once per injected failure, instead of being retried by the SDK. A lost reply
-// ('reply-lost') is the exception: there the world replays the SDK's retry itself.
+// exactly once per injected failure, instead of being retried by the SDK. Two exceptions: a lost
+// reply ('reply-lost'), where the world replays the SDK's retry itself, and the account's buckets
+// (accountThrottles), under which every call goes through the SDK's own retry strategy, its
+// delays on the world's clock (sdk-retry.ts).
 import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -25,6 +27,7 @@ import { Route53Model } from './route53';
 import { HOME_ACCESS_KEY_ID, StsModel } from './sts';
 import { awsTiming, type AwsTiming } from './aws-timing';
 import { AccountThrottles } from './throttles';
+import { SdkRetry, type RetryCounts, type WorldClock } from './sdk-retry';
 
 export type { CertificateSeed } from './acm';
 export type { WorldAlarm } from './cloudwatch';
@@ -32,6 +35,8 @@ export type { Caller, Env, ServiceName } from './common';
 export type { LoadBalancerSeed, ListenerSeed, Route, TargetGroupSeed, WorldTarget } from './elbv2';
 export type { IngressRule, SecurityGroupSeed } from './ec2';
 export { VirtualClock } from './clock';
+export { ConcurrentClock } from './concurrent-clock';
+export type { RetryCounts, WorldClock } from './sdk-retry';
 export { AWS_TIMING, awsTiming, type AwsTiming } from './aws-timing';
 export { AccountThrottles, ELBV2_BUCKETS, ROUTE53_BUCKETS, bucketsFor, type BucketSpec } from './throttles';
 export { LostReply, SimulatedInterruption, isWrite, type CallRecord, type FaultError, type FaultSpec } from './faults';
@@ -51,13 +56,19 @@ export interface WorldOptions {
   operationPolls?: number;
   /** Clock used for timestamps, INSYNC, target health and draining (default Date.now). */
   now?: () => number;
+  /**
+   * World time that also passes the latency and the SDK's retry delays (a ConcurrentClock, for
+   * many actors at once); replaces `now`. Without it the latency is real milliseconds.
+   */
+  clock?: WorldClock;
   /** Seed of the deterministic id generator. */
   seed?: string;
   /** AWS's delays, each defaulting to the documented figure (aws-timing.ts). */
   timing?: Partial<AwsTiming>;
   /**
    * The account's Route 53 and ELBv2 token buckets (throttles.ts), refilled by world time: a call
-   * that finds one empty is answered Throttling / Rate exceeded, as AWS does. Off by default.
+   * that finds one empty is answered Throttling / Rate exceeded, as AWS does, and the SDK's retry
+   * strategy retries it, as the client's config says (sdk-retry.ts). Off by default.
    */
   accountThrottles?: boolean;
 }
@@ -85,10 +96,13 @@ export class AwsWorld {
   readonly faults = new Faults();
   /** The account's API rates, when the world models them (WorldOptions.accountThrottles). */
   readonly throttles?: AccountThrottles;
+  /** The SDK's retry under those rates (only with accountThrottles). */
+  private readonly retry?: SdkRetry;
   /** AWS's delays this world keeps (registration, stale routing, the TLS idle cut, CloudTrail). */
   readonly timing: AwsTiming;
   /** World time in milliseconds (the virtual clock, when the world has one). */
   readonly now: () => number;
+  private readonly clock?: WorldClock;
   /** Every call in arrival order. Cleared in place by resetCalls(). */
   readonly calls: CallRecord[] = [];
   /** The largest number of calls in flight at once since the last resetCalls(). */
@@ -102,7 +116,8 @@ export class AwsWorld {
     this.accountId = options.accountId ?? '123456789012';
     this.latencyMs = options.latencyMs ?? 0;
     this.timing = awsTiming(options.timing);
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock;
+    this.now = options.clock ? () => options.clock!.now() : options.now ?? Date.now;
     const env: Env = { region: this.region, accountId: this.accountId, ids: new IdGen(options.seed), now: this.now, timing: this.timing };
     this.ec2 = new Ec2Model(env);
     this.elbv2 = new Elbv2Model(env, (arn) => this.acm.exists(arn), this.ec2);
@@ -116,7 +131,15 @@ export class AwsWorld {
     this.msk = new MskModel(env, this.ec2.subnets().map((s) => s.SubnetId!), [DEFAULT_BROKER_GROUP_ID]);
     this.msk.operationPolls = options.operationPolls ?? 1;
     this.cloudwatch = new CloudWatchModel(env);
-    if (options.accountThrottles) this.throttles = new AccountThrottles(this.now);
+    if (options.accountThrottles) {
+      this.throttles = new AccountThrottles(this.now);
+      this.retry = new SdkRetry(this.clock ?? { now: this.now, sleep: (ms) => sleep(ms) });
+    }
+  }
+
+  /** Attempts, throttled answers, retries and failed calls under the account's buckets (accountThrottles only). */
+  get retries(): RetryCounts | undefined {
+    return this.retry?.counts;
   }
 
   /** Creates a world and routes every instance of the seven SDK clients into it. */
@@ -141,6 +164,7 @@ export class AwsWorld {
   restore(): void {
     for (const stub of this.stubs) stub.restore();
     this.stubs = [];
+    this.retry?.restore();
     for (const [key, value] of Object.entries(this.savedEnv ?? {})) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
@@ -167,7 +191,9 @@ export class AwsWorld {
     const world = this;
     // sinon calls the fake with the client as `this`: its credentials say which account calls.
     send.callsFake(async function (command) {
-      return world.dispatch(service, model, command, ACCOUNT_AWARE.includes(service) ? await world.callerOf(this) : world.sts.home);
+      const caller = ACCOUNT_AWARE.includes(service) ? await world.callerOf(this) : world.sts.home;
+      if (world.retry) return world.retry.send(this, () => world.dispatch(service, model, command, caller));
+      return world.dispatch(service, model, command, caller);
     });
   }
 
@@ -195,7 +221,7 @@ export class AwsWorld {
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     let lost: LostReply | undefined;
     try {
-      if (this.latencyMs > 0) await sleep(this.latencyMs);
+      if (this.latencyMs > 0) await (this.clock ? this.clock.sleep(this.latencyMs) : sleep(this.latencyMs));
       if (retry?.answer) throw retry.answer;
       if (fault && !(fault instanceof LostReply)) throw fault;
       const handler = model.handlers[name];
