@@ -88,7 +88,11 @@ export async function destroyCluster(clients: AwsClients, clusterConfig: Cluster
   const config = withOptions(clusterConfig, options);
   // As restore, both kinds of override are seen; under `none` the brokers are not read (the tool never changed them).
   const managed = config.advertisedListeners !== 'none';
-  const observed = await observe(clients, managed ? { ...config, advertisedListeners: 'msk-configuration' } : config, options.kafkaAccess);
+  const [observed, ownCertificates] = await Promise.all([
+    observe(clients, managed ? { ...config, advertisedListeners: 'msk-configuration' } : config, options.kafkaAccess),
+    observeOwnCertificates(clients.acm, config),
+  ]);
+  observed.ownCertificates = ownCertificates;
   if (managed) await observeConfigurationChange(clients.kafka, config, observed, 'restore');
   const plan = planClusterDestroy(config, observed);
   if (!options.apply || plan.actions.length === 0) return { cluster: config, plan, observed };

@@ -45,6 +45,12 @@ export async function requestCertificate(acm: ACMClient, action: Of<'request-cer
         { cause: error },
       );
     }
+    if (refusedWith(error, 'AccessDenied')) {
+      throw new Error(
+        `ACM refused to request a certificate from ${action.certificateAuthorityArn} (${(error as Error).message}): the role needs acm:RequestCertificate with that CA, names under the listener's domain and the tool's tag (docs/certificates.md, Permissions), and the CA must let this account issue`,
+        { cause: error },
+      );
+    }
     throw error;
   }
   created.set(action.name, arn);

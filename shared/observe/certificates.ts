@@ -11,6 +11,7 @@ import {
   type CertificateSummary,
 } from '@aws-sdk/client-acm';
 import pLimit from 'p-limit';
+import { ConfigError } from '../errors';
 import type { ResolvedCluster } from '../listeners';
 import { hostName, ownedCertificateBlock } from '../naming';
 import type { ObservedState } from '../state';
@@ -24,8 +25,25 @@ export function hasManagedListeners(config: ResolvedCluster): boolean {
   return config.mapped.some((l) => l.certificateAuthorityArn);
 }
 
+/**
+ * Read before any write: a role without the managed-mode ACM permissions fails here, with the
+ * permissions to add, and nothing was changed.
+ */
 export async function observeOwnCertificates(acm: ACMClient, config: ResolvedCluster): Promise<OwnedCertificate[]> {
   if (!hasManagedListeners(config)) return [];
+  try {
+    return await readOwnCertificates(acm, config);
+  } catch (error) {
+    if ((error as Error).name !== 'AccessDeniedException') throw error;
+    throw new ConfigError(
+      `managed certificates (certificateAuthorityArn) need ACM permissions this role lacks (${(error as Error).message}): acm:ListCertificates, acm:ListTagsForCertificate, acm:DescribeCertificate, acm:RequestCertificate, acm:AddTagsToCertificate and acm:DeleteCertificate ` +
+        '(the deployed stack derives them from the config: redeploy it with this config; docs/certificates.md lists the statements); nothing was changed',
+      { cause: error },
+    );
+  }
+}
+
+async function readOwnCertificates(acm: ACMClient, config: ResolvedCluster): Promise<OwnedCertificate[]> {
   const subject = subjectMatcher(config);
   const summaries: CertificateSummary[] = [];
   let token: string | undefined;

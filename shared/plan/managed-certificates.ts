@@ -107,14 +107,15 @@ export function planCertificateDeletions(observed: ObservedState, wanted: Iterab
   const referenced = new Set([...wanted].flatMap((r) => (r.arn ? [r.arn] : [])));
   const deleted = new Set(listenerActions.flatMap((a) => (a.type === 'delete-listener' ? [a.listenerArn] : [])));
   const modified = new Map(listenerActions.flatMap((a) => (a.type === 'modify-listener' ? [[a.listenerArn, a.certificate.arn]] : [])));
-  const observedLbs = new Set(observed.loadBalancers.map((s) => s.loadBalancer.arn));
+  // ACM's InUseBy names load balancers (emulators name listeners): either counts as in sight when it is one of ours.
+  const inSight = (arn: string) => observed.loadBalancers.some((s) => loadBalancerPath(s.loadBalancer.arn) === loadBalancerPath(arn));
   for (const cert of observed.ownCertificates ?? []) {
     if (referenced.has(cert.arn)) continue;
     const stillPresented = observed.loadBalancers.some((site) =>
       site.listeners.some((l) => !deleted.has(l.arn) && (modified.has(l.arn) ? modified.get(l.arn) === cert.arn : l.certificateArns.includes(cert.arn))),
     );
     if (stillPresented) continue;
-    const elsewhere = (cert.inUseBy ?? []).filter((arn) => !observedLbs.has(arn));
+    const elsewhere = (cert.inUseBy ?? []).filter((arn) => !inSight(arn));
     if (elsewhere.length) {
       out.warnings.push(`certificate ${cert.arn} (${cert.domainName}) is the tool's but still used by ${elsewhere.join(', ')}, which no listener of the config names: it stays until that use ends`);
       continue;
@@ -124,6 +125,12 @@ export function planCertificateDeletions(observed: ObservedState, wanted: Iterab
     out.actions.push({ type: 'delete-certificate', resource: `certificate-${cert.block}${cert.listenerId ? ` of ${cert.listenerId}` : ''}`, arn: cert.arn, names, reason });
   }
   return out;
+}
+
+/** `name/id` of the load balancer an ELBv2 load balancer or listener ARN belongs to. */
+function loadBalancerPath(arn: string): string {
+  const [, path] = /:(?:loadbalancer|listener)\/[a-z]+\/([^/]+\/[^/]+)/.exec(arn) ?? [];
+  return `${arn.split(':').slice(3, 5).join(':')} ${path ?? arn}`;
 }
 
 /** For plan lines: `certificate-0 (bootstrap … b-9)`. */

@@ -169,3 +169,29 @@ describe('adopting: nothing moves until needed', () => {
     expect(presented(s)[9004]).toEqual(block(0, 9));
   });
 });
+
+describe('destroy', () => {
+  test('removes the tool\'s certificates after its listeners, and leaves a foreign one', async () => {
+    s = managed();
+    await s.reconcile();
+    const foreign = s.world.acm.addCertificate({ domainName: host('bootstrap') });
+    const { destroyCluster } = await import('../../shared/reconcile');
+    s.world.resetCalls();
+    await destroyCluster(s.clients, s.config, { ...s.reconcileOptions, apply: true });
+    expect(ownCertificates(s)).toEqual([]);
+    expect(s.world.acm.certificate(foreign)).toBeDefined();
+    const calls = s.world.writes().map((c) => c.command);
+    expect(calls.indexOf('DeleteCertificateCommand')).toBeGreaterThan(calls.lastIndexOf('DeleteListenerCommand'));
+  });
+});
+
+describe('permissions', () => {
+  test('a role without the ACM reads of managed mode: a clear error naming them, before any write', async () => {
+    s = managed();
+    const { ACMServiceException } = await import('@aws-sdk/client-acm');
+    const denied = new ACMServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {}, message: 'User: arn:aws:sts::123456789012:assumed-role/resync is not authorized to perform: acm:ListCertificates' });
+    s.world.faults.add({ command: 'ListCertificatesCommand', error: denied, times: Infinity });
+    await expect(s.reconcile()).rejects.toThrow(/managed certificates \(certificateAuthorityArn\) need ACM permissions this role lacks .*acm:ListCertificates.*nothing was changed/);
+    expect(s.world.writes()).toEqual([]);
+  });
+});
