@@ -53,7 +53,13 @@ export interface MappedListener {
   loadBalancerArn: string;
   hostedZoneId: string;
   domain: string;
-  certificateArn: string;
+  /** The fixed certificate every endpoint of this listener presents; undefined in managed mode. */
+  certificateArn?: string;
+  /**
+   * Managed mode: the ACM Private CA the tool requests this listener's certificates from (one per
+   * block of names, plan/managed-certificates.ts). Exactly one of certificateArn and this is set.
+   */
+  certificateAuthorityArn?: string;
   sslPolicy: string;
   recordType: ClusterConfig['recordType'];
   recordTtl: number;
@@ -114,7 +120,7 @@ export function resolveListeners(config: ClusterConfig): MappedListener[] {
       loadBalancerArn,
       hostedZoneId: entry.hostedZoneId ?? config.hostedZoneId,
       domain: entry.domain ?? config.domain,
-      certificateArn: entry.certificateArn ?? config.certificateArn,
+      ...certificateSource(entry, config),
       sslPolicy: entry.sslPolicy ?? config.sslPolicy,
       recordType: entry.recordType ?? config.recordType,
       recordTtl: config.recordTtl,
@@ -126,6 +132,17 @@ export function resolveListeners(config: ClusterConfig): MappedListener[] {
       hostedZoneRole: entry.hostedZoneRole ?? (entry.hostedZoneId && entry.hostedZoneId !== config.hostedZoneId ? undefined : config.hostedZoneRole),
     };
   });
+}
+
+/** A listener's own certificate setting wins over the cluster's: a fixed ARN or a CA, never both (listenerConfigProblems). */
+function certificateSource(
+  entry: { certificateArn?: string; certificateAuthorityArn?: string },
+  config: Pick<ClusterConfig, 'certificateArn' | 'certificateAuthorityArn'>,
+): Pick<MappedListener, 'certificateArn' | 'certificateAuthorityArn'> {
+  if (entry.certificateArn) return { certificateArn: entry.certificateArn };
+  if (entry.certificateAuthorityArn) return { certificateAuthorityArn: entry.certificateAuthorityArn };
+  if (config.certificateArn) return { certificateArn: config.certificateArn };
+  return config.certificateAuthorityArn ? { certificateAuthorityArn: config.certificateAuthorityArn } : {};
 }
 
 /** Listeners that publish per-broker names: the ones brokers advertise. */
@@ -147,6 +164,18 @@ export function listenerConfigProblems(config: ClusterConfig): { index?: number;
   const listeners = resolveListeners(config);
   const problems: { index?: number; message: string }[] = [];
   const at = (i: number) => (config.listeners ? i : undefined);
+  // Exactly one certificate source per listener: a fixed certificate, or a CA the tool requests from.
+  if (config.certificateArn && config.certificateAuthorityArn) {
+    problems.push({ message: 'set certificateArn (one certificate for every name) or certificateAuthorityArn (the tool keeps certificates for its names), not both' });
+  }
+  (config.listeners ?? []).forEach((entry, i) => {
+    if (entry.certificateArn && entry.certificateAuthorityArn) problems.push({ index: i, message: 'set certificateArn or certificateAuthorityArn on this listener, not both' });
+  });
+  listeners.forEach((l, i) => {
+    if (!l.certificateArn && !l.certificateAuthorityArn) {
+      problems.push({ index: at(i), message: 'no certificate: set certificateArn (an ACM certificate covering the names) or certificateAuthorityArn (an ACM Private CA the tool requests certificates from), on the cluster or on this listener' });
+    }
+  });
   const seen = new Map<string, number>();
   listeners.forEach((l, i) => {
     const earlier = seen.get(l.id);

@@ -116,3 +116,20 @@ export function servesListener(tags: Record<string, string>, listener: Pick<Mapp
   const id = tags[TAG_LISTENER] ?? (listener.primary ? listener.id : undefined);
   return id === listener.id;
 }
+
+/** The role tag of a managed certificate: which block of names (plan/certificate-blocks.ts) it covers. */
+export function certificateRoleKey(block: number): string {
+  return `certificate-${block}`;
+}
+
+/** Tags of a certificate the tool requests for one block of one listener's names (managed mode). */
+export function certificateTags(clusterArn: string, listenerId: string, block: number): Record<string, string> {
+  return { [TAG_MANAGED_BY]: MANAGED_BY, [TAG_CLUSTER]: clusterArn, [TAG_LISTENER]: listenerId, [TAG_ROLE]: certificateRoleKey(block) };
+}
+
+/** The block a certificate's tags say it covers, if they mark it as this tool's for this cluster. */
+export function ownedCertificateBlock(tags: Record<string, string>, clusterArn: string): { listenerId?: string; block: number } | undefined {
+  if (tags[TAG_MANAGED_BY] !== MANAGED_BY || tags[TAG_CLUSTER] !== clusterArn) return undefined;
+  const match = /^certificate-(\d+)$/.exec(tags[TAG_ROLE] ?? '');
+  return match ? { listenerId: tags[TAG_LISTENER], block: Number(match[1]) } : undefined;
+}

@@ -6,6 +6,7 @@ import { planCluster, planClusterRestore } from './plan/plan';
 import type { Plan } from './plan/types';
 import { isRestoreAction, planClusterDestroy } from './plan/destroy';
 import { observeCertificate } from './observe/acm';
+import { hasManagedListeners, observeOwnCertificates, observePresentedCertificates } from './observe/certificates';
 import type { ObservedState } from './state';
 import { ConfigError } from './errors';
 import { observeConfigurationChange } from './advertised/observe';
@@ -36,13 +37,20 @@ export async function reconcileCluster(clients: AwsClients, clusterConfig: Clust
   const config = withOptions(clusterConfig, options);
   // The certificate matters only for names about to go live, which only the plan shows; one call,
   // so it is read beside the first round of observe rather than in a round of its own after it.
-  const [observed, certificates] = await Promise.all([
+  const fixed = distinct(config.mapped.flatMap((l) => (l.certificateArn ? [l.certificateArn] : [])));
+  const [observed, certificates, ownCertificates] = await Promise.all([
     observe(clients, config, options.kafkaAccess),
-    Promise.all(distinct(config.mapped.map((l) => l.certificateArn)).map((arn) => observeCertificate(clients.acm, arn))).then(
+    Promise.all(fixed.map((arn) => observeCertificate(clients.acm, arn))).then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
     ),
+    // Managed mode: the tool's own certificates decide what to request, so they are always read.
+    observeOwnCertificates(clients.acm, config),
   ]);
+  if (hasManagedListeners(config)) {
+    observed.ownCertificates = ownCertificates;
+    observed.certificates = await observePresentedCertificates(clients.acm, config, observed);
+  }
   // Only when the configuration must change: where to write it (shared? latest revision? reverted?).
   await observeConfigurationChange(clients.kafka, config, observed, 'advertise');
   // The CLI's flags are a person's explicit go-ahead, which the config's allowRollingRestart is not.
@@ -51,8 +59,8 @@ export async function reconcileCluster(clients: AwsClients, clusterConfig: Clust
   if (putsNamesLive(plan)) {
     // Not needed otherwise: a failed read, or a coverage conflict, then stays out of a run that puts no name live.
     if ('error' in certificates) throw certificates.error;
-    observed.certificates = certificates.value;
-    const unusable = observed.certificates.find((c) => c.status && c.status !== 'ISSUED');
+    observed.certificates = [...(observed.certificates ?? []), ...certificates.value];
+    const unusable = certificates.value.find((c) => c.status && c.status !== 'ISSUED');
     if (unusable) {
       throw new ConfigError(`certificate ${unusable.arn} is ${unusable.status}, not ISSUED: TLS listeners cannot use it; nothing was changed`);
     }
@@ -80,7 +88,11 @@ export async function destroyCluster(clients: AwsClients, clusterConfig: Cluster
   const config = withOptions(clusterConfig, options);
   // As restore, both kinds of override are seen; under `none` the brokers are not read (the tool never changed them).
   const managed = config.advertisedListeners !== 'none';
-  const observed = await observe(clients, managed ? { ...config, advertisedListeners: 'msk-configuration' } : config, options.kafkaAccess);
+  const [observed, ownCertificates] = await Promise.all([
+    observe(clients, managed ? { ...config, advertisedListeners: 'msk-configuration' } : config, options.kafkaAccess),
+    observeOwnCertificates(clients.acm, config),
+  ]);
+  observed.ownCertificates = ownCertificates;
   if (managed) await observeConfigurationChange(clients.kafka, config, observed, 'restore');
   const plan = planClusterDestroy(config, observed);
   if (!options.apply || plan.actions.length === 0) return { cluster: config, plan, observed };

@@ -2,7 +2,7 @@ import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { ObservedAdvertised } from './advertised/observe';
 import type { MappedListener } from './listeners';
 import { ownedRole, roleKey, servesListener, type Role } from './naming';
-import type { Certificate, LoadBalancer, ObservedCluster, ObservedIngressRule, ObservedListener, ObservedSecurityGroup, ObservedSubnet, ObservedTargetGroup, ObservedVpc, RecordSet, RecordTarget } from './types';
+import type { Certificate, OwnedCertificate, LoadBalancer, ObservedCluster, ObservedIngressRule, ObservedListener, ObservedSecurityGroup, ObservedSubnet, ObservedTargetGroup, ObservedVpc, RecordSet, RecordTarget } from './types';
 
 /** One configured load balancer and the data path around it. */
 export interface ObservedLoadBalancer {
@@ -34,8 +34,10 @@ export interface ObservedState {
   zones: ObservedZone[];
   /** Where each listener's names point when not at its load balancer (config recordTarget, resolved by observe), by listener id. */
   recordTargets?: Record<string, RecordTarget>;
-  /** Read only when a plan puts names or listeners live (see reconcile.ts). */
+  /** Read only when a plan puts names or listeners live (see reconcile.ts); in managed mode also those our listeners present. */
   certificates?: Certificate[];
+  /** Managed mode: the certificates this tool requested for the cluster, found by their tags (observe/certificates.ts). */
+  ownCertificates?: OwnedCertificate[];
   /** Alarms under this cluster's name prefix: the only alarms the tool owns. */
   alarms: MetricAlarm[];
   /** What brokers advertise (undefined when advertisedListeners is `none`). */

@@ -168,4 +168,17 @@ export interface Certificate {
   domainName: string;
   subjectAlternativeNames: string[];
   status?: string;
+  /** The ACM Private CA that signed it (private certificates only). */
+  authorityArn?: string;
+  /** ARNs of the load balancers using it (ACM's InUseBy). */
+  inUseBy?: string[];
+  /** Why ACM could not issue it (FAILED), e.g. PCA_INVALID_STATE. */
+  failureReason?: string;
+}
+
+/** A certificate the tool requested (managed mode), recognised by its tags: one block of one listener's names. */
+export interface OwnedCertificate extends Certificate {
+  /** The listener its tags name (MappedListener.id). */
+  listenerId?: string;
+  block: number;
 }

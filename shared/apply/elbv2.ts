@@ -15,6 +15,7 @@ import type { HealthCheck } from '../types';
 import { writeOrConfirm } from './confirm';
 import { listenerGone, listenerInPlace, targetGroupGone, targetGroupInPlace, targetsGone } from './confirm-elbv2';
 import { describeAction } from './describe';
+import { resolveCertificate, type CreatedCertificates } from './acm';
 
 type Of<T extends Action['type']> = Extract<Action, { type: T }>;
 
@@ -70,8 +71,9 @@ export async function setNewTargetGroupAttributes(elbv2: ElasticLoadBalancingV2C
 }
 
 /** Returns the new listener's ARN (for the resulting table). */
-export async function createListener(elbv2: ElasticLoadBalancingV2Client, action: Of<'create-listener'>, created: CreatedGroups): Promise<string> {
+export async function createListener(elbv2: ElasticLoadBalancingV2Client, action: Of<'create-listener'>, created: CreatedGroups, certificates: CreatedCertificates): Promise<string> {
   const targetGroupArn = resolveGroup(action.targetGroup, created);
+  const certificateArn = resolveCertificate(action.certificate, certificates);
   let arn: string | undefined;
   await writeOrConfirm(
     describeAction(action),
@@ -82,7 +84,7 @@ export async function createListener(elbv2: ElasticLoadBalancingV2Client, action
           Port: action.port,
           Protocol: 'TLS',
           SslPolicy: action.sslPolicy,
-          Certificates: [{ CertificateArn: action.certificateArn }],
+          Certificates: [{ CertificateArn: certificateArn }],
           DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],
           Tags: tagList(action.tags),
         }),
@@ -91,19 +93,19 @@ export async function createListener(elbv2: ElasticLoadBalancingV2Client, action
     },
     // A listener on the port that is not ours, or differs, keeps the refusal.
     ['DuplicateListener'],
-    async () => !!(arn = await listenerInPlace(elbv2, action.loadBalancerArn, { ...action, targetGroupArn })),
+    async () => !!(arn = await listenerInPlace(elbv2, action.loadBalancerArn, { ...action, certificateArn, targetGroupArn })),
   );
   return arn!;
 }
 
-export async function modifyListener(elbv2: ElasticLoadBalancingV2Client, action: Of<'modify-listener'>, created: CreatedGroups) {
+export async function modifyListener(elbv2: ElasticLoadBalancingV2Client, action: Of<'modify-listener'>, created: CreatedGroups, certificates: CreatedCertificates) {
   await elbv2.send(
     new ModifyListenerCommand({
       ListenerArn: action.listenerArn,
       Port: action.port,
       Protocol: 'TLS',
       SslPolicy: action.sslPolicy,
-      Certificates: [{ CertificateArn: action.certificateArn }],
+      Certificates: [{ CertificateArn: resolveCertificate(action.certificate, certificates) }],
       DefaultActions: [{ Type: 'forward', TargetGroupArn: resolveGroup(action.targetGroup, created) }],
     }),
   );

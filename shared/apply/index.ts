@@ -15,6 +15,7 @@ import { awaitTargetHealth, DEFAULT_HEALTH_WAIT } from './health';
 import { checkCluster } from '../check';
 import { alterBrokerAdvertised, DEFAULT_FOLLOW, expectedAdvertised, updateMskConfiguration, verifyAdvertised, type AdvertisedCheck } from './kafka';
 import { describeAction } from './describe';
+import * as acm from './acm';
 
 export { describeAction };
 
@@ -24,6 +25,8 @@ export interface ApplyOptions {
   /** How long the health gate waits for targets before brokers advertise custom names. */
   healthWait?: FollowOptions;
   dnsWait?: DnsWaitOptions;
+  /** How long a requested certificate may take to be ISSUED before its listeners wait for the next run. */
+  certificateWait?: FollowOptions;
   kafkaAccess?: KafkaAccessOptions;
   /** How long to follow an MSK configuration update (a rolling restart) before leaving it to the next run. */
   follow?: FollowOptions;
@@ -42,9 +45,11 @@ export interface ApplyResult {
   verification?: AdvertisedCheck[];
   /** Set when the health gate held the rest back: why (targets not healthy yet). The next run continues. */
   waiting?: string;
+  /** Changes left to a later run without failing this one (a certificate ACM still counts as in use). */
+  deferred?: string[];
   /** ARNs of what this apply created: target groups by name, listeners by port (for the resulting table). */
   /** ARNs of what apply created: target groups by name, listeners by `<load balancer ARN> <port>` (createdListenerKey). */
-  created: { targetGroups: Record<string, string>; listeners: Record<string, string> };
+  created: { targetGroups: Record<string, string>; listeners: Record<string, string>; certificates?: Record<string, string> };
 }
 
 /**
@@ -73,6 +78,9 @@ export function createdListenerKey(loadBalancerArn: string, port: number): strin
 }
 
 const PHASES: Step[][] = [
+  // Certificates first and alone: ISSUED (waited for, bounded) before any listener may present one,
+  // and a CA that cannot issue stops the apply before anything else is written.
+  ['request-certificate', 'await-certificate'],
   // Ingress first: nothing depends on it, and it must admit clients before a name leads to the port.
   ['create-target-group', 'authorize-ingress', 'modify-ingress', 'revoke-ingress'],
   // Cross-zone is on before a name can send clients to the group: a new group's attributes go beside its listener.
@@ -86,7 +94,8 @@ const PHASES: Step[][] = [
   // Only once every listener, target and name is in place (and DNS INSYNC) may brokers advertise the names.
   ['alter-broker-configs', 'update-msk-configuration'],
   ['delete-alarms', 'delete-listener'],
-  ['delete-target-group'],
+  // A certificate goes once no listener presents it: after listeners were switched or deleted.
+  ['delete-target-group', 'delete-certificate'],
 ];
 
 /**
@@ -105,6 +114,7 @@ interface Outcome {
 
 export async function applyPlan(clients: AwsClients, config: ResolvedCluster, plan: Plan, observed: ObservedState, options: ApplyOptions = {}): Promise<ApplyResult> {
   const created: elb.CreatedGroups = new Map();
+  const certificates: acm.CreatedCertificates = new Map();
   const result: ApplyResult = { done: [], changeIds: [], created: { targetGroups: {}, listeners: {} } };
   const kafkaAccess = { ...options.kafkaAccess, region: observed.cluster.region };
 
@@ -121,10 +131,19 @@ export async function applyPlan(clients: AwsClients, config: ResolvedCluster, pl
       case 'authorize-ingress': return ec2.authorizeIngress(clients.ec2, action);
       case 'modify-ingress': return ec2.modifyIngress(clients.ec2, action);
       case 'revoke-ingress': return ec2.revokeIngress(clients.ec2, action);
-      case 'create-listener':
-        result.created.listeners[createdListenerKey(action.loadBalancerArn, action.port)] = await elb.createListener(clients.elbv2, action, created);
+      case 'request-certificate':
+        (result.created.certificates ??= {})[action.name] = await acm.requestCertificate(clients.acm, action, certificates, options.certificateWait ?? acm.DEFAULT_CERTIFICATE_WAIT, options.clock ?? realClock);
         return;
-      case 'modify-listener': return elb.modifyListener(clients.elbv2, action, created);
+      case 'await-certificate': return acm.awaitCertificate(clients.acm, action, options.certificateWait ?? acm.DEFAULT_CERTIFICATE_WAIT, options.clock ?? realClock);
+      case 'delete-certificate': {
+        const deferred = await acm.deleteCertificate(clients.acm, action);
+        if (deferred) (result.deferred ??= []).push(deferred);
+        return;
+      }
+      case 'create-listener':
+        result.created.listeners[createdListenerKey(action.loadBalancerArn, action.port)] = await elb.createListener(clients.elbv2, action, created, certificates);
+        return;
+      case 'modify-listener': return elb.modifyListener(clients.elbv2, action, created, certificates);
       case 'register-targets': return elb.registerTargets(clients.elbv2, action, created);
       case 'set-target-group-attributes': return elb.setTargetGroupAttributes(clients.elbv2, action, created);
       case 'set-target-group-health': return elb.setTargetGroupHealth(clients.elbv2, action, created);

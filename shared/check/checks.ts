@@ -75,7 +75,8 @@ function listenerCheck(observed: ObservedState, endpoint: DesiredEndpoint): Chec
   if (!listener) return fail(`no listener on :${endpoint.port}`);
   if (!ownsAs(listener.tags, observed.cluster.arn, endpoint.listener, endpoint.role)) return fail(`:${endpoint.port} is a listener this tool does not own for ${endpoint.key}`);
   if (listener.protocol !== 'TLS') return fail(`:${endpoint.port} is ${listener.protocol}, not TLS`);
-  if (listener.certificateArns[0] !== endpoint.listener.certificateArn) return fail(`:${endpoint.port} presents ${listener.certificateArns[0] ?? 'no certificate'}, not the configured one`);
+  // Managed mode has no one configured certificate: the certificate row says whether the presented one covers the name.
+  if (endpoint.listener.certificateArn && listener.certificateArns[0] !== endpoint.listener.certificateArn) return fail(`:${endpoint.port} presents ${listener.certificateArns[0] ?? 'no certificate'}, not the configured one`);
   const group = ownedGroup(observed, endpoint);
   if (!group || listener.targetGroupArn !== group.arn) return fail(`:${endpoint.port} forwards to ${listener.targetGroupArn ?? 'nothing'}, not ${endpoint.targetGroupName}`);
   return { name: 'listener', ok: true, detail: `:${endpoint.port} TLS -> ${group.name}` };
@@ -137,7 +138,9 @@ function certificateCheck(observed: ObservedState, endpoint: DesiredEndpoint): C
   const configured = endpoint.listener.certificateArn;
   const presented = listenersOn(observed, endpoint.listener.loadBalancerArn).find((l) => l.port === endpoint.port)?.certificateArns[0];
   const arn = presented ?? configured;
-  const note = !presented ? '; no listener presents it yet' : presented !== configured ? `; presented instead of the configured ${configured}` : '';
+  if (!arn) return { name: 'certificate', ok: false, detail: `no listener presents a certificate yet (managed from ${endpoint.listener.certificateAuthorityArn})` };
+  const managed = !configured && observed.ownCertificates?.some((c) => c.arn === arn) ? ', the tool\'s own' : '';
+  const note = !presented ? '; no listener presents it yet' : configured && presented !== configured ? `; presented instead of the configured ${configured}` : managed;
   const cert = certificateOf(observed, arn);
   if (!cert) return { name: 'certificate', ok: false, detail: `${arn} not read${note}` };
   const match = [cert.domainName, ...cert.subjectAlternativeNames].find((n) => certificateCovers(n, endpoint.host));

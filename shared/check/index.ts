@@ -11,6 +11,7 @@ import { readAdvertisedEndpoints } from '../kafka/admin';
 import { brokerEndpoints } from '../kafka/endpoints';
 import { observe, type KafkaAccessOptions } from '../observe';
 import { observeCertificate } from '../observe/acm';
+import { observeOwnCertificates } from '../observe/certificates';
 import { probeApiVersions, type ApiVersionsProbe } from '../probe/api-versions';
 import type { ObservedState } from '../state';
 import type { Certificate } from '../types';
@@ -40,13 +41,14 @@ export async function checkCluster(clients: AwsClients, clusterConfig: ClusterCo
   const observed = await observe(clients, config, options.kafkaAccess);
   const listeners = config.mapped;
   const loadBalancerArns = distinct(listeners.map((l) => l.loadBalancerArn));
-  const [certificates, crossZone, advertised] = await Promise.all([
-    readCertificates(clients, listeners.map((l) => l.certificateArn), presentedCertificates(observed)),
+  const [certificates, ownCertificates, crossZone, advertised] = await Promise.all([
+    readCertificates(clients, listeners.flatMap((l) => (l.certificateArn ? [l.certificateArn] : [])), presentedCertificates(observed)),
+    observeOwnCertificates(clients.acm, config),
     Promise.all(loadBalancerArns.map((arn) => loadBalancerCrossZone(clients, arn))),
     config.advertisedListeners === 'none' || options.skipAdvertised ? undefined : readAdvertised(clients, observed, { ...options.kafkaAccess, region: observed.cluster.region }),
   ]);
   const loadBalancerCrossZones = new Map(loadBalancerArns.map((arn, i) => [arn, crossZone[i]]));
-  const rows = checkDataPath(config, { ...observed, certificates }, { loadBalancerCrossZone: loadBalancerCrossZones, advertised }, { skipAdvertised: options.skipAdvertised });
+  const rows = checkDataPath(config, { ...observed, certificates: [...certificates, ...ownCertificates.filter((c) => !certificates.some((x) => x.arn === c.arn))], ownCertificates }, { loadBalancerCrossZone: loadBalancerCrossZones, advertised }, { skipAdvertised: options.skipAdvertised });
   if (options.probe) await probeRows(rows, options.probe === true ? {} : options.probe);
   return rows;
 }

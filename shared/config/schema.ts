@@ -89,6 +89,31 @@ const loadBalancerArn = matching(
   'must be a load balancer ARN like arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/my-nlb/0123456789abcdef',
 );
 const certificateArn = matching(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\//, 'must be an ACM certificate ARN');
+/** An ACM Private CA: the tool then keeps ACM private certificates for the names it publishes (docs/certificates.md). */
+const certificateAuthorityArn = matching(
+  /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[\w-]+$/,
+  'must be an ACM Private CA ARN like arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/0123abcd-...',
+);
+
+/**
+ * Limits of managed certificates (certificateAuthorityArn), as AWS's quotas set them by default.
+ * Raise one only after AWS raised the quota for the account (docs/certificates.md).
+ */
+export const certificateLimitsSchema = z.strictObject({
+  /**
+   * Names per ACM certificate: 10 by default, up to 100 on request (ACM quotas,
+   * https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html). It is also the size of a
+   * certificate's block of broker ids (docs/certificates.md).
+   */
+  namesPerCertificate: z._default(z.int().check(z.minimum(2), z.maximum(100)), 10),
+  /**
+   * Certificates per Network Load Balancer: 25 by default, adjustable (NLB quotas,
+   * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html). The
+   * page does not say whether a listener's default certificate counts (the ALB page excludes them):
+   * counted here, the worse case.
+   */
+  certificatesPerLoadBalancer: z._default(z.int().check(z.minimum(1)), 25),
+});
 const sslPolicy = matching(/^ELBSecurityPolicy-/, 'must be an ELBv2 security policy name like ELBSecurityPolicy-TLS13-1-2-2021-06');
 const recordType = z.enum(['alias', 'cname']);
 const loadBalancerIngress = z.strictObject({
@@ -115,6 +140,8 @@ export const listenerConfigSchema = z.strictObject({
   hostedZoneId: z.optional(hostedZoneId),
   domain: z.optional(domain),
   certificateArn: z.optional(certificateArn),
+  /** Instead of certificateArn: the tool keeps private certificates from this CA for this listener's names. */
+  certificateAuthorityArn: z.optional(certificateAuthorityArn),
   sslPolicy: z.optional(sslPolicy),
   recordType: z.optional(recordType),
   loadBalancerIngress: z.optional(loadBalancerIngress),
@@ -129,7 +156,11 @@ export const clusterConfigSchema = z.strictObject({
   loadBalancerArn,
   /** TLS policy of the listeners: TLS 1.2 and 1.3 only by default (ELBv2's own default still allows TLS 1.0). */
   sslPolicy: z._default(sslPolicy, 'ELBSecurityPolicy-TLS13-1-2-2021-06'),
-  certificateArn,
+  /** The certificate every listener presents; or certificateAuthorityArn (exactly one of the two per listener). */
+  certificateArn: z.optional(certificateArn),
+  /** Managed certificates: ACM private certificates from this ACM Private CA, kept by the tool for the names it publishes. */
+  certificateAuthorityArn: z.optional(certificateAuthorityArn),
+  certificates: z._default(certificateLimitsSchema, () => certificateLimitsSchema.parse({})),
   authentication: z._default(z.enum(AUTHENTICATIONS), 'iam'),
   endpoints: z._default(z.enum(['bootstrap-and-brokers', 'bootstrap-only']), 'bootstrap-and-brokers'),
   /** Several client listeners (IAM and SCRAM, internal and public NLBs); without it, the one the fields above describe. */
@@ -193,6 +224,7 @@ export const configSchema = z
   );
 
 export type ClusterConfig = z.output<typeof clusterConfigSchema>;
+export type CertificateLimits = z.output<typeof certificateLimitsSchema>;
 export type AlarmsConfig = z.output<typeof alarmsSchema>;
 export type RecordTargetConfig = z.output<typeof recordTargetSchema>;
 export type HostedZoneRole = z.output<typeof hostedZoneRoleSchema>;

@@ -3,7 +3,7 @@ import { parseClusterArn } from '../arn';
 import type { ClusterConfig, Config } from '../config/schema';
 import { FOLLOW_UP_SCHEDULE_PREFIX } from '../follow-up';
 import { resolveCluster, type ResolvedCluster } from '../listeners';
-import { MANAGED_BY, TAG_MANAGED_BY, targetGroupPrefix } from '../naming';
+import { MANAGED_BY, TAG_CLUSTER, TAG_MANAGED_BY, targetGroupPrefix } from '../naming';
 
 
 // The IAM statements of the two Lambda roles, derived from the config at package time. Every
@@ -218,7 +218,7 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
     { Sid: 'Route53Changes', Effect: 'Allow', Action: ['route53:GetChange'], Resource: unique(ownZoneListeners.map((l) => arnParts(l.cluster).partition)).map((p) => `arn:${p}:route53:::change/*`) },
   );
   statements.push(
-    { Sid: 'AcmCertificates', Effect: 'Allow', Action: ['acm:DescribeCertificate'], Resource: unique(listeners.map((l) => l.certificateArn)) },
+    ...acmStatements(listeners),
     {
       // DescribeAlarms is called with AlarmNamePrefix, not alarm names: IAM authorizes it against
       // the account's alarms, so only the account and region can be named.
@@ -288,6 +288,53 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
 }
 
 /** EventBridge Scheduler's role for follow-ups: it may only put messages into the resync queue. */
+/**
+ * ACM: DescribeCertificate on the fixed certificates; in managed mode (certificateAuthorityArn) the
+ * tool's own certificates, scoped as the Service Authorization Reference allows: RequestCertificate
+ * only from the configured CAs (acm:CertificateAuthority), for names under the listeners' domains
+ * (acm:DomainNames) and with the tool's tag (aws:RequestTag); DeleteCertificate only of
+ * certificates tagged as the tool's for these clusters (aws:ResourceTag). Finding them needs
+ * ListCertificates (no resource type: `*`) and tag reads of the account's candidates.
+ */
+function acmStatements(listeners: (ResolvedCluster['mapped'][number] & { cluster: ResolvedCluster })[]): Statement[] {
+  const fixed = unique(listeners.flatMap((l) => (l.certificateArn ? [l.certificateArn] : [])));
+  const managed = listeners.filter((l) => l.certificateAuthorityArn);
+  const statements: Statement[] = fixed.length ? [{ Sid: 'AcmCertificates', Effect: 'Allow', Action: ['acm:DescribeCertificate'], Resource: fixed }] : [];
+  if (!managed.length) return statements;
+  const certificates = unique(managed.map((l) => `${elbBase(l.loadBalancerArn).replace(':elasticloadbalancing:', ':acm:')}:certificate/*`));
+  const authorities = unique(managed.map((l) => l.certificateAuthorityArn!));
+  const clusterArns = unique(managed.map((l) => l.cluster.clusterArn));
+  statements.push(
+    // The SAR lists no resource type for ListCertificates.
+    { Sid: 'AcmListCertificatesAnyResource', Effect: 'Allow', Action: ['acm:ListCertificates'], Resource: ['*'] },
+    { Sid: 'AcmReadCandidates', Effect: 'Allow', Action: ['acm:DescribeCertificate', 'acm:ListTagsForCertificate'], Resource: certificates },
+    {
+      // The certificate has no ARN before the request: ACM's API permissions table gives RequestCertificate `*`.
+      Sid: 'AcmRequestOwnCertificatesAnyResource',
+      Effect: 'Allow',
+      Action: ['acm:RequestCertificate'],
+      Resource: ['*'],
+      Condition: {
+        StringEquals: { [`aws:RequestTag/${TAG_MANAGED_BY}`]: MANAGED_BY },
+        ...(authorities.length ? { ArnEquals: { 'acm:CertificateAuthority': authorities } } : {}),
+        'ForAllValues:StringLike': { 'acm:DomainNames': unique(managed.map((l) => `*.${l.domain}`)) },
+      },
+    },
+    // RequestCertificate with Tags tags the new certificate: only with the tool's tag.
+    { Sid: 'AcmTagOwnCertificates', Effect: 'Allow', Action: ['acm:AddTagsToCertificate'], Resource: certificates, Condition: { StringEquals: { [`aws:RequestTag/${TAG_MANAGED_BY}`]: MANAGED_BY } } },
+    {
+      Sid: 'AcmDeleteOwnCertificates',
+      Effect: 'Allow',
+      Action: ['acm:DeleteCertificate'],
+      Resource: certificates,
+      Condition: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY, [`aws:ResourceTag/${TAG_CLUSTER}`]: clusterArns } },
+    },
+    // ACM asks the CA to sign on the caller's behalf (unverified whether ACM checks these on the caller; harmless if not).
+    { Sid: 'PrivateCaIssue', Effect: 'Allow', Action: ['acm-pca:IssueCertificate', 'acm-pca:GetCertificate'], Resource: authorities },
+  );
+  return statements;
+}
+
 export function followUpStatements(queueArn: PolicyValue): Statement[] {
   return [{ Sid: 'SendToResyncQueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] }];
 }

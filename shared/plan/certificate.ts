@@ -19,9 +19,10 @@ export function uncoveredHosts(certificate: Certificate, hosts: string[]): strin
   return hosts.filter((host) => !names.some((n) => certificateCovers(n, host)));
 }
 
-/** The configured certificate of `endpoint` when it was read and does not name the endpoint's host; undefined otherwise. */
+/** The configured (fixed) certificate of `endpoint` when it was read and does not name the endpoint's host; undefined otherwise. */
 export function uncoveredCertificate(observed: ObservedState, endpoint: DesiredEndpoint): Certificate | undefined {
-  const certificate = certificateOf(observed, endpoint.listener.certificateArn);
+  const arn = endpoint.listener.certificateArn;
+  const certificate = arn ? certificateOf(observed, arn) : undefined;
   return certificate && uncoveredHosts(certificate, [endpoint.host]).length ? certificate : undefined;
 }
 

@@ -1,3 +1,4 @@
+import { planCertificateDeletions } from './managed-certificates';
 import type { ResolvedCluster } from '../listeners';
 import type { DesiredState } from '../desired';
 
@@ -65,6 +66,8 @@ function planTeardown(config: ResolvedCluster, observed: ObservedState) {
   const records = planRecords(desired, observed, new Set(), held);
   const ingress = planIngress({ listeners: [], endpoints: [] }, observed);
   const alarms = planAlarms({ ...config, alarms: { ...config.alarms, enabled: false } }, observed);
+  // Managed mode: the tool's certificates go too, once no listener presents them (apply deletes them last).
+  const certificates = planCertificateDeletions(observed, [], network.actions);
   const dns: Action[] = records.batches.map((b) => ({
     type: 'change-records',
     resource: records.batches.length > 1 ? `dns ${b.hostedZoneId}` : 'dns',
@@ -74,8 +77,8 @@ function planTeardown(config: ResolvedCluster, observed: ObservedState) {
   }));
   return {
     // Apply orders them: ingress, names (then INSYNC), alarms and listeners, then target groups.
-    actions: [...ingress, ...dns, ...network.actions, ...alarms.actions],
-    warnings: [...network.warnings, ...alarms.warnings],
+    actions: [...ingress, ...dns, ...network.actions, ...alarms.actions, ...certificates.actions],
+    warnings: [...network.warnings, ...alarms.warnings, ...certificates.warnings],
     heldConflicts: [...network.conflicts, ...records.conflicts].map((c) => c.resource),
   };
 }

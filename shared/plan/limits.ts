@@ -1,4 +1,6 @@
 import type { DesiredState } from '../desired';
+import type { ResolvedCluster } from '../listeners';
+import type { CertificateRef } from './types';
 import { PlanError } from '../errors';
 import { loadBalancerShortId } from '../listeners';
 import { ownedRole } from '../naming';
@@ -35,6 +37,34 @@ export function checkLimits(desired: DesiredState, observed: ObservedState): voi
       problems.push(
         `load balancer ${lb} would need ${needed} listeners (${endpoints.length} for ${mapped} client listener${mapped > 1 ? 's' : ''} of this cluster: brokers + bootstrap` +
           `${foreignListeners ? `, + ${foreignListeners} not managed by this tool` : ''}), above the NLB quota of ${NLB_LISTENER_QUOTA} listeners per load balancer`,
+      );
+    }
+  }
+  if (problems.length) {
+    throw new PlanError(`cannot map cluster ${observed.cluster.name}; nothing was changed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * Certificates per load balancer once the plan is applied, counted as the worse case: every
+ * distinct certificate a listener presents, its default one included (the NLB quota page does not
+ * say whether defaults count), and those of listeners the tool does not own. Refused before any
+ * write, with the number and the ways out.
+ */
+export function checkCertificateQuota(config: ResolvedCluster, desired: DesiredState, observed: ObservedState, managed: Map<string, CertificateRef>): void {
+  const quota = config.certificates.certificatesPerLoadBalancer;
+  const problems: string[] = [];
+  for (const site of observed.loadBalancers) {
+    const endpoints = desired.endpoints.filter((e) => e.listener.loadBalancerArn === site.loadBalancer.arn);
+    const ours = endpoints.map((e) => managed.get(e.key)?.arn ?? managed.get(e.key)?.name ?? e.listener.certificateArn ?? '');
+    const foreign = site.listeners.filter((l) => !ownedRole(l.tags, observed.cluster.arn)).flatMap((l) => l.certificateArns.slice(0, 1));
+    const count = new Set([...ours, ...foreign].filter(Boolean)).size;
+    if (count > quota) {
+      const size = config.certificates.namesPerCertificate;
+      problems.push(
+        `load balancer ${loadBalancerShortId(site.loadBalancer.arn)} would present ${count} certificates (${new Set(ours).size} of this cluster's listeners, in blocks of ${size} names${foreign.length ? `, + ${new Set(foreign).size} of listeners not managed by this tool` : ''}), ` +
+          `above certificates.certificatesPerLoadBalancer ${quota} (the NLB quota "Certificates per Network Load Balancer"): ` +
+          `raise certificates.namesPerCertificate once ACM raised "Domain names per ACM certificate" (up to 100), or raise certificatesPerLoadBalancer once the NLB quota was raised, or map a listener on another load balancer`,
       );
     }
   }

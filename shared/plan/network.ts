@@ -7,7 +7,8 @@ import { heldMessage, type StillAdvertised } from './still-advertised';
 const NOTHING_HELD: StillAdvertised = { byName: () => undefined, byPort: () => undefined };
 import { inAnyCidr } from '../net/cidr';
 import type { HealthCheck, ObservedListener, ObservedTargetGroup } from '../types';
-import type { Action, Conflict, TargetGroupRef } from './types';
+import type { Action, CertificateRef, Conflict, TargetGroupRef } from './types';
+import { certificateLabel } from './managed-certificates';
 import { uncoveredCertificate, uncoveredConflicts, uncoveredWarnings, type Uncovered } from './certificate';
 
 export interface NetworkPlan {
@@ -21,6 +22,8 @@ export interface NetworkPlan {
 export interface NetworkPlanOptions {
   /** The CLI's --allow-uncovered-certificate, given by a person: listeners go live behind a certificate that misses their name. */
   allowUncoveredCertificate?: boolean;
+  /** Managed mode: the certificate each endpoint of a managed listener presents, by key (plan/managed-certificates.ts). */
+  certificates?: Map<string, CertificateRef>;
 }
 
 /**
@@ -73,9 +76,11 @@ export function planNetwork(desired: DesiredState, observed: ObservedState, held
     // A listener goes live, or switches certificate, only behind one that names its host: a client
     // checks the name at its TLS handshake. Refused, a new endpoint gets nothing (no half-made
     // group or name); a live listener keeps the certificate it presents.
-    const uncovered = uncoveredCertificate(observed, endpoint);
+    // A managed certificate covers its endpoint by construction (its block's names).
+    const wanted = wantedCertificate(endpoint, options.certificates);
+    const uncovered = endpoint.listener.certificateArn ? uncoveredCertificate(observed, endpoint) : undefined;
     const current = listener?.certificateArns[0];
-    const change = !listener ? 'create' : current !== endpoint.listener.certificateArn ? 'swap' : 'live';
+    const change = !listener ? 'create' : current !== wanted.arn ? 'swap' : 'live';
     const refuse = uncovered !== undefined && change !== 'live' && !options.allowUncoveredCertificate;
     if (uncovered) (refuse ? refused : allowed).push({ endpoint, certificate: uncovered, change, current });
     if (refuse && !listener) {
@@ -90,14 +95,18 @@ export function planNetwork(desired: DesiredState, observed: ObservedState, held
 
     const { sslPolicy, loadBalancerArn } = endpoint.listener;
     if (!listener) {
-      plan.actions.push({ type: 'create-listener', resource: endpoint.key, loadBalancerArn, port: endpoint.port, certificateArn: endpoint.listener.certificateArn, sslPolicy, targetGroup: groupRef, tags: endpoint.tags });
+      plan.actions.push({ type: 'create-listener', resource: endpoint.key, loadBalancerArn, port: endpoint.port, certificate: wanted, sslPolicy, targetGroup: groupRef, tags: endpoint.tags });
     } else {
       keptListeners.add(listener.arn);
       // A refused switch still repairs the rest of the listener, with the certificate it has (a TLS listener needs one).
-      const certificateArn = refuse ? current : endpoint.listener.certificateArn;
-      const reason = certificateArn && listenerDrift(listener, endpoint, group, certificateArn);
-      if (certificateArn && reason) {
-        plan.actions.push({ type: 'modify-listener', resource: endpoint.key, listenerArn: listener.arn, port: endpoint.port, certificateArn, sslPolicy, targetGroup: groupRef, reason });
+      // A swap leaves established connections alone: their TLS session was negotiated already, and
+      // ModifyListener "has no effect on any active connections that were created prior to this
+      // change" (NLB guide, listener-update-rules: said of the forward action; for the certificate
+      // the guide's replace-default-certificate section says nothing either way).
+      const certificate: CertificateRef | undefined = refuse ? (current ? { name: current, arn: current } : undefined) : wanted;
+      const reason = certificate && listenerDrift(listener, endpoint, group, certificate);
+      if (certificate && reason) {
+        plan.actions.push({ type: 'modify-listener', resource: endpoint.key, listenerArn: listener.arn, port: endpoint.port, certificate, sslPolicy, targetGroup: groupRef, reason });
       }
     }
     plan.actions.push(...targetChanges(endpoint, groupRef, group, site.vpc.cidrs));
@@ -138,6 +147,15 @@ export function planNetwork(desired: DesiredState, observed: ObservedState, held
   return plan;
 }
 
+/** The configured certificate, or in managed mode the one planned for the endpoint. */
+function wantedCertificate(endpoint: DesiredEndpoint, managed: Map<string, CertificateRef> | undefined): CertificateRef {
+  const { certificateArn } = endpoint.listener;
+  if (certificateArn) return { name: certificateArn, arn: certificateArn };
+  const ref = managed?.get(endpoint.key);
+  if (!ref) throw new Error(`no certificate planned for ${endpoint.key} (managed mode): planManagedCertificates runs first`);
+  return ref;
+}
+
 /** A leftover's key: the label of the listener its tags name, when the config still maps it. */
 function leftoverKey(tags: Record<string, string>, role: Role, desired: DesiredState): string {
   const listener = desired.listeners.find((l) => servesListener(tags, l));
@@ -158,12 +176,12 @@ function createTargetGroup(endpoint: DesiredEndpoint, vpcId: string): Action {
 }
 
 /** Every difference, so a certificate switch shows even beside another repair. */
-function listenerDrift(listener: ObservedListener, endpoint: DesiredEndpoint, group: ObservedTargetGroup | undefined, certificateArn: string): string | undefined {
+function listenerDrift(listener: ObservedListener, endpoint: DesiredEndpoint, group: ObservedTargetGroup | undefined, certificate: CertificateRef): string | undefined {
   const { sslPolicy } = endpoint.listener;
   const drift: string[] = [];
   if (!group || listener.targetGroupArn !== group.arn) drift.push(`forwards to ${listener.targetGroupArn ?? 'nothing'} instead of ${group?.name ?? endpoint.targetGroupName}`);
   if (listener.protocol !== 'TLS') drift.push(`protocol ${listener.protocol} instead of TLS`);
-  if (listener.certificateArns[0] !== certificateArn) drift.push(`certificate ${listener.certificateArns[0] ?? 'none'} → ${certificateArn}`);
+  if (listener.certificateArns[0] !== certificate.arn) drift.push(`certificate ${listener.certificateArns[0] ?? 'none'} → ${certificateLabel(certificate)}`);
   if (listener.sslPolicy !== sslPolicy) drift.push(`TLS policy ${listener.sslPolicy ?? 'none'} instead of ${sslPolicy}`);
   return drift.length ? drift.join('; ') : undefined;
 }

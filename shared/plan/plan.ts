@@ -4,7 +4,8 @@ import { PlanError, UnsupportedClusterError } from '../errors';
 import { ownedTargetGroup, type ObservedState } from '../state';
 import { planAdvertised, planRestore, type AdvertisedPlanOptions } from './advertised';
 import { planAlarms } from './alarms';
-import { checkLimits } from './limits';
+import { checkCertificateQuota, checkLimits } from './limits';
+import { planCertificateDeletions, planManagedCertificates } from './managed-certificates';
 import { planNetwork, type NetworkPlanOptions } from './network';
 import { planRecords } from './records';
 import { stillAdvertised } from './still-advertised';
@@ -34,7 +35,11 @@ export function planCluster(config: ResolvedCluster, observed: ObservedState, op
   const ingress = planIngress(desired, observed);
   // Names and ports brokers still advertise are not deleted under their clients.
   const held = stillAdvertised(observed);
-  const network = planNetwork(desired, observed, held, options);
+  // Managed mode: which certificate each endpoint presents, and what ACM must issue first.
+  const certificates = planManagedCertificates(config, desired, observed);
+  checkCertificateQuota(config, desired, observed, certificates.byEndpoint);
+  const network = planNetwork(desired, observed, held, { ...options, certificates: certificates.byEndpoint });
+  const unusedCertificates = planCertificateDeletions(observed, certificates.byEndpoint.values(), network.actions);
   // An endpoint the NLB can never carry (a broker in a zone it is not enabled in, a public listener
   // without public access, broker security groups shut to it) keeps its listener, group and target
   // ready, but its name is neither published nor advertised until the precondition holds.
@@ -46,6 +51,7 @@ export function planCluster(config: ResolvedCluster, observed: ObservedState, op
   const warnings = [
     ...securityGroupWarnings(desired, observed),
     ...network.warnings,
+    ...unusedCertificates.warnings,
     ...alarms.warnings,
     ...advertised.warnings,
   ];
@@ -60,7 +66,7 @@ export function planCluster(config: ResolvedCluster, observed: ObservedState, op
   const names = namesBehindHealth(records.batches, desired, observed, network.actions, config.advertisedListeners);
   if (names.waitingForTarget.length) warnings.push(`${names.waitingForTarget.join(', ')}: no target yet, so no name yet; it goes live once its target is registered and healthy`);
 
-  const actions: Action[] = [...ingress, ...network.actions];
+  const actions: Action[] = [...certificates.actions, ...ingress, ...network.actions, ...unusedCertificates.actions];
   const zones = new Set([...names.now, ...names.afterHealth].map((b) => b.hostedZoneId)).size;
   actions.push(...names.now.map((batch) => recordsAction(batch, zones)));
   actions.push(...healthGate(advertised.actions, network.actions, desired, observed, names.targets));
@@ -88,6 +94,9 @@ function additiveOnly(actions: Action[]): Action[] {
   return actions.flatMap((action): Action[] => {
     switch (action.type) {
       case 'create-target-group':
+      // A joining broker's listener needs its certificate before it can exist.
+      case 'request-certificate':
+      case 'await-certificate':
       case 'create-listener':
       case 'set-target-group-attributes':
       case 'register-targets':

@@ -10,6 +10,12 @@ export interface TargetGroupRef {
   arn?: string;
 }
 
+/** A certificate named in a plan: known by ARN, or requested earlier in the same apply (by `name`). */
+export interface CertificateRef {
+  name: string;
+  arn?: string;
+}
+
 export interface RecordChange {
   action: 'CREATE' | 'UPSERT' | 'DELETE';
   record: RecordSet;
@@ -19,8 +25,17 @@ export type Action =
   /** Created, then given `attributes` (CreateTargetGroup takes none). */
   | { type: 'create-target-group'; resource: string; name: string; port: number; vpcId: string; tags: Record<string, string>; attributes: Record<string, string>; healthCheck: HealthCheck }
   | { type: 'set-target-group-health'; resource: string; targetGroup: TargetGroupRef; healthCheck: HealthCheck; reason: string }
-  | { type: 'create-listener'; resource: string; loadBalancerArn: string; port: number; certificateArn: string; sslPolicy: string; targetGroup: TargetGroupRef; tags: Record<string, string> }
-  | { type: 'modify-listener'; resource: string; listenerArn: string; port: number; certificateArn: string; sslPolicy: string; targetGroup: TargetGroupRef; reason: string }
+  | { type: 'create-listener'; resource: string; loadBalancerArn: string; port: number; certificate: CertificateRef; sslPolicy: string; targetGroup: TargetGroupRef; tags: Record<string, string> }
+  | { type: 'modify-listener'; resource: string; listenerArn: string; port: number; certificate: CertificateRef; sslPolicy: string; targetGroup: TargetGroupRef; reason: string }
+  /**
+   * Managed mode: an ACM private certificate from `certificateAuthorityArn` (no validation), tagged
+   * as the tool's; apply waits (bounded) until it is ISSUED before a listener may present it.
+   */
+  | { type: 'request-certificate'; resource: string; name: string; domainName: string; subjectAlternativeNames: string[]; certificateAuthorityArn: string; idempotencyToken: string; tags: Record<string, string> }
+  /** A certificate of ours requested by an earlier run and not ISSUED yet: waited for (bounded) before listeners present it. */
+  | { type: 'await-certificate'; resource: string; certificate: Required<CertificateRef> }
+  /** One of ours that no listener presents any more (after this apply's listener changes): deleted, last. */
+  | { type: 'delete-certificate'; resource: string; arn: string; names: string[]; reason: string }
   | { type: 'set-target-group-attributes'; resource: string; targetGroup: TargetGroupRef; attributes: Record<string, string>; reason: string }
   /** `outsideVpc`: those of `ips` outside the load balancer's VPC, registered with AvailabilityZone `all`. */
   | { type: 'register-targets'; resource: string; targetGroup: TargetGroupRef; ips: string[]; port: number; outsideVpc: string[] }

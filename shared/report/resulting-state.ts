@@ -1,6 +1,6 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { createdListenerKey, type ApplyResult } from '../apply';
-import type { Action, RecordChange, TargetGroupRef } from '../plan/types';
+import type { Action, RecordChange, TargetGroupRef, CertificateRef } from '../plan/types';
 import type { ObservedState } from '../state';
 import type { ObservedTargetGroup, RecordSet } from '../types';
 
@@ -16,6 +16,7 @@ import type { ObservedTargetGroup, RecordSet } from '../types';
 export function resultingState(observed: ObservedState, applied: ApplyResult): ObservedState {
   const state = structuredClone(observed);
   const arnOf = (ref: TargetGroupRef) => ref.arn ?? applied.created.targetGroups[ref.name];
+  const certificateArnOf = (ref: CertificateRef) => ref.arn ?? applied.created.certificates?.[ref.name] ?? ref.name;
   const groupOf = (ref: TargetGroupRef) => state.targetGroups.find((g) => g.arn === arnOf(ref));
   // The gate passed (it did not hold the run; a hold stops apply right there): every target it waited for was healthy.
   const gatePassed = !applied.waiting || applied.done.some((a) => a.type === 'verify-data-path');
@@ -59,7 +60,7 @@ export function resultingState(observed: ObservedState, applied: ApplyResult): O
           arn: applied.created.listeners[createdListenerKey(action.loadBalancerArn, action.port)],
           port: action.port,
           protocol: 'TLS',
-          certificateArns: [action.certificateArn],
+          certificateArns: [certificateArnOf(action.certificate)],
           sslPolicy: action.sslPolicy,
           targetGroupArn: arnOf(action.targetGroup),
           tags: action.tags,
@@ -73,7 +74,7 @@ export function resultingState(observed: ObservedState, applied: ApplyResult): O
         Object.assign(listener, {
           port: action.port,
           protocol: 'TLS',
-          certificateArns: [action.certificateArn],
+          certificateArns: [certificateArnOf(action.certificate)],
           sslPolicy: action.sslPolicy,
           targetGroupArn: arnOf(action.targetGroup),
         });

@@ -7,8 +7,14 @@ import { clusterEntry, packageStack, root, type CfnTemplate, type Packaged } fro
 
 // Least privilege, read from the CloudFormation template that `serverless package` writes.
 
-// With the tool's own ingress rule in the NLB's security group, and names pointing at a VPC endpoint read by id.
-const orders = clusterEntry(1, { loadBalancerIngress: { securityGroupId: 'sg-0aaa1111bbbb2222c', source: '10.0.0.0/8' }, recordTarget: { vpcEndpointId: 'vpce-0123456789abcdef0' } });
+const CA = 'arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/0123abcd-0000-4000-8000-000000000001';
+// With the tool's own ingress rule in the NLB's security group, names pointing at a VPC endpoint
+// read by id, and a second (SCRAM) listener whose certificates the tool keeps (managed mode).
+const orders = clusterEntry(1, {
+  loadBalancerIngress: { securityGroupId: 'sg-0aaa1111bbbb2222c', source: '10.0.0.0/8' },
+  recordTarget: { vpcEndpointId: 'vpce-0123456789abcdef0' },
+  listeners: [{ authentication: 'iam' }, { authentication: 'scram', certificateAuthorityArn: CA, bootstrapPort: 9500, brokerPortBase: 9500, bootstrapHost: 'bootstrap-scram', brokerHostTemplate: 's-{id}' }],
+});
 const ZONE_ROLE = 'arn:aws:iam::210987654321:role/msk-custom-domain-dns';
 // Another region, the mode that talks Kafka and changes the MSK configuration, and a hosted zone of another account.
 const payments = clusterEntry(2, {
@@ -43,7 +49,14 @@ const NO_RESOURCE_TYPE = new Set([
   'ec2:DescribeVpcEndpointServiceConfigurations',
   // Unverified: the Service Authorization Reference's resource type for it was not read (granted on "*").
   'scheduler:ListSchedules',
+  'acm:ListCertificates',
+  // A write, but the certificate has no ARN before the request (ACM's API permissions table gives "*"):
+  // scoped by condition keys instead (CA, names, the tool's tag).
+  'acm:RequestCertificate',
 ]);
+
+/** Writes that can only be granted on "*", each scoped by conditions instead. */
+const CONDITIONED_WRITES = new Set(['acm:RequestCertificate']);
 
 interface Statement { Sid: string; Action: string[]; Resource: unknown[]; Condition?: Record<string, Record<string, unknown>> }
 
@@ -147,6 +160,8 @@ describe('the resync role', () => {
       'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes',
       // Lambda attaching the function to the VPC (--param subnetIds).
       'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+      // RequestCertificate with Tags tags the certificate; ACM has the private CA sign on the caller's behalf.
+      'acm:AddTagsToCertificate', 'acm-pca:IssueCertificate', 'acm-pca:GetCertificate',
     ];
     const called = actionsTheCodeCalls();
     expect(called.size).toBeGreaterThan(15);
@@ -156,7 +171,7 @@ describe('the resync role', () => {
   test('"*" is only the resource of reads AWS cannot scope; no write ever has it', () => {
     for (const s of statementsOf('ResyncRole')) {
       if (!s.Resource.includes('*')) continue;
-      expect([s.Sid, s.Action.filter((a) => !NO_RESOURCE_TYPE.has(a) || !isRead(a))]).toEqual([s.Sid, []]);
+      expect([s.Sid, s.Action.filter((a) => !NO_RESOURCE_TYPE.has(a) || (!isRead(a) && !(CONDITIONED_WRITES.has(a) && s.Condition)))]).toEqual([s.Sid, []]);
       expect(s.Resource).toEqual(['*']);
     }
   });
@@ -230,7 +245,23 @@ describe('the resync role', () => {
     for (const action of ['PutMetricAlarm', 'DeleteAlarms', 'TagResource']) {
       expect([action, resourcesFor(statements, `cloudwatch:${action}`)]).toEqual([action, prefixes]);
     }
-    expect(resourcesFor(statements, 'acm:DescribeCertificate')).toEqual([orders.certificateArn, payments.certificateArn]);
+    expect(resourcesFor(statements, 'acm:DescribeCertificate')).toEqual([orders.certificateArn, payments.certificateArn, 'arn:aws:acm:eu-west-1:123456789012:certificate/*']);
+  });
+
+  test('ACM in managed mode: requests only from the configured CA, for names under the domain, with the tool\'s tag; deletes only its own', () => {
+    const statements = statementsOf('ResyncRole');
+    const [request] = statementsFor(statements, 'acm:RequestCertificate');
+    expect(request!.Condition).toEqual({
+      StringEquals: { 'aws:RequestTag/managed-by': 'msk-custom-domain-sync' },
+      ArnEquals: { 'acm:CertificateAuthority': [CA] },
+      'ForAllValues:StringLike': { 'acm:DomainNames': ['*.kafka-1.example.com'] },
+    });
+    const [del] = statementsFor(statements, 'acm:DeleteCertificate');
+    expect(del!.Resource).toEqual(['arn:aws:acm:eu-west-1:123456789012:certificate/*']);
+    expect(del!.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/managed-by': 'msk-custom-domain-sync', 'aws:ResourceTag/msk-custom-domain:cluster': [orders.clusterArn] } });
+    expect(resourcesFor(statements, 'acm-pca:IssueCertificate')).toEqual([CA]);
+    // payments keeps a fixed certificate: no ACM write reaches its region.
+    expect(statements.filter((st) => st.Action.some((a) => /^acm:(Request|Delete|AddTags)/.test(a))).flatMap((st) => st.Resource).filter((r) => String(r).includes('eu-central-1'))).toEqual([]);
   });
 
   test('the queue it consumes, and no other', () => {

@@ -113,7 +113,7 @@ describe('a working NLB whose config now names another certificate', () => {
 
     const { plan } = await reconcileCluster(s.clients, { ...s.config, certificateArn: wrong }, { ...s.reconcileOptions, apply: true });
 
-    expect(plan.actions).toEqual([expect.objectContaining({ type: 'modify-listener', resource: 'broker-2', certificateArn: old, reason: 'TLS policy ELBSecurityPolicy-2016-08 instead of ELBSecurityPolicy-TLS13-1-2-2021-06' })]);
+    expect(plan.actions).toEqual([expect.objectContaining({ type: 'modify-listener', resource: 'broker-2', certificate: { name: old, arn: old }, reason: 'TLS policy ELBSecurityPolicy-2016-08 instead of ELBSecurityPolicy-TLS13-1-2-2021-06' })]);
     const after = (await mapping(s)).state.listeners.find((l) => l.port === 9002)!;
     expect(after).toMatchObject({ certificateArns: [old], sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
   });

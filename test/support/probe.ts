@@ -27,6 +27,10 @@ export interface ProbeFigures {
   samples: string[];
   /** Failed connections by what they went to: `bootstrap`, or a broker's advertised `host:port`. */
   failedBy: Record<string, number>;
+  /** Of `failed`, those whose TLS handshake refused the certificate (a name it does not cover, an unknown issuer). */
+  tlsFailed?: number;
+  /** TLS failures by what they went to, as failedBy. */
+  tlsFailedBy?: Record<string, number>;
   /** `host:port` of every broker the last Metadata of the period advertised (empty when none was read). */
   advertised: string[];
   /** The long-lived connections (one per broker), when the probe keeps them: reused after idling, and reset. */
@@ -214,6 +218,11 @@ export class ContinuityProbe {
   private fail(sample: string, what: string): void {
     this.figures.failed++;
     this.figures.failedBy[what] = (this.figures.failedBy[what] ?? 0) + 1;
+    // Node's wording when the certificate is refused: "Hostname/IP does not match certificate's altnames", "unable to verify …".
+    if (/altnames|certificate|unable to verify/i.test(sample)) {
+      this.figures.tlsFailed = (this.figures.tlsFailed ?? 0) + 1;
+      (this.figures.tlsFailedBy ??= {})[what] = (this.figures.tlsFailedBy[what] ?? 0) + 1;
+    }
     if (this.figures.samples.length < 5) this.figures.samples.push(sample);
   }
 

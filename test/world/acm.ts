@@ -1,10 +1,21 @@
-// ACM: just enough to look certificates up (the controller checks that the certificate
-// covers the broker names) and to let ELBv2 refuse unknown certificates.
+// ACM: certificates seeded by a test (as a person would import or request them), and private
+// certificates requested from a modelled ACM Private CA (issued after a short delay on the world
+// clock, FAILED when the CA is not ACTIVE), with tags, deletion refused while in use, and the
+// names-per-certificate quota. ELBv2 asks it whether a certificate exists and is ISSUED.
 import {
   ACMServiceException,
   InvalidArnException,
+  InvalidParameterException,
+  LimitExceededException,
+  ResourceInUseException,
   ResourceNotFoundException,
   ThrottlingException,
+  type AddTagsToCertificateCommandInput,
+  type DeleteCertificateCommandInput,
+  type ListTagsForCertificateCommandInput,
+  type ListTagsForCertificateCommandOutput,
+  type RequestCertificateCommandInput,
+  type RequestCertificateCommandOutput,
   type CertificateDetail,
   type CertificateStatus,
   type CertificateSummary,
@@ -24,8 +35,19 @@ export interface CertificateSeed {
 
 const ARN_PATTERN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/;
 
+/** ACM Private CA states that matter here (ACM PCA's CertificateAuthorityStatus). */
+export type PrivateCaStatus = 'ACTIVE' | 'DISABLED' | 'PENDING_CERTIFICATE' | 'EXPIRED' | 'DELETED';
+
+/** An ACM RequestCertificate idempotency token holds for an hour (RequestCertificate API reference). */
+const IDEMPOTENCY_MS = 3600_000;
+
 export class AcmModel {
   private readonly certs = new Map<string, CertificateDetail>();
+  private readonly tags = new Map<string, Record<string, string>>();
+  private readonly cas = new Map<string, PrivateCaStatus>();
+  private readonly tokens = new Map<string, { arn: string; at: number }>();
+  /** "Domain names per ACM certificate": 10 by default (ACM quotas). */
+  nameQuota = 10;
 
   /** `inUseBy` answers which load balancers use a certificate (ACM's InUseBy). */
   constructor(private readonly env: Env, private readonly inUseBy: (certificateArn: string) => string[]) {}
@@ -33,7 +55,36 @@ export class AcmModel {
   readonly handlers: Handlers = {
     DescribeCertificateCommand: (i) => this.describeCertificate(i),
     ListCertificatesCommand: (i) => this.listCertificates(i),
+    RequestCertificateCommand: (i) => this.requestCertificate(i),
+    DeleteCertificateCommand: (i) => this.deleteCertificate(i),
+    AddTagsToCertificateCommand: (i) => this.addTags(i),
+    ListTagsForCertificateCommand: (i) => this.listTags(i),
   };
+
+  /** A private CA in ACM PCA (this account's, usable by ACM): its ARN. */
+  addPrivateCa(status: PrivateCaStatus = 'ACTIVE'): string {
+    const arn = `arn:aws:acm-pca:${this.env.region}:${this.env.accountId}:certificate-authority/${this.env.ids.uuid()}`;
+    this.cas.set(arn, status);
+    return arn;
+  }
+
+  setPrivateCaStatus(arn: string, status: PrivateCaStatus): void {
+    this.cas.set(arn, status);
+  }
+
+  /** Every certificate's ARN (tests look for the tool's). */
+  arns(): string[] {
+    return [...this.certs.keys()];
+  }
+
+  tagsOf(arn: string): Record<string, string> {
+    return { ...(this.tags.get(arn) ?? {}) };
+  }
+
+  /** What a listener may present: a certificate that exists and is ISSUED. */
+  usable(arn: string): boolean {
+    return this.certificate(arn)?.Status === 'ISSUED';
+  }
 
   addCertificate(seed: CertificateSeed): string {
     const { region, accountId, ids } = this.env;
@@ -65,7 +116,81 @@ export class AcmModel {
 
   certificate(arn: string): CertificateDetail | undefined {
     const cert = this.certs.get(arn);
-    return cert && clone({ ...cert, InUseBy: this.inUseBy(arn) });
+    if (!cert) return undefined;
+    // A private certificate is signed once the modelled delay has passed on the world clock.
+    if (cert.Type === 'PRIVATE' && cert.Status === 'PENDING_VALIDATION' && this.env.now() - cert.CreatedAt!.getTime() >= this.env.timing.privateCertificateIssueMs) {
+      cert.Status = 'ISSUED';
+      cert.IssuedAt = new Date(cert.CreatedAt!.getTime() + this.env.timing.privateCertificateIssueMs);
+    }
+    return clone({ ...cert, InUseBy: this.inUseBy(arn) });
+  }
+
+  private requestCertificate(input: RequestCertificateCommandInput): Out<RequestCertificateCommandOutput> {
+    const domainName = input.DomainName ?? '';
+    if (!/^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/i.test(domainName)) {
+      throw awsError(InvalidParameterException, 'json', 'InvalidParameterException', `The domain name '${domainName}' is not valid`); // approximated
+    }
+    const names = [domainName, ...(input.SubjectAlternativeNames ?? []).filter((n) => n !== domainName)];
+    if (names.length > this.nameQuota) {
+      throw awsError(LimitExceededException, 'json', 'LimitExceededException', `Cannot request a certificate with more than ${this.nameQuota} domain names`); // approximated
+    }
+    const token = input.IdempotencyToken;
+    const earlier = token ? this.tokens.get(token) : undefined;
+    if (earlier && this.env.now() - earlier.at < IDEMPOTENCY_MS) return { CertificateArn: earlier.arn };
+    const { region, accountId, ids } = this.env;
+    const arn = `arn:aws:acm:${region}:${accountId}:certificate/${ids.uuid()}`;
+    const now = new Date(this.env.now());
+    const ca = input.CertificateAuthorityArn;
+    const caStatus = ca ? this.cas.get(ca) : undefined;
+    const failure = ca && !caStatus ? 'PCA_RESOURCE_NOT_FOUND' : ca && caStatus !== 'ACTIVE' ? 'PCA_INVALID_STATE' : undefined;
+    this.certs.set(arn, {
+      CertificateArn: arn,
+      DomainName: domainName,
+      SubjectAlternativeNames: names,
+      // Public certificates wait for DNS validation, which this world does not model.
+      Status: failure ? 'FAILED' : 'PENDING_VALIDATION',
+      ...(failure ? { FailureReason: failure } : {}),
+      Type: ca ? 'PRIVATE' : 'AMAZON_ISSUED',
+      ...(ca ? { CertificateAuthorityArn: ca } : {}),
+      KeyAlgorithm: 'RSA_2048',
+      SignatureAlgorithm: 'SHA256WITHRSA',
+      Subject: `CN=${domainName}`,
+      CreatedAt: now,
+      RenewalEligibility: 'INELIGIBLE',
+    });
+    this.tags.set(arn, Object.fromEntries((input.Tags ?? []).map((t) => [t.Key!, t.Value ?? ''])));
+    if (token) this.tokens.set(token, { arn, at: this.env.now() });
+    return { CertificateArn: arn };
+  }
+
+  private requireCertificate(arn: string | undefined): CertificateDetail {
+    if (!ARN_PATTERN.test(arn ?? '')) throw awsError(InvalidArnException, 'json', 'InvalidArnException', `String '${arn}' is not a valid ARN`); // approximated
+    const cert = this.certificate(arn!);
+    if (!cert) throw awsError(ResourceNotFoundException, 'json', 'ResourceNotFoundException', `Could not find certificate ${arn}.`);
+    return cert;
+  }
+
+  private deleteCertificate(input: DeleteCertificateCommandInput): object {
+    const cert = this.requireCertificate(input.CertificateArn);
+    if (cert.InUseBy?.length) {
+      throw awsError(ResourceInUseException, 'json', 'ResourceInUseException', `Certificate ${cert.CertificateArn} in use by ${cert.InUseBy.join(', ')}`); // approximated
+    }
+    this.certs.delete(cert.CertificateArn!);
+    this.tags.delete(cert.CertificateArn!);
+    return {};
+  }
+
+  private addTags(input: AddTagsToCertificateCommandInput): object {
+    const cert = this.requireCertificate(input.CertificateArn);
+    const tags = this.tags.get(cert.CertificateArn!) ?? {};
+    for (const t of input.Tags ?? []) tags[t.Key!] = t.Value ?? '';
+    this.tags.set(cert.CertificateArn!, tags);
+    return {};
+  }
+
+  private listTags(input: ListTagsForCertificateCommandInput): Out<ListTagsForCertificateCommandOutput> {
+    const cert = this.requireCertificate(input.CertificateArn);
+    return { Tags: Object.entries(this.tags.get(cert.CertificateArn!) ?? {}).map(([Key, Value]) => ({ Key, Value })) };
   }
 
   throttle(): Error {

@@ -29,6 +29,11 @@ export interface AwsTiming {
    * minutes (CloudTrail FAQ, "typically delivers … within an average of about 5 minutes").
    */
   cloudTrailDelayMs: number;
+  /**
+   * A private certificate (RequestCertificate with CertificateAuthorityArn) needs no validation; ACM
+   * has the CA sign it at once. The issue's "issued in seconds"; ACM's guide gives no figure: modelled.
+   */
+  privateCertificateIssueMs: number;
 }
 
 export const AWS_TIMING: Readonly<AwsTiming> = {
@@ -36,6 +41,7 @@ export const AWS_TIMING: Readonly<AwsTiming> = {
   staleRoutingMs: 75_000,
   tlsIdleTimeoutMs: 350_000,
   cloudTrailDelayMs: 300_000,
+  privateCertificateIssueMs: 5_000,
 };
 
 export function awsTiming(overrides: Partial<AwsTiming> = {}): AwsTiming {

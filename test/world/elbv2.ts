@@ -205,6 +205,9 @@ export class Elbv2Model {
   onListenersChanged?: () => void;
   private readonly roundRobin = new Map<string, number>();
 
+  /** Certificates per load balancer (the NLB quota, default 25; adjustable). */
+  certificateQuota = 25;
+
   /** `certificateExists` asks ACM, so listeners cannot use unknown certificates; `ec2` knows VPCs and subnets. */
   constructor(private readonly env: Env, private readonly certificateExists: (arn: string) => boolean, private readonly ec2: Ec2Model) {}
 
@@ -443,6 +446,7 @@ export class Elbv2Model {
       throw elbError(TooManyListenersException, `You've reached the limit on the number of listeners per load balancer`); // approximated
     }
     this.checkSingleLoadBalancer(tgArn, lbArn);
+    this.checkCertificateQuota(lbArn, undefined, input.Certificates?.[0]?.CertificateArn);
     const tags = this.validatedNewTags({}, input.Tags);
     this.listenersByArn.set(candidate.ListenerArn!, { listener: candidate, tags });
     this.refreshUse();
@@ -499,6 +503,20 @@ export class Elbv2Model {
     }
   }
 
+  /**
+   * "Certificates per Network Load Balancer": 25 by default (NLB quotas page). Whether a listener's
+   * default certificate counts is not documented; modelled as the worse case: every distinct
+   * certificate the load balancer's listeners present. `replacing`: the listener whose certificate changes.
+   */
+  private checkCertificateQuota(lbArn: string, replacing: string | undefined, certificateArn: string | undefined): void {
+    if (!certificateArn) return;
+    const after = new Set(this.listenersOf(lbArn).filter((l) => l.ListenerArn !== replacing).flatMap((l) => (l.Certificates ?? []).map((c) => c.CertificateArn!)));
+    after.add(certificateArn);
+    if (after.size > this.certificateQuota) {
+      throw elbError(TooManyCertificatesException, `You've reached the limit on the number of certificates per load balancer`); // approximated
+    }
+  }
+
   /** NLB listeners forward to exactly one target group; returns its ARN. */
   private validateDefaultActions(lb: LbState, protocol: string, actions: Action[] | undefined): string {
     if (actions?.length !== 1) throw validationError('A network load balancer listener must have exactly one default action'); // approximated
@@ -546,6 +564,7 @@ export class Elbv2Model {
     const actions = input.DefaultActions ?? current.DefaultActions;
     const tgArn = this.validateDefaultActions(lb, protocol, actions);
     this.checkSingleLoadBalancer(tgArn, current.LoadBalancerArn!);
+    if (input.Certificates?.length) this.checkCertificateQuota(current.LoadBalancerArn!, current.ListenerArn, input.Certificates[0].CertificateArn);
     const tls = protocol === 'TLS';
     state.listener = {
       ...current,

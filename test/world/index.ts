@@ -120,7 +120,7 @@ export class AwsWorld {
     this.now = options.clock ? () => options.clock!.now() : options.now ?? Date.now;
     const env: Env = { region: this.region, accountId: this.accountId, ids: new IdGen(options.seed), now: this.now, timing: this.timing };
     this.ec2 = new Ec2Model(env);
-    this.elbv2 = new Elbv2Model(env, (arn) => this.acm.exists(arn), this.ec2);
+    this.elbv2 = new Elbv2Model(env, (arn) => this.acm.usable(arn), this.ec2);
     this.acm = new AcmModel(env, (arn) => this.elbv2.certificateUsers(arn));
     // Alias targets: load balancers, and VPC interface endpoints (PrivateLink).
     this.route53 = new Route53Model(env, options.insyncAfterMs ?? 0, {

@@ -69,3 +69,27 @@ describe('config', () => {
     await expect(loadConfig(join(dir, 'missing.json'))).rejects.toThrow(/cannot read config file .*missing\.json/);
   });
 });
+
+describe('certificate source: exactly one of certificateArn and certificateAuthorityArn per listener', () => {
+  const CA = 'arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/0123abcd-0000-4000-8000-000000000001';
+  const { certificateArn, ...noCertificate } = valid;
+
+  test('a CA instead of a certificate is managed mode, with the quota defaults', () => {
+    const [cluster] = parseConfig({ clusters: [{ ...noCertificate, certificateAuthorityArn: CA }] }).clusters;
+    expect(cluster.certificates).toEqual({ namesPerCertificate: 10, certificatesPerLoadBalancer: 25 });
+    expect(cluster.certificateArn).toBeUndefined();
+  });
+
+  test('both on the cluster, both on a listener, or neither anywhere: a clear error naming the fix', () => {
+    expect(errorOf({ clusters: [{ ...valid, certificateAuthorityArn: CA }] })).toMatch(/set certificateArn .* or certificateAuthorityArn .*, not both/);
+    expect(errorOf({ clusters: [{ ...valid, listeners: [{ authentication: 'iam', certificateArn, certificateAuthorityArn: CA }] }] })).toMatch(/listeners\[0\]: set certificateArn or certificateAuthorityArn on this listener, not both/);
+    expect(errorOf({ clusters: [noCertificate] })).toMatch(/no certificate: set certificateArn .* or certificateAuthorityArn/);
+  });
+
+  test('a listener may use a CA while the cluster names a certificate; a malformed CA ARN is refused', () => {
+    const [cluster] = parseConfig({ clusters: [{ ...valid, listeners: [{ authentication: 'iam' }, { authentication: 'scram', certificateAuthorityArn: CA, bootstrapPort: 9500, brokerPortBase: 9500, brokerHostTemplate: 's-{id}', bootstrapHost: 'bootstrap-scram' }] }] }).clusters;
+    expect(cluster.listeners?.[1].certificateAuthorityArn).toBe(CA);
+    expect(errorOf({ clusters: [{ ...noCertificate, certificateAuthorityArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/x' }] })).toMatch(/must be an ACM Private CA ARN/);
+    expect(errorOf({ clusters: [{ ...noCertificate, certificateAuthorityArn: CA, certificates: { namesPerCertificate: 101 } }] })).toMatch(/namesPerCertificate/);
+  });
+});
