@@ -91,9 +91,15 @@ export function shortHash(text: string, length = 6): string {
  */
 export function targetGroupName(clusterArn: string, clusterName: string, role: Role, listenerId: string, furtherLoadBalancer?: string): string {
   const suffix = role === 'bootstrap' ? 'boot' : `b${role.brokerId}`;
-  // A group serves one NLB: a broker on a further NLB gets its own name (the listener's own NLB keeps the names it always had).
-  const serves = furtherLoadBalancer ? `${listenerId} ${furtherLoadBalancer}` : listenerId;
-  return `${targetGroupPrefix(clusterArn, clusterName)}${shortHash(serves, 3)}-${suffix}`;
+  return `${targetGroupPrefix(clusterArn, clusterName)}${targetGroupListenerToken(listenerId, furtherLoadBalancer)}-${suffix}`;
+}
+
+/**
+ * The part of a group's name that says which listener (and NLB) it serves. A group serves one NLB:
+ * a broker on a further NLB gets its own (the listener's own NLB keeps the names it always had).
+ */
+export function targetGroupListenerToken(listenerId: string, furtherLoadBalancer?: string): string {
+  return shortHash(furtherLoadBalancer ? `${listenerId} ${furtherLoadBalancer}` : listenerId, 3);
 }
 
 /** Shared start of all of a cluster's target group names: how the observer finds orphans. */

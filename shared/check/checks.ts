@@ -1,6 +1,6 @@
 // Pure: does the whole path a client takes hold, per endpoint (bootstrap and each broker)?
 // Every check names what it found, so a failing row says what to fix.
-import type { ResolvedCluster } from '../listeners';
+import { loadBalancerShortId, type ResolvedCluster } from '../listeners';
 import { desiredState, type DesiredEndpoint } from '../desired';
 import { fqdn } from '../naming';
 import { certificateCovers } from '../plan/certificate';
@@ -78,7 +78,9 @@ function listenerCheck(observed: ObservedState, endpoint: DesiredEndpoint): Chec
   if (listener.certificateArns[0] !== endpoint.listener.certificateArn) return fail(`:${endpoint.port} presents ${listener.certificateArns[0] ?? 'no certificate'}, not the configured one`);
   const group = ownedGroup(observed, endpoint);
   if (!group || listener.targetGroupArn !== group.arn) return fail(`:${endpoint.port} forwards to ${listener.targetGroupArn ?? 'nothing'}, not ${endpoint.targetGroupName}`);
-  return { name: 'listener', ok: true, detail: `:${endpoint.port} TLS -> ${group.name}` };
+  // A listener spread over several NLBs says which one carries this endpoint.
+  const where = endpoint.listener.brokerLoadBalancers?.length ? ` on ${loadBalancerShortId(endpoint.loadBalancerArn)}` : '';
+  return { name: 'listener', ok: true, detail: `:${endpoint.port}${where} TLS -> ${group.name}` };
 }
 
 function crossZoneCheck(observed: ObservedState, endpoint: DesiredEndpoint, lbCrossZone: boolean): Check {
