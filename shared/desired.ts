@@ -1,7 +1,7 @@
 import type { ResolvedCluster } from './listeners';
-import { type MappedListener } from './listeners';
+import { brokerLoadBalancerArn, loadBalancerShortId, type MappedListener } from './listeners';
 import { hostName, listenerPort, ownedRole, servesListener, ownershipTags, roleKey, targetGroupName, type Role } from './naming';
-import { listenersOn, type ObservedState } from './state';
+import type { ObservedState } from './state';
 
 /** One NLB entry point the cluster should have: listener + target group + DNS name, for one client listener. */
 export interface DesiredEndpoint {
@@ -10,6 +10,8 @@ export interface DesiredEndpoint {
   key: string;
   /** The client listener (and with it the load balancer, zone and certificate) this endpoint serves. */
   listener: MappedListener;
+  /** The NLB carrying it: the listener's own for the bootstrap, the one brokerLoadBalancers gives a broker. */
+  loadBalancerArn: string;
   port: number;
   host: string;
   targetGroupName: string;
@@ -42,23 +44,29 @@ export function desiredState(config: ResolvedCluster, observed: ObservedState): 
   const allIps = cluster.brokers.flatMap((b) => (b.clientIp ? [b.clientIp] : [])).sort();
 
   const endpoints = listeners.flatMap((listener) => {
-    const endpoint = (role: Role, targetIps: string[]): DesiredEndpoint => ({
-      role,
-      key: endpointKey(listener, role),
-      listener,
-      port: listenerPort(listener, role),
-      host: hostName(listener, role),
-      targetGroupName: targetGroupName(cluster.arn, cluster.name, role, listener.id),
-      targetIps,
-      targetPort: listener.targetPort,
-      tags: ownershipTags(cluster.arn, role, listener.id),
-    });
+    const endpoint = (role: Role, targetIps: string[]): DesiredEndpoint => {
+      const loadBalancerArn = role === 'bootstrap' ? listener.loadBalancerArn : brokerLoadBalancerArn(listener, role.brokerId);
+      const further = loadBalancerArn === listener.loadBalancerArn ? undefined : loadBalancerShortId(loadBalancerArn);
+      return {
+        role,
+        key: endpointKey(listener, role),
+        listener,
+        loadBalancerArn,
+        port: listenerPort(listener, role),
+        host: hostName(listener, role),
+        targetGroupName: targetGroupName(cluster.arn, cluster.name, role, listener.id, further),
+        targetIps,
+        targetPort: listener.targetPort,
+        tags: ownershipTags(cluster.arn, role, listener.id, { furtherLoadBalancer: further, hostedZoneId: listener.hostedZoneId, domain: listener.domain }),
+      };
+    };
     if (listener.endpoints === 'bootstrap-only') return [endpoint('bootstrap', allIps)];
 
     // Brokers a scale-out in progress announces get their listener and name before they exist.
     const brokerIds = new Set([...cluster.brokers.map((b) => b.id), ...(cluster.announcedBrokerIds ?? [])]);
     if (config.scaleIn === 'keep') {
-      for (const owned of listenersOn(observed, listener.loadBalancerArn)) {
+      // On any NLB: a broker kept under `keep` stays where it was until the config says otherwise.
+      for (const owned of observed.loadBalancers.flatMap((site) => site.listeners)) {
         const role = ownedRole(owned.tags, cluster.arn);
         if (role && role !== 'bootstrap' && servesListener(owned.tags, listener)) brokerIds.add(role.brokerId);
       }

@@ -1,4 +1,4 @@
-import type { ClusterConfig } from './config/schema';
+import type { BrokerLoadBalancerConfig, ClusterConfig } from './config/schema';
 
 // A cluster maps one or more of its client listeners (IAM, SCRAM, TLS, their public variants),
 // each behind one NLB and under one domain. Everything per listener is resolved here once, so the
@@ -50,7 +50,10 @@ export interface MappedListener {
   brokerPortBase: number;
   brokerHostTemplate: string;
   bootstrapHost: string;
+  /** The NLB of the bootstrap, and of every broker no brokerLoadBalancers range covers. */
   loadBalancerArn: string;
+  /** Further NLBs carrying this listener's brokers, by broker-id range (unset or empty: all on loadBalancerArn). */
+  brokerLoadBalancers?: BrokerLoadBalancerConfig[];
   hostedZoneId: string;
   domain: string;
   /** The fixed certificate every endpoint of this listener presents; undefined in managed mode. */
@@ -76,6 +79,17 @@ export function clientListenerName(authentication: Authentication): string {
 
 export function brokerTargetPort(authentication: Authentication): number {
   return TARGET_PORT[authentication];
+}
+
+/** The NLB that carries broker `brokerId` of `listener`: the range covering it, else the listener's own. */
+export function brokerLoadBalancerArn(listener: Pick<MappedListener, 'loadBalancerArn' | 'brokerLoadBalancers'>, brokerId: number): string {
+  const entry = listener.brokerLoadBalancers?.find((e) => brokerId >= e.firstBrokerId && (e.lastBrokerId === undefined || brokerId <= e.lastBrokerId));
+  return entry?.loadBalancerArn ?? listener.loadBalancerArn;
+}
+
+/** Every NLB a listener uses: its own (the bootstrap's) first, then those carrying broker ranges. */
+export function loadBalancersOf(listener: Pick<MappedListener, 'loadBalancerArn' | 'brokerLoadBalancers'>): string[] {
+  return distinct([listener.loadBalancerArn, ...(listener.brokerLoadBalancers ?? []).map((e) => e.loadBalancerArn)]);
 }
 
 /** `my-nlb/0123456789abcdef` from a load balancer ARN: readable and unique in its region. */
@@ -105,6 +119,9 @@ export function resolveListeners(config: ClusterConfig): MappedListener[] {
   return entries.map((entry): MappedListener => {
     const loadBalancerArn = entry.loadBalancerArn ?? config.loadBalancerArn;
     const id = listenerId(entry.authentication, loadBalancerArn);
+    const endpoints = entry.endpoints ?? config.endpoints;
+    // Broker ranges belong to the NLB they extend: a listener on another NLB does not inherit them.
+    const brokerLoadBalancers = entry.brokerLoadBalancers ?? (loadBalancerArn === config.loadBalancerArn && endpoints === 'bootstrap-and-brokers' ? config.brokerLoadBalancers : undefined);
     return {
       id,
       label: many ? `${id} ` : '',
@@ -112,12 +129,13 @@ export function resolveListeners(config: ClusterConfig): MappedListener[] {
       authentication: entry.authentication,
       clientListenerName: clientListenerName(entry.authentication),
       targetPort: brokerTargetPort(entry.authentication),
-      endpoints: entry.endpoints ?? config.endpoints,
+      endpoints,
       bootstrapPort: entry.bootstrapPort ?? config.bootstrapPort,
       brokerPortBase: entry.brokerPortBase ?? config.brokerPortBase,
       brokerHostTemplate: entry.brokerHostTemplate ?? config.brokerHostTemplate,
       bootstrapHost: entry.bootstrapHost ?? config.bootstrapHost,
       loadBalancerArn,
+      ...(brokerLoadBalancers?.length ? { brokerLoadBalancers } : {}),
       hostedZoneId: entry.hostedZoneId ?? config.hostedZoneId,
       domain: entry.domain ?? config.domain,
       ...certificateSource(entry, config),
@@ -220,8 +238,36 @@ export function listenerConfigProblems(config: ClusterConfig): { index?: number;
     if (earlier && earlier.role !== role) problems.push({ index: at(i), message: `listeners ${earlier.index} and ${i} reach zone ${l.hostedZoneId} through different hostedZoneRole settings: give them the same` });
     else if (!earlier) zoneRoles.set(l.hostedZoneId, { role, index: i });
   });
+  problems.push(...brokerLoadBalancerProblems(config, listeners, at));
   if (config.advertisedListeners !== 'none' && !listeners.some((l) => l.endpoints === 'bootstrap-and-brokers')) {
     problems.push({ message: `advertisedListeners ${config.advertisedListeners} needs a listener with per-broker names: with every listener bootstrap-only, brokers keep their AWS names; set advertisedListeners: none` });
   }
+  return problems;
+}
+
+/** Pure: broker ranges on further NLBs that cannot work as written. */
+function brokerLoadBalancerProblems(config: ClusterConfig, listeners: MappedListener[], at: (i: number) => number | undefined): { index?: number; message: string }[] {
+  const problems: { index?: number; message: string }[] = [];
+  listeners.forEach((l, i) => {
+    const explicit = config.listeners?.[i]?.brokerLoadBalancers ?? (config.listeners ? undefined : config.brokerLoadBalancers);
+    if (l.endpoints === 'bootstrap-only' && explicit?.length) {
+      problems.push({ index: at(i), message: `brokerLoadBalancers places brokers, but ${l.authentication} is endpoints: bootstrap-only (no per-broker listeners): remove brokerLoadBalancers or map its brokers` });
+    }
+    const ranges = l.brokerLoadBalancers ?? [];
+    if (!ranges.length) return;
+    // A VPC endpoint connects to one endpoint service in front of one NLB: names of brokers on another NLB would lead nowhere through it.
+    if (l.recordTarget) {
+      problems.push({ index: at(i), message: `${l.authentication}: recordTarget sends every name to one VPC endpoint, which fronts one NLB, but brokerLoadBalancers puts brokers on other NLBs: remove recordTarget, or map this listener on one NLB` });
+    }
+    ranges.forEach((a, j) => {
+      ranges.slice(j + 1).forEach((b, k) => {
+        const overlap = a.firstBrokerId <= (b.lastBrokerId ?? Infinity) && b.firstBrokerId <= (a.lastBrokerId ?? Infinity);
+        if (overlap) {
+          const first = Math.max(a.firstBrokerId, b.firstBrokerId);
+          problems.push({ index: at(i), message: `brokerLoadBalancers entries ${j} and ${j + k + 1} both cover broker ${first}: give each load balancer its own broker-id range (firstBrokerId..lastBrokerId)` });
+        }
+      });
+    });
+  });
   return problems;
 }

@@ -11,6 +11,18 @@ export const TAG_ROLE = 'msk-custom-domain:role';
 /** Which of the cluster's client listeners (MappedListener.id) a resource serves. */
 export const TAG_LISTENER = 'msk-custom-domain:listener';
 
+/**
+ * The NLB a listener or target group serves, on the NLBs of brokerLoadBalancers (not the listener's
+ * own): a broker's group on its old NLB and on its new one are told apart by it while it moves.
+ */
+export const TAG_LOAD_BALANCER = 'msk-custom-domain:load-balancer';
+/**
+ * The hosted zone and domain of the endpoint's name: when the config moves the names to another
+ * zone, the old zone's records are found through them (a zone cannot be found from a record).
+ */
+export const TAG_ZONE = 'msk-custom-domain:zone';
+export const TAG_DOMAIN = 'msk-custom-domain:domain';
+
 /** What a managed resource serves: the bootstrap or one broker. */
 export type Role = 'bootstrap' | { brokerId: number };
 
@@ -77,9 +89,17 @@ export function shortHash(text: string, length = 6): string {
  * alphanumerics and hyphens: a readable cluster prefix, a hash of the cluster ARN, a hash of the
  * listener (authentication and load balancer), the role.
  */
-export function targetGroupName(clusterArn: string, clusterName: string, role: Role, listenerId: string): string {
+export function targetGroupName(clusterArn: string, clusterName: string, role: Role, listenerId: string, furtherLoadBalancer?: string): string {
   const suffix = role === 'bootstrap' ? 'boot' : `b${role.brokerId}`;
-  return `${targetGroupPrefix(clusterArn, clusterName)}${shortHash(listenerId, 3)}-${suffix}`;
+  return `${targetGroupPrefix(clusterArn, clusterName)}${targetGroupListenerToken(listenerId, furtherLoadBalancer)}-${suffix}`;
+}
+
+/**
+ * The part of a group's name that says which listener (and NLB) it serves. A group serves one NLB:
+ * a broker on a further NLB gets its own (the listener's own NLB keeps the names it always had).
+ */
+export function targetGroupListenerToken(listenerId: string, furtherLoadBalancer?: string): string {
+  return shortHash(furtherLoadBalancer ? `${listenerId} ${furtherLoadBalancer}` : listenerId, 3);
 }
 
 /** Shared start of all of a cluster's target group names: how the observer finds orphans. */
@@ -98,8 +118,23 @@ export function queueGroupId(clusterArn: string): string {
   return `${name}-${shortHash(clusterArn, 12)}`;
 }
 
-export function ownershipTags(clusterArn: string, role: Role, listenerId: string): Record<string, string> {
-  return { [TAG_MANAGED_BY]: MANAGED_BY, [TAG_CLUSTER]: clusterArn, [TAG_LISTENER]: listenerId, [TAG_ROLE]: roleKey(role) };
+/** Where an endpoint lives beyond its listener: a further NLB (short id), and the zone and domain of its name. */
+export interface EndpointPlace {
+  furtherLoadBalancer?: string;
+  hostedZoneId?: string;
+  domain?: string;
+}
+
+export function ownershipTags(clusterArn: string, role: Role, listenerId: string, place: EndpointPlace = {}): Record<string, string> {
+  return {
+    [TAG_MANAGED_BY]: MANAGED_BY,
+    [TAG_CLUSTER]: clusterArn,
+    [TAG_LISTENER]: listenerId,
+    [TAG_ROLE]: roleKey(role),
+    ...(place.furtherLoadBalancer ? { [TAG_LOAD_BALANCER]: place.furtherLoadBalancer } : {}),
+    ...(place.hostedZoneId ? { [TAG_ZONE]: place.hostedZoneId } : {}),
+    ...(place.domain ? { [TAG_DOMAIN]: place.domain } : {}),
+  };
 }
 
 /** The role of a resource, if its tags say this tool manages it for this cluster (any of its listeners). */

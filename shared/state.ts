@@ -1,7 +1,8 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { ObservedAdvertised } from './advertised/observe';
 import type { MappedListener } from './listeners';
-import { ownedRole, roleKey, servesListener, type Role } from './naming';
+import { loadBalancerShortId } from './listeners';
+import { ownedRole, roleKey, servesListener, TAG_LOAD_BALANCER, type Role } from './naming';
 import type { Certificate, OwnedCertificate, LoadBalancer, ObservedCluster, ObservedIngressRule, ObservedListener, ObservedSecurityGroup, ObservedSubnet, ObservedTargetGroup, ObservedVpc, RecordSet, RecordTarget } from './types';
 
 /** One configured load balancer and the data path around it. */
@@ -15,12 +16,19 @@ export interface ObservedLoadBalancer {
   ingressRules: ObservedIngressRule[];
   /** Every listener on the load balancer, with its tags (ours or not). */
   listeners: ObservedListener[];
+  /**
+   * No listener of the config names it, but the cluster's target groups are still in use there (the
+   * cluster or a listener moved to another NLB): read so what the tool left there is cleaned up.
+   */
+  former?: true;
 }
 
 /** One configured hosted zone: the records under the domains the listeners publish in it. */
 export interface ObservedZone {
   hostedZoneId: string;
   records: RecordSet[];
+  /** No listener of the config names it, but the tool's resources are tagged with it (the names moved to another zone). */
+  former?: true;
 }
 
 /** Everything `observe` read for one cluster: the input of the pure planner. */
@@ -48,6 +56,8 @@ export interface ObservedState {
    */
   subnets?: ObservedSubnet[];
   brokerSecurityGroups?: ObservedSecurityGroup[];
+  /** What observe could not read of the cluster's former load balancers and zones, for the plan's warnings. */
+  notes?: string[];
 }
 
 /** The observed load balancer with this ARN (observe reads every one a listener names). */
@@ -75,13 +85,30 @@ export function ownsAs(tags: Record<string, string>, clusterArn: string, listene
   return owned !== undefined && roleKey(owned) === roleKey(role) && servesListener(tags, listener);
 }
 
-/** The target group this tool owns for one endpoint (a role of one listener), found by its tags. */
-export function ownedTargetGroup(observed: ObservedState, endpoint: { listener: Pick<MappedListener, 'id' | 'primary'>; role: Role }): ObservedTargetGroup | undefined {
-  return observed.targetGroups.find((g) => ownsAs(g.tags, observed.cluster.arn, endpoint.listener, endpoint.role));
+/**
+ * The target group this tool owns for one endpoint (a role of one listener on one NLB), found by
+ * its tags. A group serves one NLB: the NLB it is attached to, else the one its tags name (none:
+ * the listener's own), so a broker moving between NLBs has a group on each and they are not mixed up.
+ */
+export function ownedTargetGroup(
+  observed: ObservedState,
+  endpoint: { listener: Pick<MappedListener, 'id' | 'primary' | 'loadBalancerArn'>; role: Role; loadBalancerArn?: string },
+): ObservedTargetGroup | undefined {
+  const lb = endpoint.loadBalancerArn ?? endpoint.listener.loadBalancerArn;
+  const serves = (g: ObservedTargetGroup) =>
+    g.loadBalancerArns.length
+      ? g.loadBalancerArns.includes(lb)
+      : g.tags[TAG_LOAD_BALANCER] !== undefined
+        ? g.tags[TAG_LOAD_BALANCER] === loadBalancerShortId(lb)
+        : lb === endpoint.listener.loadBalancerArn;
+  return observed.targetGroups.find((g) => ownsAs(g.tags, observed.cluster.arn, endpoint.listener, endpoint.role) && serves(g));
 }
 
-/** What a listener's names point at: its configured record target, else its load balancer. */
-export function recordTargetOf(observed: ObservedState, listener: Pick<MappedListener, 'id' | 'loadBalancerArn'>): RecordTarget {
-  const lb = loadBalancerOf(observed, listener.loadBalancerArn).loadBalancer;
+/**
+ * What a listener's names point at: its configured record target, else its load balancer, or the
+ * NLB `loadBalancerArn` that carries the endpoint (a listener with a record target has only one).
+ */
+export function recordTargetOf(observed: ObservedState, listener: Pick<MappedListener, 'id' | 'loadBalancerArn'>, loadBalancerArn = listener.loadBalancerArn): RecordTarget {
+  const lb = loadBalancerOf(observed, loadBalancerArn).loadBalancer;
   return observed.recordTargets?.[listener.id] ?? { kind: 'load-balancer', dnsName: lb.dnsName, hostedZoneId: lb.canonicalHostedZoneId };
 }

@@ -56,12 +56,13 @@ export interface ApplyResult {
  * A unit of apply's work: an action, the second half of creating a target group (its attributes),
  * or new names that go live only once the health gate passed.
  */
-type Step = ActionType | 'new-target-group-attributes' | 'new-names';
+type Step = ActionType | 'new-target-group-attributes' | 'new-names' | 'old-names';
 
 /** The steps an action takes part in. */
 function stepsOf(action: Action): Step[] {
   if (action.type === 'create-target-group') return [action.type, 'new-target-group-attributes'];
   if (action.type === 'change-records' && action.afterHealth) return ['new-names'];
+  if (action.type === 'change-records' && action.cleanup) return ['old-names'];
   return [action.type];
 }
 
@@ -93,6 +94,8 @@ const PHASES: Step[][] = [
   ['verify-data-path'],
   // Only once every listener, target and name is in place (and DNS INSYNC) may brokers advertise the names.
   ['alter-broker-configs', 'update-msk-configuration'],
+  // Names left in a zone the config no longer names: once the new ones are live and advertised, before their listeners go.
+  ['old-names'],
   ['delete-alarms', 'delete-listener'],
   // A certificate goes once no listener presents it: after listeners were switched or deleted.
   ['delete-target-group', 'delete-certificate'],

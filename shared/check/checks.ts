@@ -1,6 +1,6 @@
 // Pure: does the whole path a client takes hold, per endpoint (bootstrap and each broker)?
 // Every check names what it found, so a failing row says what to fix.
-import type { ResolvedCluster } from '../listeners';
+import { loadBalancerShortId, type ResolvedCluster } from '../listeners';
 import { desiredState, type DesiredEndpoint } from '../desired';
 import { fqdn } from '../naming';
 import { certificateCovers } from '../plan/certificate';
@@ -40,7 +40,7 @@ const CROSS_ZONE = 'load_balancing.cross_zone.enabled';
 export function checkDataPath(config: ResolvedCluster, observed: ObservedState, extras: CheckExtras, options: { skipAdvertised?: boolean } = {}): EndpointChecks[] {
   const desired = desiredState(config, observed);
   const uncovered = new Set(
-    observed.loadBalancers.flatMap((site) => uncoveredPorts(desired.endpoints.filter((e) => e.listener.loadBalancerArn === site.loadBalancer.arn), site).map((port) => `${site.loadBalancer.arn} ${port}`)),
+    observed.loadBalancers.flatMap((site) => uncoveredPorts(desired.endpoints.filter((e) => e.loadBalancerArn === site.loadBalancer.arn), site).map((port) => `${site.loadBalancer.arn} ${port}`)),
   );
   // Under scaleIn: keep, a removed broker's listener and name stay for a later scale-out: nothing to reach behind them yet.
   const inCluster = new Set([...observed.cluster.brokers.map((b) => b.id), ...(observed.cluster.announcedBrokerIds ?? [])]);
@@ -50,11 +50,11 @@ export function checkDataPath(config: ResolvedCluster, observed: ObservedState, 
     }
     const checks: Check[] = [
       listenerCheck(observed, endpoint),
-      crossZoneCheck(observed, endpoint, extras.loadBalancerCrossZone.get(endpoint.listener.loadBalancerArn) ?? false),
+      crossZoneCheck(observed, endpoint, extras.loadBalancerCrossZone.get(endpoint.loadBalancerArn) ?? false),
       targetsCheck(observed, endpoint),
       // What the tool cannot fix: the broker's zone, public access, the brokers' security groups.
       ...endpointPreconditions(endpoint, observed),
-      ingressCheck(observed, endpoint, uncovered.has(`${endpoint.listener.loadBalancerArn} ${endpoint.port}`)),
+      ingressCheck(observed, endpoint, uncovered.has(`${endpoint.loadBalancerArn} ${endpoint.port}`)),
       dnsCheck(observed, endpoint),
       certificateCheck(observed, endpoint),
     ];
@@ -71,7 +71,7 @@ const ownedGroup = (observed: ObservedState, endpoint: DesiredEndpoint) => owned
 
 function listenerCheck(observed: ObservedState, endpoint: DesiredEndpoint): Check {
   const fail = (detail: string): Check => ({ name: 'listener', ok: false, detail });
-  const listener = listenersOn(observed, endpoint.listener.loadBalancerArn).find((l) => l.port === endpoint.port);
+  const listener = listenersOn(observed, endpoint.loadBalancerArn).find((l) => l.port === endpoint.port);
   if (!listener) return fail(`no listener on :${endpoint.port}`);
   if (!ownsAs(listener.tags, observed.cluster.arn, endpoint.listener, endpoint.role)) return fail(`:${endpoint.port} is a listener this tool does not own for ${endpoint.key}`);
   if (listener.protocol !== 'TLS') return fail(`:${endpoint.port} is ${listener.protocol}, not TLS`);
@@ -79,7 +79,9 @@ function listenerCheck(observed: ObservedState, endpoint: DesiredEndpoint): Chec
   if (endpoint.listener.certificateArn && listener.certificateArns[0] !== endpoint.listener.certificateArn) return fail(`:${endpoint.port} presents ${listener.certificateArns[0] ?? 'no certificate'}, not the configured one`);
   const group = ownedGroup(observed, endpoint);
   if (!group || listener.targetGroupArn !== group.arn) return fail(`:${endpoint.port} forwards to ${listener.targetGroupArn ?? 'nothing'}, not ${endpoint.targetGroupName}`);
-  return { name: 'listener', ok: true, detail: `:${endpoint.port} TLS -> ${group.name}` };
+  // A listener spread over several NLBs says which one carries this endpoint.
+  const where = endpoint.listener.brokerLoadBalancers?.length ? ` on ${loadBalancerShortId(endpoint.loadBalancerArn)}` : '';
+  return { name: 'listener', ok: true, detail: `:${endpoint.port}${where} TLS -> ${group.name}` };
 }
 
 function crossZoneCheck(observed: ObservedState, endpoint: DesiredEndpoint, lbCrossZone: boolean): Check {
@@ -109,7 +111,7 @@ function targetsCheck(observed: ObservedState, endpoint: DesiredEndpoint): Check
 }
 
 function ingressCheck(observed: ObservedState, endpoint: DesiredEndpoint, uncovered: boolean): Check {
-  const groups = loadBalancerOf(observed, endpoint.listener.loadBalancerArn).loadBalancer.securityGroupIds;
+  const groups = loadBalancerOf(observed, endpoint.loadBalancerArn).loadBalancer.securityGroupIds;
   if (!groups.length) return { name: 'ingress', ok: true, detail: 'load balancer has no security groups' };
   return uncovered
     ? { name: 'ingress', ok: false, detail: `${groups.join(', ')} admit no TCP on ${compactPorts([endpoint.port])}` }
@@ -121,7 +123,7 @@ function dnsCheck(observed: ObservedState, endpoint: DesiredEndpoint): Check {
   const name = fqdn(endpoint.host);
   const { hostedZoneId } = endpoint.listener;
   const records = recordsIn(observed, hostedZoneId).filter((r) => r.name === name);
-  const target = recordTargetOf(observed, endpoint.listener);
+  const target = recordTargetOf(observed, endpoint.listener, endpoint.loadBalancerArn);
   const want = fqdn(target.dnsName).replace(/^dualstack\./, '');
   const pointsAtTarget = records.some((r) =>
     r.alias ? fqdn(r.alias.dnsName).replace(/^dualstack\./, '') === want : r.type === 'CNAME' && (r.values ?? []).some((v) => fqdn(v) === want),
@@ -136,7 +138,7 @@ function dnsCheck(observed: ObservedState, endpoint: DesiredEndpoint): Check {
 /** The certificate a client gets: the one the listener presents, or the configured one before there is a listener. Named by ARN. */
 function certificateCheck(observed: ObservedState, endpoint: DesiredEndpoint): Check {
   const configured = endpoint.listener.certificateArn;
-  const presented = listenersOn(observed, endpoint.listener.loadBalancerArn).find((l) => l.port === endpoint.port)?.certificateArns[0];
+  const presented = listenersOn(observed, endpoint.loadBalancerArn).find((l) => l.port === endpoint.port)?.certificateArns[0];
   const arn = presented ?? configured;
   if (!arn) return { name: 'certificate', ok: false, detail: `no listener presents a certificate yet (managed from ${endpoint.listener.certificateAuthorityArn})` };
   const managed = !configured && observed.ownCertificates?.some((c) => c.arn === arn) ? ', the tool\'s own' : '';

@@ -6,7 +6,7 @@ import { lookup } from 'node:dns/promises';
 import type { AwsClients } from '../aws/clients';
 import type { ClusterConfig } from '../config/schema';
 import { errorMessage } from '../errors';
-import { distinct, resolveCluster } from '../listeners';
+import { distinct, loadBalancersOf, resolveCluster } from '../listeners';
 import { readAdvertisedEndpoints } from '../kafka/admin';
 import { brokerEndpoints } from '../kafka/endpoints';
 import { observe, type KafkaAccessOptions } from '../observe';
@@ -40,7 +40,7 @@ export async function checkCluster(clients: AwsClients, clusterConfig: ClusterCo
   const config = resolveCluster(clusterConfig);
   const observed = await observe(clients, config, options.kafkaAccess);
   const listeners = config.mapped;
-  const loadBalancerArns = distinct(listeners.map((l) => l.loadBalancerArn));
+  const loadBalancerArns = distinct(listeners.flatMap(loadBalancersOf));
   const [certificates, ownCertificates, crossZone, advertised] = await Promise.all([
     readCertificates(clients, listeners.flatMap((l) => (l.certificateArn ? [l.certificateArn] : [])), presentedCertificates(observed)),
     observeOwnCertificates(clients.acm, config),

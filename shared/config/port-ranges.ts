@@ -1,4 +1,4 @@
-import { loadBalancerShortId, resolveListeners } from '../listeners';
+import { brokerLoadBalancerArn, loadBalancerShortId, resolveListeners } from '../listeners';
 import type { Config } from './schema';
 
 /**
@@ -21,9 +21,10 @@ export function portRangeWarnings(config: Config): string[] {
     const listeners = resolveListeners(cluster);
     for (const l of listeners) {
       for (const brokers of listeners) {
-        if (brokers.endpoints !== 'bootstrap-and-brokers' || brokers.loadBalancerArn !== l.loadBalancerArn) continue;
+        if (brokers.endpoints !== 'bootstrap-and-brokers') continue;
         const id = l.bootstrapPort - brokers.brokerPortBase;
-        if (id < 1 || id > MAX_BROKERS_PER_CLUSTER) continue;
+        // Only a broker whose listener lands on the bootstrap's NLB can collide with it.
+        if (id < 1 || id > MAX_BROKERS_PER_CLUSTER || brokerLoadBalancerArn(brokers, id) !== l.loadBalancerArn) continue;
         const whose = brokers === l ? '' : ` of listener ${brokers.id}`;
         warnings.push(
           `${cluster.clusterArn}: bootstrapPort ${l.bootstrapPort}${listeners.length > 1 ? ` (listener ${l.id})` : ''} is the port broker ${id}${whose} would get ` +

@@ -125,6 +125,26 @@ const loadBalancerIngress = z.strictObject({
 });
 
 /**
+ * Issue 18: brokers of one client listener on a further NLB (an NLB has at most 50 listeners). By
+ * broker id, so a broker never moves because another joined: ids firstBrokerId..lastBrokerId
+ * (unset: every higher id) go to this NLB; ids no entry covers stay on the listener's own
+ * loadBalancerArn, which also carries the bootstrap.
+ */
+export const brokerLoadBalancerSchema = z
+  .strictObject({
+    loadBalancerArn,
+    firstBrokerId: z.int().check(z.minimum(1)),
+    lastBrokerId: z.optional(z.int().check(z.minimum(1))),
+  })
+  .check(
+    z.superRefine((e, ctx) => {
+      if (e.lastBrokerId !== undefined && e.lastBrokerId < e.firstBrokerId) {
+        ctx.addIssue({ code: 'custom', path: ['lastBrokerId'], message: `must be at least firstBrokerId (${e.firstBrokerId})` });
+      }
+    }),
+  );
+
+/**
  * One client listener of the cluster behind one NLB. Unset fields take the cluster's value, so the
  * cluster-level fields are both the single-listener shorthand and the defaults of every listener.
  */
@@ -137,6 +157,8 @@ export const listenerConfigSchema = z.strictObject({
   brokerHostTemplate: z.optional(hostTemplate),
   bootstrapHost: z.optional(hostLabel),
   loadBalancerArn: z.optional(loadBalancerArn),
+  /** Brokers of this listener carried by further NLBs, by broker-id range. */
+  brokerLoadBalancers: z.optional(z.array(brokerLoadBalancerSchema)),
   hostedZoneId: z.optional(hostedZoneId),
   domain: z.optional(domain),
   certificateArn: z.optional(certificateArn),
@@ -154,6 +176,11 @@ export const clusterConfigSchema = z.strictObject({
   domain,
   hostedZoneId,
   loadBalancerArn,
+  /**
+   * Brokers carried by further NLBs, by broker-id range (the bootstrap and every other broker stay on
+   * loadBalancerArn): how a cluster grows past one NLB's 50 listeners. Listeners on loadBalancerArn inherit it.
+   */
+  brokerLoadBalancers: z.optional(z.array(brokerLoadBalancerSchema)),
   /** TLS policy of the listeners: TLS 1.2 and 1.3 only by default (ELBv2's own default still allows TLS 1.0). */
   sslPolicy: z._default(sslPolicy, 'ELBSecurityPolicy-TLS13-1-2-2021-06'),
   /** The certificate every listener presents; or certificateAuthorityArn (exactly one of the two per listener). */
@@ -225,6 +252,7 @@ export const configSchema = z
 
 export type ClusterConfig = z.output<typeof clusterConfigSchema>;
 export type CertificateLimits = z.output<typeof certificateLimitsSchema>;
+export type BrokerLoadBalancerConfig = z.output<typeof brokerLoadBalancerSchema>;
 export type AlarmsConfig = z.output<typeof alarmsSchema>;
 export type RecordTargetConfig = z.output<typeof recordTargetSchema>;
 export type HostedZoneRole = z.output<typeof hostedZoneRoleSchema>;

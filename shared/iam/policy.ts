@@ -2,7 +2,7 @@ import { alarmPrefix } from '../alarms/desired';
 import { parseClusterArn } from '../arn';
 import type { ClusterConfig, Config } from '../config/schema';
 import { FOLLOW_UP_SCHEDULE_PREFIX } from '../follow-up';
-import { resolveCluster, type ResolvedCluster } from '../listeners';
+import { loadBalancersOf, resolveCluster, type ResolvedCluster } from '../listeners';
 import { MANAGED_BY, TAG_CLUSTER, TAG_MANAGED_BY, targetGroupPrefix } from '../naming';
 
 
@@ -164,14 +164,24 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       ],
       Resource: ['*'],
     },
-    { Sid: 'ElbCreateListener', Effect: 'Allow', Action: ['elasticloadbalancing:CreateListener'], Resource: unique(listeners.map((l) => l.loadBalancerArn)) },
+    // Every NLB a listener names: its own and those of its brokerLoadBalancers ranges.
+    { Sid: 'ElbCreateListener', Effect: 'Allow', Action: ['elasticloadbalancing:CreateListener'], Resource: unique(listeners.flatMap(loadBalancersOf)) },
     {
       // Only listeners the tool created (tagged managed-by): a foreign listener on the same NLB stays untouchable.
       Sid: 'ElbOwnListeners',
       Effect: 'Allow',
-      Action: ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:DeleteListener'],
-      Resource: unique(listeners.map((l) => listenersOf(l.loadBalancerArn))),
+      Action: ['elasticloadbalancing:ModifyListener'],
+      Resource: unique(listeners.flatMap((l) => loadBalancersOf(l).map(listenersOf))),
       Condition: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY } },
+    },
+    {
+      // Deleted wherever it is (a listener left on an NLB the config no longer names, when the
+      // cluster moved), but only one tagged as the tool's for one of these clusters.
+      Sid: 'ElbDeleteOwnListeners',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:DeleteListener'],
+      Resource: unique(listeners.map((l) => `${elbBase(l.loadBalancerArn)}:listener/*`)),
+      Condition: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY, [`aws:ResourceTag/${TAG_CLUSTER}`]: unique(clusters.map((c) => c.clusterArn)) } },
     },
     {
       Sid: 'ElbOwnTargetGroups',

@@ -14,7 +14,8 @@ import type { LoadBalancer, ObservedListener, ObservedTargetGroup, ObservedTarge
 /** DescribeTags takes at most 20 ARNs per call. */
 const TAGS_BATCH = 20;
 
-export async function observeLoadBalancer(elbv2: ElasticLoadBalancingV2Client, arn: string): Promise<LoadBalancer> {
+/** `former`: a load balancer the config no longer names (its type is not judged: the tool only removes its own there). */
+export async function observeLoadBalancer(elbv2: ElasticLoadBalancingV2Client, arn: string, { former = false } = {}): Promise<LoadBalancer> {
   // ELBv2 answers an unknown ARN with LoadBalancerNotFound ("One or more load balancers not found"), naming none.
   const out = await elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] })).catch((error: Error) => {
     if (error.name === 'LoadBalancerNotFoundException') throw new ConfigError(`load balancer ${arn} not found (${error.message}): check loadBalancerArn`, { cause: error });
@@ -23,7 +24,7 @@ export async function observeLoadBalancer(elbv2: ElasticLoadBalancingV2Client, a
   const lb = out.LoadBalancers?.[0];
   if (!lb?.DNSName || !lb.CanonicalHostedZoneId || !lb.VpcId) throw new ConfigError(`load balancer ${arn} not found: check loadBalancerArn`);
   // The fact, not the ARN's spelling: per-broker TLS listeners need a Network Load Balancer.
-  if (lb.Type !== 'network') {
+  if (lb.Type !== 'network' && !former) {
     throw new ConfigError(`load balancer ${arn} is of type ${lb.Type ?? 'unknown'}, not network: brokers are mapped to TLS listeners of a Network Load Balancer; set loadBalancerArn to one`);
   }
   return {
@@ -31,7 +32,7 @@ export async function observeLoadBalancer(elbv2: ElasticLoadBalancingV2Client, a
     dnsName: lb.DNSName,
     canonicalHostedZoneId: lb.CanonicalHostedZoneId,
     vpcId: lb.VpcId,
-    type: lb.Type,
+    type: lb.Type ?? 'unknown',
     securityGroupIds: lb.SecurityGroups ?? [],
     zones: (lb.AvailabilityZones ?? []).map((z) => z.ZoneName!).filter(Boolean),
     subnetIds: (lb.AvailabilityZones ?? []).map((z) => z.SubnetId!).filter(Boolean),
@@ -91,18 +92,29 @@ export async function readTargetGroupAttributes(elbv2: ElasticLoadBalancingV2Cli
  * The load balancers of one cluster with their listeners, and the cluster's target groups, tags,
  * targets and attributes included, in two rounds of parallel reads. `loadBalancerReads`: their
  * reads, already under way (observe starts the EC2 reads from them too).
+ *
+ * Also the former load balancers: those the cluster's target groups (by name prefix) are still
+ * attached to although no listener of the config names them (the cluster or a listener moved to
+ * another NLB). A group names the load balancers that use it, so what the tool left there is found
+ * without a search, in a round of its own only when there is one.
  */
 export async function observeNetwork(
   elbv2: ElasticLoadBalancingV2Client,
   loadBalancerArns: string[],
   targetGroupPrefix: string,
   loadBalancerReads: Promise<LoadBalancer>[] = loadBalancerArns.map((arn) => observeLoadBalancer(elbv2, arn)),
-): Promise<{ loadBalancers: { loadBalancer: LoadBalancer; listeners: ObservedListener[] }[]; targetGroups: ObservedTargetGroup[] }> {
-  const [loadBalancers, listenersPerLb, groups] = await Promise.all([
+): Promise<{ loadBalancers: { loadBalancer: LoadBalancer; listeners: ObservedListener[]; former?: true }[]; targetGroups: ObservedTargetGroup[] }> {
+  const [configured, configuredListeners, groups] = await Promise.all([
     Promise.all(loadBalancerReads),
     Promise.all(loadBalancerArns.map((arn) => listListeners(elbv2, arn))),
     listTargetGroupsByPrefix(elbv2, targetGroupPrefix, loadBalancerArns),
   ]);
+  const formerArns = [...new Set(groups.filter((g) => g.TargetGroupName?.startsWith(targetGroupPrefix)).flatMap((g) => g.LoadBalancerArns ?? []))].filter(
+    (arn) => !loadBalancerArns.includes(arn),
+  );
+  const former = await Promise.all(formerArns.map((arn) => Promise.all([observeLoadBalancer(elbv2, arn, { former: true }), listListeners(elbv2, arn)])));
+  const loadBalancers = [...configured, ...former.map(([lb]) => lb)];
+  const listenersPerLb = [...configuredListeners, ...former.map(([, listeners]) => listeners)];
   const listeners = listenersPerLb.flat();
   const [tags, targets, attributes] = await Promise.all([
     readTags(elbv2, [...listeners.map((l) => l.ListenerArn!), ...groups.map((g) => g.TargetGroupArn!)]),
@@ -113,6 +125,7 @@ export async function observeNetwork(
     loadBalancers: loadBalancers.map((loadBalancer, i) => ({
       loadBalancer,
       listeners: listenersPerLb[i].map((l) => toListener(l, tags.get(l.ListenerArn!) ?? {})),
+      ...(i >= configured.length ? { former: true as const } : {}),
     })),
     targetGroups: groups.map((g, i) => ({
       arn: g.TargetGroupArn!,

@@ -1,13 +1,14 @@
 import { zoneClient, type AwsClients } from '../aws/clients';
 import type { ResolvedCluster } from '../listeners';
-import { targetGroupPrefix } from '../naming';
+import { ownedRole, TAG_DOMAIN, TAG_ZONE, targetGroupPrefix } from '../naming';
 import { parseClusterArn } from '../arn';
 import type { ObservedLoadBalancer, ObservedState, ObservedZone } from '../state';
 import { observeAdvertised } from '../advertised/observe';
 import { alarmPrefix } from '../alarms/desired';
 import type { KafkaAccess } from '../kafka/admin';
-import { distinct, type MappedListener } from '../listeners';
-import type { LoadBalancer, ObservedCluster, ObservedSecurityGroup, ObservedSubnet, RecordTarget } from '../types';
+import { distinct, loadBalancersOf, type MappedListener } from '../listeners';
+import { errorMessage } from '../errors';
+import type { LoadBalancer, ObservedCluster, ObservedListener, ObservedSecurityGroup, ObservedSubnet, ObservedTargetGroup, RecordTarget } from '../types';
 import { observeAlarms } from './cloudwatch';
 import { observeLoadBalancer, observeNetwork } from './elbv2';
 import { observeIngressRules, observeSecurityGroups, observeSubnets, observeVpc } from './ec2';
@@ -24,7 +25,7 @@ export async function observe(clients: AwsClients, config: ResolvedCluster, kafk
   const listeners = config.mapped;
   // Each read starts as soon as what it needs is known (not when a whole round is done): two rounds deep.
   const clusterRead = observeCluster(clients.kafka, config.clusterArn);
-  const loadBalancerArns = distinct(listeners.map((l) => l.loadBalancerArn));
+  const loadBalancerArns = distinct(listeners.flatMap(loadBalancersOf));
   const loadBalancerReads = loadBalancerArns.map((arn) => observeLoadBalancer(clients.elbv2, arn));
   const [cluster, network, zones, alarms, recordTargets, advertised, dataPaths, preconditions] = await Promise.all([
     clusterRead,
@@ -37,12 +38,52 @@ export async function observe(clients: AwsClients, config: ResolvedCluster, kafk
     Promise.all(loadBalancerReads.map((read) => read.then((loadBalancer) => observeDataPath(clients, config.clusterArn, loadBalancer, listeners)))),
     Promise.all([clusterRead, Promise.all(loadBalancerReads)]).then(([cluster, loadBalancers]) => observePreconditions(clients, cluster, loadBalancers)),
   ]);
-  const loadBalancers = network.loadBalancers.map((site, i) => ({ ...site, ...dataPaths[i] }));
+  // What the tool left where the config no longer points: former load balancers (their data path, for
+  // the tool's ingress rules there) and former zones, in one more round only when there are any.
+  const formerSites = network.loadBalancers.slice(dataPaths.length);
+  const ownedResources = [...network.loadBalancers.flatMap((s) => s.listeners), ...network.targetGroups].filter((r) => ownedRole(r.tags, config.clusterArn));
+  const [formerPaths, formerZones] = await Promise.all([
+    Promise.all(formerSites.map((site) => observeDataPath(clients, config.clusterArn, site.loadBalancer, listeners))),
+    observeFormerZones(clients, ownedResources, zones.map((z) => z.hostedZoneId)),
+  ]);
+  const paths = [...dataPaths, ...formerPaths];
+  const loadBalancers = network.loadBalancers.map((site, i) => ({ ...site, ...paths[i] }));
   return {
-    cluster, loadBalancers, targetGroups: network.targetGroups, zones, alarms, advertised,
+    cluster, loadBalancers, targetGroups: network.targetGroups, zones: [...zones, ...formerZones.zones], alarms, advertised,
     ...(Object.keys(recordTargets).length ? { recordTargets } : {}),
     ...preconditions,
+    ...(formerZones.notes.length ? { notes: formerZones.notes } : {}),
   };
+}
+
+/**
+ * Zones the tool's listeners and target groups are tagged with (TAG_ZONE, TAG_DOMAIN) that no
+ * listener of the config names any more: the names moved to another zone, and the old ones are
+ * found here (a zone cannot be found from a name). Read with the function's own credentials; a zone
+ * that is gone holds nothing of the tool's, one that cannot be read is said, not fatal.
+ */
+async function observeFormerZones(clients: AwsClients, owned: (ObservedListener | ObservedTargetGroup)[], configured: string[]): Promise<{ zones: ObservedZone[]; notes: string[] }> {
+  const domainsByZone = new Map<string, Set<string>>();
+  for (const { tags } of owned) {
+    const zone = tags[TAG_ZONE];
+    const domain = tags[TAG_DOMAIN];
+    if (!zone || !domain || configured.includes(zone)) continue;
+    domainsByZone.set(zone, (domainsByZone.get(zone) ?? new Set()).add(domain));
+  }
+  const notes: string[] = [];
+  const zones = await Promise.all(
+    [...domainsByZone].map(async ([hostedZoneId, domains]): Promise<ObservedZone | undefined> => {
+      try {
+        const records = (await Promise.all([...domains].map((d) => observeRecords(clients.route53, hostedZoneId, d)))).flat();
+        return { hostedZoneId, records, former: true };
+      } catch (error) {
+        if ((error as Error).name === 'NoSuchHostedZone') return undefined;
+        notes.push(`former hosted zone ${hostedZoneId} (${[...domains].join(', ')}) could not be read: ${errorMessage(error)}; the tool's names there stay until it can be read (or delete them by hand)`);
+        return undefined;
+      }
+    }),
+  );
+  return { zones: zones.filter((z): z is ObservedZone => z !== undefined), notes };
 }
 
 /** The record target of each listener that names one, by listener id. */

@@ -52,7 +52,7 @@ export function planAdoption(desired: DesiredState, observed: ObservedState, opt
 
 function adoptListener(endpoint: DesiredEndpoint, observed: ObservedState, options: AdoptOptions, plan: AdoptionPlan): void {
   const clusterArn = observed.cluster.arn;
-  const site = loadBalancerOf(observed, endpoint.listener.loadBalancerArn);
+  const site = loadBalancerOf(observed, endpoint.loadBalancerArn);
   const listener = site.listeners.find((l) => l.port === endpoint.port);
   if (!listener) return; // nothing there: the ordinary apply creates it
   const what = `listener :${endpoint.port} of ${loadBalancerShortId(site.loadBalancer.arn)} (${endpoint.key})`;
@@ -132,7 +132,7 @@ function adoptRecord(endpoint: DesiredEndpoint, observed: ObservedState, plan: A
     return;
   }
   if (!existing.length) return; // nothing there: the ordinary apply creates it
-  const target = recordTargetOf(observed, endpoint.listener);
+  const target = recordTargetOf(observed, endpoint.listener, endpoint.loadBalancerArn);
   const astray = existing.filter((r) => !pointsAt(r, target));
   if (astray.length) {
     plan.notAdopted.push({ resource: what, reason: `it points elsewhere (${astray.map(describeRecord).join('; ')}), not at ${fqdn(target.dnsName)}` });

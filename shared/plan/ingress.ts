@@ -31,7 +31,8 @@ export function planIngress(desired: DesiredState, observed: ObservedState): Act
       ruleIds: stray.filter((r) => r.groupId === groupId).map((r) => r.id),
       reason: 'no listener\'s loadBalancerIngress names this group any more',
     }));
-    const endpointsOf = (l: MappedListener) => desired.endpoints.filter((e) => e.listener.id === l.id);
+    // Only the ports on this NLB: brokers on further NLBs are admitted by those NLBs' own groups.
+    const endpointsOf = (l: MappedListener) => desired.endpoints.filter((e) => e.listener.id === l.id && e.loadBalancerArn === site.loadBalancer.arn);
     return [...strayRevokes, ...listeners.flatMap((l) => planListenerIngress(l, endpointsOf(l), site, observed.cluster.arn))];
   });
 }

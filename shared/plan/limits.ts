@@ -2,11 +2,15 @@ import type { DesiredState } from '../desired';
 import type { ResolvedCluster } from '../listeners';
 import type { CertificateRef } from './types';
 import { PlanError } from '../errors';
-import { loadBalancerShortId } from '../listeners';
+import { distinct, loadBalancerShortId } from '../listeners';
 import { ownedRole } from '../naming';
 import type { ObservedState } from '../state';
 
-/** Listeners per Network Load Balancer (default AWS quota). */
+/**
+ * Listeners per Network Load Balancer: "Listeners per Network Load Balancer 50, Adjustable: No"
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html).
+ * With the bootstrap, one NLB carries 49 brokers of one client listener; brokerLoadBalancers spreads the rest.
+ */
 export const NLB_LISTENER_QUOTA = 50;
 
 /**
@@ -16,7 +20,7 @@ export const NLB_LISTENER_QUOTA = 50;
 export function checkLimits(desired: DesiredState, observed: ObservedState): void {
   const problems: string[] = [];
   for (const site of observed.loadBalancers) {
-    const endpoints = desired.endpoints.filter((e) => e.listener.loadBalancerArn === site.loadBalancer.arn);
+    const endpoints = desired.endpoints.filter((e) => e.loadBalancerArn === site.loadBalancer.arn);
     const lb = loadBalancerShortId(site.loadBalancer.arn);
     const byPort = new Map<number, string[]>();
     for (const endpoint of endpoints) {
@@ -33,10 +37,13 @@ export function checkLimits(desired: DesiredState, observed: ObservedState): voi
     const foreignListeners = site.listeners.filter((l) => !ownedRole(l.tags, observed.cluster.arn)).length;
     const needed = endpoints.length + foreignListeners;
     if (needed > NLB_LISTENER_QUOTA) {
-      const mapped = desired.listeners.filter((l) => l.loadBalancerArn === site.loadBalancer.arn).length;
+      const mapped = distinct(endpoints.map((e) => e.listener.id)).length;
+      const bootstraps = endpoints.filter((e) => e.role === 'bootstrap').length;
+      const brokers = endpoints.length - bootstraps;
       problems.push(
-        `load balancer ${lb} would need ${needed} listeners (${endpoints.length} for ${mapped} client listener${mapped > 1 ? 's' : ''} of this cluster: brokers + bootstrap` +
-          `${foreignListeners ? `, + ${foreignListeners} not managed by this tool` : ''}), above the NLB quota of ${NLB_LISTENER_QUOTA} listeners per load balancer`,
+        `load balancer ${lb} would need ${needed} listeners (${brokers} broker${brokers === 1 ? '' : 's'}${bootstraps ? ` + ${bootstraps} bootstrap` : ''} of ${mapped} client listener${mapped > 1 ? 's' : ''} of this cluster` +
+          `${foreignListeners ? `, + ${foreignListeners} not managed by this tool` : ''}), above the NLB quota of ${NLB_LISTENER_QUOTA} listeners per load balancer (not adjustable): ` +
+          'put some brokers on another NLB with brokerLoadBalancers (a broker-id range per load balancer, docs/sizing-nlbs.md)',
       );
     }
   }

@@ -9,6 +9,9 @@ import type { Action, RecordChange, TargetGroupRef } from './types';
 // the apply's health gate; the wait itself is bounded per run (the deployed function checks once
 // and follows up a minute later, shared/follow-up.ts), never a long sleep in one invocation.
 //
+// A name that moves to another NLB (moves.ts) is live already: it is switched (UPSERT) only once
+// its new target is healthy, in every mode, and until then keeps leading to the old NLB.
+//
 // One exception: in msk-configuration mode MSK advertises a joining broker's custom name as the
 // broker joins, whatever the tool does; there an early name (reset until healthy) beats no name
 // (NXDOMAIN, which resolvers cache), so brokers' names are published at once.
@@ -36,11 +39,11 @@ export interface NamesBehindHealth {
 }
 
 /** Pure: splits each zone's changes into those that go now and new names that wait for their targets. */
-export function namesBehindHealth(zones: ZoneChanges[], desired: DesiredState, observed: ObservedState, network: Action[], mode: string): NamesBehindHealth {
+export function namesBehindHealth(zones: ZoneChanges[], desired: DesiredState, observed: ObservedState, network: Action[], mode: string, moving: ReadonlySet<string> = new Set()): NamesBehindHealth {
   const out: NamesBehindHealth = { now: [], afterHealth: [], targets: [], waitingForTarget: [] };
   const gated = new Map<string, { endpoint: DesiredEndpoint; targets: GateTarget[] }>();
   for (const endpoint of desired.endpoints) {
-    if (mode === 'msk-configuration' && endpoint.role !== 'bootstrap') continue;
+    if (mode === 'msk-configuration' && endpoint.role !== 'bootstrap' && !moving.has(fqdn(endpoint.host))) continue;
     const group = ownedTargetGroup(observed, endpoint);
     const healthy = endpoint.targetIps.some((ip) => group?.targets.some((t) => t.ip === ip && t.port === endpoint.targetPort && t.state === 'healthy'));
     if (healthy) continue;
@@ -53,7 +56,8 @@ export function namesBehindHealth(zones: ZoneChanges[], desired: DesiredState, o
   for (const zone of zones) {
     // A name that is only changing type (a DELETE beside its CREATE) is live already.
     const replaced = new Set(zone.changes.filter((c) => c.action === 'DELETE').map((c) => c.record.name));
-    const isNew = (c: RecordChange) => c.action === 'CREATE' && gated.has(c.record.name) && !replaced.has(c.record.name);
+    const isNew = (c: RecordChange) =>
+      gated.has(c.record.name) && ((c.action === 'CREATE' && !replaced.has(c.record.name)) || (c.action === 'UPSERT' && moving.has(c.record.name)));
     const now = zone.changes.filter((c) => !isNew(c));
     const later = zone.changes.filter((c) => isNew(c) && gated.get(c.record.name)!.targets.length > 0);
     for (const c of zone.changes.filter((x) => isNew(x) && !gated.get(x.record.name)!.targets.length)) waiting.add(gated.get(c.record.name)!.endpoint.key);

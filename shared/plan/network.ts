@@ -3,6 +3,7 @@ import { loadBalancerShortId } from '../listeners';
 import { ownedRole, roleKey, servesListener, TAG_LISTENER, TAG_ROLE, type Role } from '../naming';
 import { loadBalancerOf, ownedTargetGroup, ownsAs, type ObservedState } from '../state';
 import { heldMessage, type StillAdvertised } from './still-advertised';
+import { stillNamed, stillNamedMessage } from './moves';
 
 const NOTHING_HELD: StillAdvertised = { byName: () => undefined, byPort: () => undefined };
 import { inAnyCidr } from '../net/cidr';
@@ -17,6 +18,8 @@ export interface NetworkPlan {
   /** Endpoints blocked by a conflict: their DNS name is left alone too. */
   blocked: Set<string>;
   warnings: string[];
+  /** Old listeners kept while the name of the broker that moved to another NLB still leads to them (moves.ts). */
+  pending: string[];
 }
 
 export interface NetworkPlanOptions {
@@ -33,7 +36,8 @@ export interface NetworkPlanOptions {
  */
 export function planNetwork(desired: DesiredState, observed: ObservedState, held: StillAdvertised = NOTHING_HELD, options: NetworkPlanOptions = {}): NetworkPlan {
   const clusterArn = observed.cluster.arn;
-  const plan: NetworkPlan = { actions: [], conflicts: [], blocked: new Set(), warnings: [] };
+  const plan: NetworkPlan = { actions: [], conflicts: [], blocked: new Set(), warnings: [], pending: [] };
+  const named = stillNamed(desired, observed);
   const refused: Uncovered[] = [];
   const allowed: Uncovered[] = [];
   const groupsByName = new Map(observed.targetGroups.map((g) => [g.name, g]));
@@ -41,7 +45,7 @@ export function planNetwork(desired: DesiredState, observed: ObservedState, held
   const keptGroups = new Set<string>();
 
   for (const endpoint of desired.endpoints) {
-    const site = loadBalancerOf(observed, endpoint.listener.loadBalancerArn);
+    const site = loadBalancerOf(observed, endpoint.loadBalancerArn);
     const listener = site.listeners.find((l) => l.port === endpoint.port);
     if (listener && !ownsAs(listener.tags, clusterArn, endpoint.listener, endpoint.role)) {
       const owner = ownedRole(listener.tags, clusterArn) ? `another listener of this cluster (${listener.tags[TAG_LISTENER] ?? 'untagged'} ${listener.tags[TAG_ROLE]})` : `a listener this tool does not own (${listener.arn})`;
@@ -93,7 +97,8 @@ export function planNetwork(desired: DesiredState, observed: ObservedState, held
     const groupRef: TargetGroupRef = { name: group?.name ?? endpoint.targetGroupName, arn: group?.arn };
     if (group) plan.actions.push(...attributeChanges(endpoint, groupRef, group), ...healthCheckChanges(endpoint, groupRef, group));
 
-    const { sslPolicy, loadBalancerArn } = endpoint.listener;
+    const { sslPolicy } = endpoint.listener;
+    const { loadBalancerArn } = endpoint;
     if (!listener) {
       plan.actions.push({ type: 'create-listener', resource: endpoint.key, loadBalancerArn, port: endpoint.port, certificate: wanted, sslPolicy, targetGroup: groupRef, tags: endpoint.tags });
     } else {
@@ -121,7 +126,13 @@ export function planNetwork(desired: DesiredState, observed: ObservedState, held
       const role = ownedRole(listener.tags, clusterArn);
       if (!role || keptListeners.has(listener.arn)) continue;
       const key = leftoverKey(listener.tags, role, desired);
-      const advertised = held.byPort(listener.port);
+      const name = named.onLoadBalancer(site.loadBalancer.arn, role);
+      if (name) {
+        plan.pending.push(stillNamedMessage(`listener :${listener.port} (${key})`, site.loadBalancer.arn, name));
+        if (listener.targetGroupArn) keptGroups.add(listener.targetGroupArn);
+        continue;
+      }
+      const advertised = held.byPort(listener.port, site.loadBalancer.arn);
       if (advertised) {
         // Its group stays with it: clients that still use the port keep reaching the broker.
         plan.conflicts.push({ resource: `listener :${listener.port}`, message: heldMessage(`listener :${listener.port} (${key})`, advertised) });

@@ -9,6 +9,7 @@ import { planCertificateDeletions, planManagedCertificates } from './managed-cer
 import { planNetwork, type NetworkPlanOptions } from './network';
 import { planRecords } from './records';
 import { stillAdvertised } from './still-advertised';
+import { stillNamed } from './moves';
 import { planIngress } from './ingress';
 import { securityGroupWarnings } from './security-groups';
 import { gateTargetGroup, namesBehindHealth, type GateTarget, type ZoneChanges } from './names-behind-health';
@@ -49,6 +50,7 @@ export function planCluster(config: ResolvedCluster, observed: ObservedState, op
   const alarms = planAlarms(config, observed);
   const advertised = planAdvertised(config, desired, observed, blocked, options);
   const warnings = [
+    ...(observed.notes ?? []),
     ...securityGroupWarnings(desired, observed),
     ...network.warnings,
     ...unusedCertificates.warnings,
@@ -63,7 +65,9 @@ export function planCluster(config: ResolvedCluster, observed: ObservedState, op
   }
   const missingIps = cluster.brokers.filter((b) => !b.clientIp).map((b) => b.id);
   if (missingIps.length) warnings.push(`broker(s) ${missingIps.join(', ')} have no client IP yet: listener prepared, targets (and names, once healthy) follow once MSK reports the IP`);
-  const names = namesBehindHealth(records.batches, desired, observed, network.actions, config.advertisedListeners);
+  // Names left in a zone the config no longer names go last, once the new names are live (moves.ts).
+  const formerZones = records.batches.filter((b) => b.former);
+  const names = namesBehindHealth(records.batches.filter((b) => !b.former), desired, observed, network.actions, config.advertisedListeners, stillNamed(desired, observed).moving);
   if (names.waitingForTarget.length) warnings.push(`${names.waitingForTarget.join(', ')}: no target yet, so no name yet; it goes live once its target is registered and healthy`);
 
   const actions: Action[] = [...certificates.actions, ...ingress, ...network.actions, ...unusedCertificates.actions];
@@ -71,6 +75,7 @@ export function planCluster(config: ResolvedCluster, observed: ObservedState, op
   actions.push(...names.now.map((batch) => recordsAction(batch, zones)));
   actions.push(...healthGate(advertised.actions, network.actions, desired, observed, names.targets));
   actions.push(...names.afterHealth.map((batch) => recordsAction(batch, zones, true)), ...advertised.actions, ...alarms.actions);
+  actions.push(...formerZones.map((batch) => formerZoneAction(batch)));
 
   const status = clusterStatus(observed);
   return {
@@ -79,7 +84,7 @@ export function planCluster(config: ResolvedCluster, observed: ObservedState, op
     actions: status.status === 'waiting' ? additiveOnly(actions) : actions,
     conflicts: [...network.conflicts, ...preconditions.conflicts, ...records.conflicts, ...advertised.conflicts],
     warnings,
-    pending: advertised.pending,
+    pending: [...advertised.pending, ...network.pending],
     blocked: [...blocked],
   };
 }
@@ -129,6 +134,11 @@ function additiveOnly(actions: Action[]): Action[] {
 function recordsAction(batch: ZoneChanges, zones: number, afterHealth = false): Action {
   const resource = `${zones > 1 ? `dns ${batch.hostedZoneId}` : 'dns'}${afterHealth ? ' (new names, once healthy)' : ''}`;
   return { type: 'change-records', resource, hostedZoneId: batch.hostedZoneId, ...(batch.hostedZoneRole ? { hostedZoneRole: batch.hostedZoneRole } : {}), changes: batch.changes, ...(afterHealth ? { afterHealth } : {}) };
+}
+
+/** Removal of the tool's names left in a zone the config no longer names (the names moved to another zone). */
+function formerZoneAction(batch: ZoneChanges): Action {
+  return { type: 'change-records', resource: `dns ${batch.hostedZoneId} (former zone)`, hostedZoneId: batch.hostedZoneId, changes: batch.changes, cleanup: true };
 }
 
 function healthGate(advertised: Action[], network: Action[], desired: DesiredState, observed: ObservedState, newNames: GateTarget[]): Action[] {

@@ -27,7 +27,7 @@ const PUBLIC_ACCESS_ON = 'SERVICE_PROVIDED_EIPS';
  * broker without a subnet, a rule from a prefix list), passes: only a certain failure blocks a name.
  */
 export function endpointPreconditions(endpoint: DesiredEndpoint, observed: ObservedState): Precondition[] {
-  const site = loadBalancerOf(observed, endpoint.listener.loadBalancerArn);
+  const site = loadBalancerOf(observed, endpoint.loadBalancerArn);
   return [zoneCheck(endpoint, observed, site), publicAccessCheck(endpoint, observed), brokerIngressCheck(endpoint, observed, site)].filter((c): c is Precondition => c !== undefined);
 }
 
@@ -62,7 +62,7 @@ interface Cause {
 
 function causeOf(endpoint: DesiredEndpoint, check: Precondition, observed: ObservedState): Cause {
   const { listener } = endpoint;
-  const site = loadBalancerOf(observed, listener.loadBalancerArn);
+  const site = loadBalancerOf(observed, endpoint.loadBalancerArn);
   const lb = loadBalancerShortId(site.loadBalancer.arn);
   const held = (hosts: string) => `; not published (nor advertised): ${hosts}`;
   switch (check.name) {

@@ -8,7 +8,7 @@ import type { Conflict, RecordChange } from './types';
 
 export interface RecordsPlan {
   /** One change set per hosted zone; apply sends it in as many atomic requests as Route 53's quotas need (route53-batches.ts). */
-  batches: { hostedZoneId: string; hostedZoneRole?: { roleArn: string; externalId?: string }; changes: RecordChange[] }[];
+  batches: { hostedZoneId: string; hostedZoneRole?: { roleArn: string; externalId?: string }; changes: RecordChange[]; former?: true }[];
   conflicts: Conflict[];
 }
 
@@ -21,14 +21,21 @@ export interface RecordsPlan {
  */
 export function planRecords(desired: DesiredState, observed: ObservedState, blocked: Set<string>, held?: StillAdvertised): RecordsPlan {
   const plan: RecordsPlan = { batches: [], conflicts: [] };
+  // A name published in a configured zone is live there: its twin in a former zone is not what brokers' clients resolve.
+  const published = new Set(desired.endpoints.map((e) => fqdn(e.host)));
   for (const zone of observed.zones) {
     const endpoints = desired.endpoints.filter((e) => e.listener.hostedZoneId === zone.hostedZoneId);
-    const changes = planZone(endpoints, zone.records, observed, blocked, plan.conflicts, held);
+    const changes = planZone(endpoints, zone.records, observed, blocked, plan.conflicts, zone.former ? heldUnlessPublished(held, published) : held);
     // Every listener of a zone reaches it the same way (the config is refused otherwise).
     const hostedZoneRole = desired.listeners.find((l) => l.hostedZoneId === zone.hostedZoneId)?.hostedZoneRole;
-    if (changes.length) plan.batches.push({ hostedZoneId: zone.hostedZoneId, ...(hostedZoneRole ? { hostedZoneRole } : {}), changes });
+    if (changes.length) plan.batches.push({ hostedZoneId: zone.hostedZoneId, ...(hostedZoneRole ? { hostedZoneRole } : {}), changes, ...(zone.former ? { former: true as const } : {}) });
   }
   return plan;
+}
+
+/** In a former zone, a name also published in a configured zone is not held by brokers advertising it. */
+function heldUnlessPublished(held: StillAdvertised | undefined, published: Set<string>): StillAdvertised | undefined {
+  return held && { ...held, byName: (name) => (published.has(fqdn(name)) ? undefined : held.byName(name)) };
 }
 
 function planZone(endpoints: DesiredEndpoint[], records: RecordSet[], observed: ObservedState, blocked: Set<string>, conflicts: Conflict[], held?: StillAdvertised): RecordChange[] {
@@ -92,7 +99,7 @@ function planZone(endpoints: DesiredEndpoint[], records: RecordSet[], observed: 
 }
 
 function recordFor(endpoint: DesiredEndpoint, observed: ObservedState): RecordSet {
-  const target = recordTargetOf(observed, endpoint.listener);
+  const target = recordTargetOf(observed, endpoint.listener, endpoint.loadBalancerArn);
   if (endpoint.listener.recordType === 'cname') {
     return { name: fqdn(endpoint.host), type: 'CNAME', ttl: endpoint.listener.recordTtl, values: [fqdn(target.dnsName)] };
   }

@@ -22,7 +22,8 @@ function admitsPort(p: IngressPermission, port: number): boolean {
 /** Per load balancer, for the listeners the tool keeps no ingress rule for (with loadBalancerIngress its own rule covers their ports). */
 export function securityGroupWarnings(desired: DesiredState, observed: ObservedState): string[] {
   return observed.loadBalancers.flatMap((site) => {
-    const endpoints = desired.endpoints.filter((e) => e.listener.loadBalancerArn === site.loadBalancer.arn && !e.listener.loadBalancerIngress);
+    // The tool's own rule (loadBalancerIngress) is in the listener's own NLB's group: it covers no further NLB.
+    const endpoints = desired.endpoints.filter((e) => e.loadBalancerArn === site.loadBalancer.arn && !(e.listener.loadBalancerIngress && e.loadBalancerArn === e.listener.loadBalancerArn));
     const ports = uncoveredPorts(endpoints, site);
     if (!ports.length) return [];
     const keys = endpoints.filter((e) => ports.includes(e.port)).map((e) => e.key);

@@ -88,6 +88,19 @@ export function ownOverridesNoLongerMapped(observed: ObservedState, mappedNames:
   }
 }
 
+/** The observed NLB each name's record leads to (alias or CNAME), by fully qualified name. */
+function nameTargets(observed: ObservedState): Map<string, string> {
+  const norm = (n: string) => fqdn(n).replace(/^dualstack\./, '');
+  const byDnsName = new Map(observed.loadBalancers.map((s) => [norm(s.loadBalancer.dnsName), s.loadBalancer.arn]));
+  const out = new Map<string, string>();
+  for (const record of observed.zones.flatMap((z) => z.records)) {
+    const target = record.alias?.dnsName ?? (record.type === 'CNAME' ? record.values?.[0] : undefined);
+    const lb = target && byDnsName.get(norm(target));
+    if (lb) out.set(record.name, lb);
+  }
+  return out;
+}
+
 /** Names (fully qualified) of this cluster's records, by their TXT registry, in every observed zone. */
 function registeredNames(observed: ObservedState): Set<string> {
   const names = new Set<string>();
@@ -107,17 +120,28 @@ function registeredNames(observed: ObservedState): Set<string> {
 export interface StillAdvertised {
   /** What advertises this name (for the conflict), when brokers advertise it. */
   byName(name: string): AdvertisedEndpoint | undefined;
-  /** What advertises this port under one of this cluster's names, when brokers do. */
-  byPort(port: number): AdvertisedEndpoint | undefined;
+  /**
+   * What advertises this port under one of this cluster's names, when brokers do. With
+   * `loadBalancerArn`: only a name that leads to that NLB (a broker moved to another NLB advertises
+   * the same name and port, which lead to the new NLB once the name switched).
+   */
+  byPort(port: number, loadBalancerArn?: string): AdvertisedEndpoint | undefined;
 }
 
 export function stillAdvertised(observed: ObservedState): StillAdvertised {
   const endpoints = advertisedEndpoints(observed);
   const ours = registeredNames(observed);
+  const leadsTo = nameTargets(observed);
   return {
     byName: (name) => endpoints.find((e) => fqdn(e.host) === fqdn(name)),
     // Only ports advertised under a name this cluster registered: a port on an AWS name is the broker's own.
-    byPort: (port) => endpoints.find((e) => e.port === port && ours.has(fqdn(e.host))),
+    // A name whose record leads to another observed NLB does not reach this one; one leading nowhere known still may.
+    byPort: (port, loadBalancerArn) =>
+      endpoints.find((e) => {
+        if (e.port !== port || !ours.has(fqdn(e.host))) return false;
+        const lb = leadsTo.get(fqdn(e.host));
+        return !loadBalancerArn || lb === undefined || lb === loadBalancerArn;
+      }),
   };
 }
 

@@ -49,6 +49,8 @@ export type Action =
       changes: RecordChange[];
       /** New names that go live only after the apply's health gate passed (plan/names-behind-health.ts). */
       afterHealth?: boolean;
+      /** Old names in a zone the config no longer names: removed once the new names are live and advertised. */
+      cleanup?: boolean;
     }
   /** The tool's ingress rule in the NLB's security group: added, or changed in place to the wanted port range and source. */
   | { type: 'authorize-ingress'; resource: string; groupId: string; fromPort: number; toPort: number; source: string; tags: Record<string, string> }

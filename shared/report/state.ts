@@ -1,5 +1,5 @@
 import type { ObservedState } from '../state';
-import type { ResolvedCluster } from '../listeners';
+import { loadBalancersOf, type ResolvedCluster } from '../listeners';
 
 import { fqdn, hostName, ownedRole, roleKey, servesListener, TAG_LISTENER } from '../naming';
 import { COMPACT } from './plan';
@@ -32,7 +32,7 @@ export function formatState(config: ResolvedCluster, state: ObservedState, layou
   for (const site of state.loadBalancers) {
     for (const listener of [...site.listeners].sort((a, b) => a.port - b.port)) {
       const role = ownedRole(listener.tags, state.cluster.arn);
-      const mapped = role && listeners.find((l) => l.loadBalancerArn === site.loadBalancer.arn && servesListener(listener.tags, l));
+      const mapped = role && listeners.find((l) => loadBalancersOf(l).includes(site.loadBalancer.arn) && servesListener(listener.tags, l));
       const group = listener.targetGroupArn ? groups.get(listener.targetGroupArn) : undefined;
       const targets = (group?.targets ?? []).map((t) => `${t.ip}${t.state && t.state !== 'healthy' ? ` (${t.state})` : ''}`).join(', ');
       const broker = role ? roleKey(role) : '';

@@ -2,8 +2,8 @@ import { alarmMetric, BROKER_DIMENSION, CLUSTER_DIMENSION, threshold, type Alarm
 import { creationRateQuota, CREATION_RATE_QUOTAS } from '../alarms/quotas';
 import { parseClusterArn } from '../arn';
 import type { Config } from '../config/schema';
-import { resolveCluster, type MappedListener, type ResolvedCluster } from '../listeners';
-import { shortHash } from '../naming';
+import { loadBalancerShortId, loadBalancersOf, resolveCluster, type MappedListener, type ResolvedCluster } from '../listeners';
+import { shortHash, targetGroupListenerToken } from '../naming';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../report/metrics';
 
 // The deployment's CloudWatch dashboard, generated from the config at package time like the
@@ -94,9 +94,16 @@ export function loadBalancerDimension(loadBalancerArn: string): string {
  * gives them (naming.ts targetGroupName: `mcd-<cluster>-<cluster hash>-<listener hash>-<role>`):
  * unquoted terms match partially, the LoadBalancer value exactly.
  */
-export function targetHealthSearch(clusterArn: string, listener: Pick<MappedListener, 'id' | 'loadBalancerArn'>, metricName: (typeof TARGET_HEALTH_METRICS)[number]): string {
-  const tokens = [shortHash(clusterArn), shortHash(listener.id, 3)].map((t) => `TargetGroup=${t}`).join(' ');
-  return `SEARCH('{${NLB_NAMESPACE},LoadBalancer,TargetGroup} MetricName=${quoted(metricName)} LoadBalancer=${quoted(loadBalancerDimension(listener.loadBalancerArn))} ${tokens}', 'Maximum', 60)`;
+export function targetHealthSearch(
+  clusterArn: string,
+  listener: Pick<MappedListener, 'id' | 'loadBalancerArn'>,
+  metricName: (typeof TARGET_HEALTH_METRICS)[number],
+  loadBalancerArn = listener.loadBalancerArn,
+): string {
+  // On a further NLB (brokerLoadBalancers) the groups carry that NLB in their listener token.
+  const further = loadBalancerArn === listener.loadBalancerArn ? undefined : loadBalancerShortId(loadBalancerArn);
+  const tokens = [shortHash(clusterArn), targetGroupListenerToken(listener.id, further)].map((t) => `TargetGroup=${t}`).join(' ');
+  return `SEARCH('{${NLB_NAMESPACE},LoadBalancer,TargetGroup} MetricName=${quoted(metricName)} LoadBalancer=${quoted(loadBalancerDimension(loadBalancerArn))} ${tokens}', 'Maximum', 60)`;
 }
 
 /** The creation-rate quotas a broker of this cluster may have, with the instance families each applies to (the type is only known to the reconciler). */
@@ -147,14 +154,17 @@ function clusterSection(cluster: ResolvedCluster, y: number): { widgets: Widget[
       { period: rate.periodSeconds, annotations: { horizontal: rateLines }, yAxis: { left: { min: 0 } } })),
     w('metric', 16, y + 2, 8, 6, graph(`${clusterName}: reconciles (duration on the right)`, reconcile, { period: 300 })),
   ];
-  cluster.mapped.forEach((listener, i) => {
+  // One graph per listener and NLB: a listener spread over several NLBs (brokerLoadBalancers) shows each.
+  const sites = cluster.mapped.flatMap((listener) => loadBalancersOf(listener).map((loadBalancerArn) => ({ listener, loadBalancerArn })));
+  sites.forEach(({ listener, loadBalancerArn }, i) => {
+    const where = loadBalancerArn === listener.loadBalancerArn ? '' : ` on ${loadBalancerShortId(loadBalancerArn)}`;
     widgets.push(w('metric', (i % 3) * 8, y + 8 + Math.floor(i / 3) * 6, 8, 6, graph(
-      `${clusterName}: target health, ${listener.id}`,
-      TARGET_HEALTH_METRICS.map((m) => expression(`${m === 'HealthyHostCount' ? 'healthy' : 'unhealthy'}${i}`, targetHealthSearch(cluster.clusterArn, listener, m), m === 'HealthyHostCount' ? 'healthy' : 'unhealthy')),
+      `${clusterName}: target health, ${listener.id}${where}`,
+      TARGET_HEALTH_METRICS.map((m) => expression(`${m === 'HealthyHostCount' ? 'healthy' : 'unhealthy'}${i}`, targetHealthSearch(cluster.clusterArn, listener, m, loadBalancerArn), m === 'HealthyHostCount' ? 'healthy' : 'unhealthy')),
       { period: 60, yAxis: { left: { min: 0 } } },
     )));
   });
-  const listenerRows = Math.ceil(cluster.mapped.length / 3);
+  const listenerRows = Math.ceil(sites.length / 3);
   return { widgets, height: 8 + listenerRows * 6 };
 }
 

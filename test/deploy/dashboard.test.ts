@@ -198,6 +198,25 @@ describe('against a real reconcile in the AWS world', () => {
     expect(new Set(found[0])).not.toEqual(new Set(found[1]));
   });
 
+  test('a listener spread over two NLBs (brokerLoadBalancers): one graph per NLB, each finding the groups of its own NLB only', async () => {
+    s = createScenario({
+      brokerIds: [1, 2, 3],
+      prepare: (world) => ({ brokerLoadBalancers: [{ loadBalancerArn: world.elbv2.addLoadBalancer({ name: 'msk-orders-2' }), firstBrokerId: 3 }] }),
+    });
+    await s.reconcile();
+    const further = s.config.brokerLoadBalancers![0]!.loadBalancerArn;
+    const widgets = titled(dashboardOf(), 'target health');
+    expect(widgets.map((w) => w.properties.title)).toEqual([expect.not.stringContaining(' on '), expect.stringContaining(` on msk-orders-2/`)]);
+    const groups = s.world.elbv2.targetGroups();
+    expect(groups).toHaveLength(4);
+    const found = widgets.map((w, i) => {
+      const [healthy] = searchesOf(w);
+      const lb = (i === 0 ? s!.lbArn : further).split(':loadbalancer/')[1]!;
+      return groups.filter((g) => finds(healthy!, { namespace: 'AWS/NetworkELB', metricName: 'HealthyHostCount', dimensions: { TargetGroup: g.TargetGroupArn!.split(':')[5]!, LoadBalancer: lb } })).map((g) => g.tags['msk-custom-domain:role']).sort();
+    });
+    expect(found).toEqual([['bootstrap', 'broker-1', 'broker-2'], ['broker-3']]);
+  });
+
   test('the reconcile graph reads the metrics, namespace and dimensions the resync function emits (Powertools EMF)', () => {
     const metrics = new Metrics({ namespace: 'MskCustomDomainSync', serviceName: 'msk-custom-domain-sync' });
     const docs: Record<string, any>[] = [];

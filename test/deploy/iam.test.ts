@@ -204,10 +204,14 @@ describe('the resync role', () => {
     const statements = statementsOf('ResyncRole');
     const nlbs = [orders.loadBalancerArn, payments.loadBalancerArn];
     expect(resourcesFor(statements, 'elasticloadbalancing:CreateListener')).toEqual(nlbs);
-    const [own] = statementsFor(statements, 'elasticloadbalancing:DeleteListener');
-    expect(own!.Action).toEqual(['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:DeleteListener']);
+    const [own] = statementsFor(statements, 'elasticloadbalancing:ModifyListener');
+    expect(own!.Action).toEqual(['elasticloadbalancing:ModifyListener']);
     expect(own!.Resource).toEqual(nlbs.map((arn) => `${arn.replace(':loadbalancer/net/', ':listener/net/')}/*`));
     expect(own!.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/managed-by': 'msk-custom-domain-sync' } });
+    // Deleted wherever it is (an NLB the cluster moved off), but only a listener tagged as one of these clusters'.
+    const [deletes] = statementsFor(statements, 'elasticloadbalancing:DeleteListener');
+    expect(deletes!.Resource).toEqual(['eu-west-1', 'eu-central-1'].map((r) => `arn:aws:elasticloadbalancing:${r}:123456789012:listener/*`));
+    expect(deletes!.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/managed-by': 'msk-custom-domain-sync', 'aws:ResourceTag/msk-custom-domain:cluster': [orders.clusterArn, payments.clusterArn] } });
     const groups = [orders, payments].map((c) => {
       const [, , , region, account] = c.loadBalancerArn.split(':');
       const name = c.clusterArn.split('/')[1]!;

@@ -141,16 +141,27 @@ describe('one cluster behind an internal and an internet-facing NLB', () => {
     expect(perLb[1][9002]).toBe(`9198:${brokerIp(2, 1)}`);
   });
 
-  test('a config that maps only the public NLB never deletes the internal one\'s listeners, groups or names', async () => {
+  test('a config that drops the internal NLB removes what the tool made there (found through its target groups and tags), and leaves the public NLB as it was', async () => {
     const { config, publicLb, publicZone } = twoSites();
     await run(config);
     const before = await layout(config);
     const publicOnly = withListeners(s, [{ authentication: 'iam-public' }], { loadBalancerArn: publicLb, hostedZoneId: publicZone, authentication: 'iam-public' });
     const out = await run(publicOnly);
-    expect(out.plan.actions).toEqual([]);
-    // The internal NLB's groups are seen (same cluster prefix) but in use by a load balancer this config does not name: said, not touched.
-    expect(out.plan.warnings.filter((w) => w.includes('which no listener of the config names'))).toHaveLength(4);
-    expect(await layout(config)).toEqual(before);
+    // The internal NLB is read as a former load balancer (the cluster's groups are attached to it), its zone as a former zone (the tags name it).
+    expect(out.observed.loadBalancers.map((site) => [site.loadBalancer.arn, site.former ?? false])).toEqual([[publicLb, false], [s.lbArn, true]]);
+    expect(out.observed.zones.map((z) => [z.hostedZoneId, z.former ?? false])).toEqual([[publicZone, false], [s.zoneId, true]]);
+    const types = out.plan.actions.map((a) => a.type);
+    expect(types.filter((t) => t === 'delete-listener')).toHaveLength(4);
+    expect(types.filter((t) => t === 'delete-target-group')).toHaveLength(4);
+    const cleanup = out.plan.actions.find((a) => a.type === 'change-records' && a.cleanup);
+    expect(cleanup?.type === 'change-records' && [cleanup.hostedZoneId, cleanup.changes.map((c) => c.action)]).toEqual([s.zoneId, Array(8).fill('DELETE')]);
+    // Nothing of the tool's is left on the internal NLB or in its zone; the public side is as it was, and a second run changes nothing.
+    expect(s.world.elbv2.listeners(s.lbArn)).toEqual([]);
+    expect(s.world.route53.records(s.zoneId).filter((r) => /kafka\.example\.com\.$/.test(r.Name!))).toEqual([]);
+    const after = await layout(publicOnly);
+    expect(after.perLb).toEqual([before.perLb[1]]);
+    expect(after.names).toEqual([before.names[1]]);
+    expect((await run(publicOnly)).plan.actions).toEqual([]);
   });
 });
 
@@ -291,7 +302,7 @@ describe('listener configs that cannot work are refused before anything is read'
   test('the listener quota counts every listener of the cluster on one NLB', async () => {
     s = createScenario({ brokerIds: range(1, 25) });
     const config = withListeners(s, [{ authentication: 'iam' }, SCRAM]);
-    await expect(run(config)).rejects.toThrow(/load balancer msk-orders\/\w+ would need 52 listeners \(52 for 2 client listeners/);
+    await expect(run(config)).rejects.toThrow(/load balancer msk-orders\/\w+ would need 52 listeners \(50 brokers \+ 2 bootstrap of 2 client listeners of this cluster\), above the NLB quota of 50 listeners per load balancer \(not adjustable\): put some brokers on another NLB with brokerLoadBalancers/);
     expect(s.world.writes()).toEqual([]);
   });
 });

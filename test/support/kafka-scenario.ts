@@ -100,6 +100,8 @@ export async function createKafkaScenario(options: {
   const network = new ClientNetwork({
     world: scenario.world,
     lbArn: scenario.lbArn,
+    // Every NLB of the world is reachable: brokers spread over several (brokerLoadBalancers), or a cluster moved to another.
+    moreLoadBalancers: () => scenario.world.elbv2.loadBalancers().map((lb) => lb.LoadBalancerArn!),
     // A VPC address answers when MSK lists a broker with that client IP and its fake broker runs,
     // on the socket of the listener the target port names (9098 IAM, 9096 SCRAM).
     backend: brokerListenerBackend((ip) => {

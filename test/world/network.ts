@@ -55,6 +55,11 @@ export function brokerListenerBackend(brokerAt: (ip: string) => BrokerSockets | 
 export interface ClientNetworkOptions {
   world: AwsWorld;
   lbArn: string;
+  /**
+   * Further NLBs the clients reach (brokers spread over several, or a cluster moving to another),
+   * read on every change: each gets node addresses of its own.
+   */
+  moreLoadBalancers?: () => string[];
   /** Where a VPC address really answers (a fake broker), or undefined when nothing does. */
   backend: (ip: string, port: number) => Backend | undefined;
   /** The client's address as the security groups see it (default: inside the VPC). */
@@ -81,7 +86,8 @@ export function testCa(): TestCa {
 export class ClientNetwork {
   readonly ca = testCa();
   readonly clientIp: string;
-  private readonly block = nodeBlock();
+  /** A loopback block per NLB, first come first served. */
+  private readonly blocks = new Map<string, string>();
   private readonly servers = new Map<string, Server>();
   private readonly sockets = new Set<Socket>();
   private readonly contexts = new Map<string, SecureContext>();
@@ -91,23 +97,43 @@ export class ClientNetwork {
   constructor(private readonly options: ClientNetworkOptions) {
     this.clientIp = options.clientIp ?? '10.0.200.10';
     const { elbv2 } = options.world;
-    // Health checks come from the NLB's nodes: a target answers only when every node gets through.
-    elbv2.reachable = (ip, port) => this.zones.every((zone) => this.target(ip, port, zone) !== undefined);
+    // Health checks come from the NLB's nodes: a target answers only when every node of an NLB gets through.
+    elbv2.reachable = (ip, port) => this.loadBalancers.some((lb) => this.zonesOf(lb).every((zone) => this.target(ip, port, zone, lb) !== undefined));
     elbv2.onListenersChanged = () => this.sync();
     this.sync();
   }
 
   get zones(): string[] {
-    return this.options.world.elbv2.nodeZones(this.options.lbArn);
+    return this.zonesOf(this.options.lbArn);
   }
 
-  /** The loopback address standing for the NLB node in `zone`. */
-  nodeAddress(zone: string): string {
-    return `${this.block}.${this.zones.indexOf(zone) + 1}`;
+  /** Every NLB the clients reach: the scenario's own, then the further ones that exist. */
+  get loadBalancers(): string[] {
+    const { elbv2 } = this.options.world;
+    return [...new Set([this.options.lbArn, ...(this.options.moreLoadBalancers?.() ?? [])])].filter((arn) => elbv2.loadBalancer(arn));
+  }
+
+  private zonesOf(lbArn: string): string[] {
+    return this.options.world.elbv2.nodeZones(lbArn);
+  }
+
+  private blockOf(lbArn: string): string {
+    let block = this.blocks.get(lbArn);
+    if (!block) this.blocks.set(lbArn, (block = nodeBlock()));
+    return block;
+  }
+
+  /** The loopback address standing for the node in `zone` of the NLB (default the scenario's own). */
+  nodeAddress(zone: string, lbArn = this.options.lbArn): string {
+    return `${this.blockOf(lbArn)}.${this.zonesOf(lbArn).indexOf(zone) + 1}`;
   }
 
   zoneOf(address: string): string | undefined {
-    return this.zones.find((z) => this.nodeAddress(z) === address);
+    for (const lb of this.loadBalancers) {
+      const zone = this.zonesOf(lb).find((z) => this.nodeAddress(z, lb) === address);
+      if (zone) return zone;
+    }
+    return undefined;
   }
 
   /** A name as a client resolves it: Route 53 records, alias A records to the NLB (or a VPC endpoint before it) as NLB DNS answers. */
@@ -125,7 +151,7 @@ export class ClientNetwork {
       const lb = elbv2.findByDnsName(target) ?? this.options.world.ec2.loadBalancersBehind(target).map((arn) => elbv2.loadBalancer(arn)).find((l) => l);
       if (!lb) return { ok: false, error: `${name} points at ${target}, which is neither a load balancer nor an available VPC endpoint of this world` };
       const ttl = a?.AliasTarget ? 60 : cname?.TTL ?? 60;
-      return { ok: true, addresses: elbv2.dnsZones(lb.LoadBalancerArn!).map((z) => this.nodeAddress(z)), ttl };
+      return { ok: true, addresses: elbv2.dnsZones(lb.LoadBalancerArn!).map((z) => this.nodeAddress(z, lb.LoadBalancerArn!)), ttl };
     }
     return { ok: false, error: `getaddrinfo ENOTFOUND ${name}` };
   }
@@ -139,25 +165,30 @@ export class ClientNetwork {
     this.servers.clear();
   }
 
-  /** One server per (node, listener port): listening synchronously, so a listener is usable as soon as the API says so. */
+  /** One server per (NLB, node, listener port): listening synchronously, so a listener is usable as soon as the API says so. */
   private sync(): void {
-    const ports = new Set(this.options.world.elbv2.listeners(this.options.lbArn).map((l) => l.Port!));
-    const wanted = new Set(this.zones.flatMap((zone) => [...ports].map((port) => `${zone}|${port}`)));
+    const { elbv2 } = this.options.world;
+    const wanted = new Set(
+      this.loadBalancers.flatMap((lb) => {
+        const ports = elbv2.listeners(lb).map((l) => l.Port!);
+        // Issue each listener's certificate now, not on its first connection: making an RSA key blocks
+        // the event loop for a moment, which would time out the client connections waiting on it.
+        for (const port of ports) this.contextFor(lb, port);
+        return this.zonesOf(lb).flatMap((zone) => ports.map((port) => `${lb}|${zone}|${port}`));
+      }),
+    );
     for (const [key, server] of this.servers) {
       if (!wanted.has(key)) {
         server.close();
         this.servers.delete(key);
       }
     }
-    // Issue each listener's certificate now, not on its first connection: making an RSA key blocks
-    // the event loop for a moment, which would time out the client connections waiting on it.
-    for (const port of ports) this.contextFor(port);
     for (const key of wanted) {
       if (this.servers.has(key)) continue;
-      const [zone, port] = key.split('|');
-      const server = createServer((socket) => this.accept(zone, Number(port), socket));
+      const [lb, zone, port] = key.split('|');
+      const server = createServer((socket) => this.accept(lb, zone, Number(port), socket));
       server.on('error', (e) => console.error(`embedded NLB node ${zone} :${port}: ${e.message}`));
-      server.listen({ host: this.nodeAddress(zone), port: Number(port) });
+      server.listen({ host: this.nodeAddress(zone, lb), port: Number(port) });
       this.servers.set(key, server);
     }
   }
@@ -168,22 +199,22 @@ export class ClientNetwork {
     socket.on('error', () => undefined);
   }
 
-  private accept(zone: string, port: number, socket: Socket): void {
+  private accept(lbArn: string, zone: string, port: number, socket: Socket): void {
     this.track(socket);
     // A forwarding hop: small Kafka frames must not wait for Nagle and delayed ACKs.
     socket.setNoDelay(true);
-    const { world, lbArn } = this.options;
+    const { world } = this.options;
     const groups = world.elbv2.securityGroupsOf(lbArn);
     // Not admitted: packets are dropped, so the client sees nothing at all until it gives up.
     if (groups.length && !world.ec2.admits(groups, { ip: this.clientIp }, port)) return;
     const route = world.elbv2.route(lbArn, port, zone);
     if (!route.ok) return void socket.resetAndDestroy();
-    const context = this.contextFor(port);
+    const context = this.contextFor(lbArn, port);
     if (!context) return void socket.resetAndDestroy();
     const tls = new TLSSocket(socket, { isServer: true, secureContext: context });
     this.track(tls);
     tls.once('secure', () => {
-      const backend = this.target(route.target.ip, route.target.port, zone);
+      const backend = this.target(route.target.ip, route.target.port, zone, lbArn);
       if (!backend) return void socket.resetAndDestroy();
       // NLB TLS target groups re-encrypt to the target and do not verify its certificate.
       const upstream = tlsConnect({ host: backend.host, port: backend.port, rejectUnauthorized: false });
@@ -227,20 +258,20 @@ export class ClientNetwork {
    * and its security groups must admit the node, whose source address is its own private IP (client
    * IP preservation is off for IP targets) and which carries the NLB's security groups.
    */
-  private target(ip: string, port: number, zone: string): Backend | undefined {
-    const { world, lbArn } = this.options;
+  private target(ip: string, port: number, zone: string, lbArn: string): Backend | undefined {
+    const { world } = this.options;
     const broker = world.msk.brokerAt(ip);
     if (broker) {
       if (MSK_BROKER_PORTS[port]?.endsWith('_PUBLIC') && broker.publicAccess !== 'SERVICE_PROVIDED_EIPS') return undefined;
-      const node = { ip: this.nodePrivateIp(zone), groupIds: world.elbv2.securityGroupsOf(lbArn) };
+      const node = { ip: this.nodePrivateIp(zone, lbArn), groupIds: world.elbv2.securityGroupsOf(lbArn) };
       if (!world.ec2.admits(broker.securityGroups, node, port)) return undefined;
     }
     return this.options.backend(ip, port);
   }
 
   /** The VPC address of the node in `zone`: one in the subnet the NLB has there (the subnet's .5, modelled). */
-  nodePrivateIp(zone: string): string {
-    const { world, lbArn } = this.options;
+  nodePrivateIp(zone: string, lbArn = this.options.lbArn): string {
+    const { world } = this.options;
     const lb = world.elbv2.loadBalancer(lbArn);
     const subnetId = lb?.AvailabilityZones?.find((z) => z.ZoneName === zone)?.SubnetId;
     const cidr = world.ec2.subnets(lb?.VpcId).find((s) => s.SubnetId === subnetId)?.CidrBlock;
@@ -250,8 +281,8 @@ export class ClientNetwork {
   }
 
   /** The listener's certificate as the test CA issues it for the names of its ACM certificate. */
-  private contextFor(port: number): SecureContext | undefined {
-    const { world, lbArn } = this.options;
+  private contextFor(lbArn: string, port: number): SecureContext | undefined {
+    const { world } = this.options;
     const listener = world.elbv2.listeners(lbArn).find((l) => l.Port === port);
     const arn = listener?.Certificates?.[0]?.CertificateArn;
     const acm = arn ? world.acm.certificate(arn) : undefined;
