@@ -43,7 +43,7 @@ export function checkLimits(desired: DesiredState, observed: ObservedState): voi
       problems.push(
         `load balancer ${lb} would need ${needed} listeners (${brokers} broker${brokers === 1 ? '' : 's'}${bootstraps ? ` + ${bootstraps} bootstrap` : ''} of ${mapped} client listener${mapped > 1 ? 's' : ''} of this cluster` +
           `${foreignListeners ? `, + ${foreignListeners} not managed by this tool` : ''}), above the NLB quota of ${NLB_LISTENER_QUOTA} listeners per load balancer (not adjustable): ` +
-          'put some brokers on another NLB with brokerLoadBalancers (a broker-id range per load balancer, docs/sizing-nlbs.md)',
+          'put some brokers on another NLB with brokerLoadBalancers (a broker-id range per load balancer, docs/sizing.md)',
       );
     }
   }
