@@ -55,8 +55,9 @@ export function notConvergedPeriod(scheduleRate: string): number {
  * ScalingConfig: "Limits the number of concurrent instances that the Amazon SQS event source can
  * invoke", valid range 2 to 1000). Messages over the bound wait in the queue, unreceived, so
  * their visibility timeout does not run. Every reconcile shares the account's Route 53 and ELBv2
- * token buckets; each may hold 10 ELBv2 calls in flight (shared/aws/concurrency.ts), so 5 at once
- * hold at most 50: about the Describe* bucket (40) plus one second's refill (10).
+ * token buckets: each keeps to 1/(this + 1) of their refill rates (shared/aws/account-rate.ts; the
+ * +1 is the watch), so a larger bound makes every reconcile slower, not the account busier. At 5,
+ * 100 clusters with a replaced broker each converge within one 5-minute interval (npm run bench -- --fleet 100).
  */
 export const DEFAULT_MAX_CONCURRENT_RECONCILES = 5;
 export const MAX_CONCURRENCY_RANGE = { min: 2, max: 1000 } as const;
