@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { EXIT, runCli } from '../../cli/main';
 import { createAwsClients } from '../../shared/aws/clients';
 import { certificateCovers } from '../../shared/plan/certificate';
-import { startMoto, type Moto } from './moto';
+import { startMoto, type Moto, restoreSdkEnv } from './moto';
 import { startMskHttp, type MskHttp } from './msk-http';
 
 const REGION = 'eu-west-1';
@@ -30,10 +30,7 @@ beforeAll(async () => {
 }, 60_000);
 afterEach(async () => moto.reset());
 afterAll(async () => {
-  for (const key of ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_KAFKA', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_PROFILE']) {
-    if (saved[key] === undefined) delete process.env[key];
-    else process.env[key] = saved[key];
-  }
+  restoreSdkEnv(saved);
   await mskHttp?.stop();
   await moto?.stop();
   await rm(dir, { recursive: true, force: true });

@@ -32,7 +32,7 @@ import { createAwsClients } from '../../shared/aws/clients';
 import { testCa } from '../world/network';
 import { startFakeCluster } from '../kafka/fake';
 import { CREDENTIALS, staticCredentials } from '../kafka/helpers';
-import { startMoto, type Moto } from './moto';
+import { startMoto, type Moto, restoreSdkEnv } from './moto';
 import { startMskHttp, type MskHttp } from './msk-http';
 
 const REGION = 'eu-west-1';
@@ -62,10 +62,7 @@ afterEach(async () => {
   await moto.reset();
 });
 afterAll(async () => {
-  for (const key of ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_KAFKA', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_PROFILE']) {
-    if (saved[key] === undefined) delete process.env[key];
-    else process.env[key] = saved[key];
-  }
+  restoreSdkEnv(saved);
   await mskHttp?.stop();
   await moto?.stop();
   await rm(dir, { recursive: true, force: true });

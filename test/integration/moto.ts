@@ -70,3 +70,14 @@ export async function startMoto(options: { own?: boolean } = {}): Promise<Moto> 
     },
   };
 }
+
+/** The SDK variables a suite points at moto and the MSK endpoint, and sets back afterwards. */
+const SDK_ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_KAFKA', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_PROFILE'];
+
+/** Puts the SDK variables back as `saved` (a copy of process.env taken before the suite) had them. */
+export function restoreSdkEnv(saved: NodeJS.ProcessEnv): void {
+  for (const key of SDK_ENV_KEYS) {
+    if (saved[key] === undefined) delete process.env[key];
+    else process.env[key] = saved[key];
+  }
+}

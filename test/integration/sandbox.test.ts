@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { EXIT, runCli } from '../../cli/main';
 import { createAwsClients } from '../../shared/aws/clients';
 import { parseExports, scaleOut } from '../../scripts/sandbox';
-import { MOTO_MISSING } from './moto';
+import { MOTO_MISSING, restoreSdkEnv } from './moto';
 
 const ROOT = join(__dirname, '..', '..');
 const motoInstalled = spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' }).status === 0;
@@ -57,10 +57,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 afterAll(() => {
-  for (const key of ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_KAFKA', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_PROFILE']) {
-    if (saved[key] === undefined) delete process.env[key];
-    else process.env[key] = saved[key];
-  }
+  restoreSdkEnv(saved);
 });
 
 (motoInstalled ? describe : describe.skip)('npm run sandbox', () => {
