@@ -9,7 +9,7 @@ import {
   ElasticLoadBalancingV2Client,
   ElasticLoadBalancingV2ServiceException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { DescribeClusterV2Command, KafkaClient, paginateListNodes, TooManyRequestsException, UpdateBrokerCountCommand } from '@aws-sdk/client-kafka';
+import { DescribeClusterV2Command, KafkaClient, paginateListNodes, TooManyRequestsException, RebootBrokerCommand } from '@aws-sdk/client-kafka';
 import {
   ChangeResourceRecordSetsCommand,
   ListResourceRecordSetsCommand,
@@ -47,8 +47,8 @@ describe('installation', () => {
 
   test('a command the world does not model fails loudly', async () => {
     world = AwsWorld.install();
-    await expect(new KafkaClient({}).send(new UpdateBrokerCountCommand({ ClusterArn: 'x', CurrentVersion: 'v', TargetNumberOfBrokerNodes: 6 })))
-      .rejects.toThrow('AwsWorld: kafka UpdateBrokerCountCommand is not modelled');
+    await expect(new KafkaClient({}).send(new RebootBrokerCommand({ ClusterArn: 'x', BrokerIds: ['1'] })))
+      .rejects.toThrow('AwsWorld: kafka RebootBrokerCommand is not modelled');
   });
 
   test('responses are copies: mutating one does not change the world', async () => {
