@@ -62,7 +62,7 @@ export function checkCertificateQuota(config: ResolvedCluster, desired: DesiredS
   const quota = config.certificates.certificatesPerLoadBalancer;
   const problems: string[] = [];
   for (const site of observed.loadBalancers) {
-    const endpoints = desired.endpoints.filter((e) => e.listener.loadBalancerArn === site.loadBalancer.arn);
+    const endpoints = desired.endpoints.filter((e) => e.loadBalancerArn === site.loadBalancer.arn);
     const ours = endpoints.map((e) => managed.get(e.key)?.arn ?? managed.get(e.key)?.name ?? e.listener.certificateArn ?? '');
     const foreign = site.listeners.filter((l) => !ownedRole(l.tags, observed.cluster.arn)).flatMap((l) => l.certificateArns.slice(0, 1));
     const count = new Set([...ours, ...foreign].filter(Boolean)).size;

@@ -48,7 +48,7 @@ export function planManagedCertificates(config: ResolvedCluster, desired: Desire
 
 /** The certificate the endpoint's listener presents, when it is ISSUED and names the host. */
 function coveringPresented(observed: ObservedState, endpoint: DesiredEndpoint): Certificate | undefined {
-  const arn = listenersOn(observed, endpoint.listener.loadBalancerArn).find((l) => l.port === endpoint.port)?.certificateArns[0];
+  const arn = listenersOn(observed, endpoint.loadBalancerArn).find((l) => l.port === endpoint.port)?.certificateArns[0];
   const cert = arn ? certificateOf(observed, arn) ?? observed.ownCertificates?.find((c) => c.arn === arn) : undefined;
   if (!cert || cert.status !== 'ISSUED') return undefined;
   return [cert.domainName, ...cert.subjectAlternativeNames].some((n) => certificateCovers(n, endpoint.host)) ? cert : undefined;

@@ -195,3 +195,50 @@ describe('permissions', () => {
     expect(s.world.writes()).toEqual([]);
   });
 });
+
+describe('managed certificates on several NLBs (brokerLoadBalancers)', () => {
+  test('brokers 1-3 on the first NLB and 4-12 on the second: every listener on either NLB presents a certificate naming its host, and a second run changes nothing', async () => {
+    let second = '';
+    s = createScenario({
+      brokerIds: range(1, 12),
+      prepare: (world) => {
+        const caArn = world.acm.addPrivateCa('ACTIVE');
+        second = world.elbv2.addLoadBalancer({ name: 'msk-orders-2' });
+        return { certificateArn: undefined, certificateAuthorityArn: caArn, brokerLoadBalancers: [{ loadBalancerArn: second, firstBrokerId: 4 }] };
+      },
+    });
+    await s.reconcile();
+    const names = (lb: string) =>
+      Object.fromEntries(s.world.elbv2.listeners(lb).map((l) => [l.Port!, s.world.acm.certificate(l.Certificates![0].CertificateArn!)!.SubjectAlternativeNames!]));
+    const first = names(s.lbArn);
+    const other = names(second);
+    expect(Object.keys(first).map(Number)).toEqual([9000, 9001, 9002, 9003]);
+    expect(Object.keys(other).map(Number)).toEqual(range(9004, 9012));
+    for (const [port, sans] of [...Object.entries(first), ...Object.entries(other)]) {
+      const wanted = Number(port) === 9000 ? host('bootstrap') : host(`b-${Number(port) - 9000}`);
+      expect(sans).toContain(wanted);
+    }
+    // Block 0 (bootstrap, b-1..b-9) is presented on both NLBs, block 1 (b-10..b-19) on the second only.
+    expect(ownCertificates(s)).toHaveLength(2);
+    const { plan } = await s.reconcile({ apply: false });
+    expect(plan.actions).toEqual([]);
+    expect(plan.conflicts).toEqual([]);
+  });
+});
+
+test('the certificates-per-NLB quota is counted per NLB, with each broker on the NLB that carries it', async () => {
+  let second = '';
+  s = createScenario({
+    brokerIds: range(1, 12),
+    prepare: (world) => {
+      const caArn = world.acm.addPrivateCa('ACTIVE');
+      second = world.elbv2.addLoadBalancer({ name: 'msk-orders-2' });
+      // The first NLB presents block 0 only (bootstrap, b-1..b-3); the second blocks 0 and 1 (b-4..b-12).
+      return { certificateArn: undefined, certificateAuthorityArn: caArn, brokerLoadBalancers: [{ loadBalancerArn: second, firstBrokerId: 4 }], certificates: { certificatesPerLoadBalancer: 1 } };
+    },
+  });
+  const error = await s.reconcile({ apply: false }).then(() => undefined, (e: Error) => e.message);
+  expect(error).toMatch(/load balancer msk-orders-2\/\S+ would present 2 certificates/);
+  expect(error).not.toMatch(/load balancer msk-orders\/\S+ would present/);
+  expect(s.world.writes()).toEqual([]);
+});
