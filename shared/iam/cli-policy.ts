@@ -1,6 +1,6 @@
 import { parseClusterArn } from '../arn';
 import type { Config } from '../config/schema';
-import { resolveCluster } from '../listeners';
+import { loadBalancersOf, resolveCluster } from '../listeners';
 import type { PolicyDocument } from './pack';
 import { elbBase, listenersOf, resyncStatements, type Statement } from './policy';
 
@@ -60,7 +60,7 @@ function leaseStatements(config: Config): Statement[] {
  * outside a create request and on target groups of any name: the function's role has neither.
  */
 function adoptStatements(config: Config): Statement[] {
-  const loadBalancers = [...new Set(config.clusters.flatMap((c) => resolveCluster(c).mapped.map((l) => l.loadBalancerArn)))];
+  const loadBalancers = [...new Set(config.clusters.flatMap((c) => resolveCluster(c).mapped.flatMap(loadBalancersOf)))];
   return [{
     Sid: 'AdoptTagExisting',
     Effect: 'Allow',

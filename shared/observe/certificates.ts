@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-acm';
 import pLimit from 'p-limit';
 import { ConfigError } from '../errors';
-import type { ResolvedCluster } from '../listeners';
+import { loadBalancersOf, type ResolvedCluster } from '../listeners';
 import { hostName, ownedCertificateBlock } from '../naming';
 import type { ObservedState } from '../state';
 import type { Certificate, OwnedCertificate } from '../types';
@@ -89,7 +89,8 @@ async function readOwnCertificates(acm: ACMClient, config: ResolvedCluster): Pro
  * then replaced by a block certificate, which covers the name for sure).
  */
 export async function observePresentedCertificates(acm: ACMClient, config: ResolvedCluster, observed: ObservedState): Promise<Certificate[]> {
-  const managedLbs = new Set(config.mapped.filter((l) => l.certificateAuthorityArn).map((l) => l.loadBalancerArn));
+  // Every NLB a managed listener uses, its brokerLoadBalancers too.
+  const managedLbs = new Set(config.mapped.filter((l) => l.certificateAuthorityArn).flatMap(loadBalancersOf));
   const known = new Set([...(observed.ownCertificates ?? []), ...(observed.certificates ?? [])].map((c) => c.arn));
   const presented = [...new Set(observed.loadBalancers.filter((s) => managedLbs.has(s.loadBalancer.arn)).flatMap((s) => s.listeners.flatMap((l) => l.certificateArns.slice(0, 1))))];
   const toRead = presented.filter((arn) => !known.has(arn) && /^arn:aws[a-z-]*:acm:/.test(arn));

@@ -38,6 +38,13 @@ describe('the CLI user policies', () => {
     expect(adopt?.Condition).toBeUndefined();
   });
 
+  test("adopt may tag listeners on every NLB a listener uses, brokerLoadBalancers' too", () => {
+    const further = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/msk-orders-2/fedcba9876543210';
+    const spread = parseConfig({ clusters: [{ ...example.clusters[0], brokerLoadBalancers: [{ loadBalancerArn: further, firstBrokerId: 31 }] }] });
+    const adopt = cliPolicies(spread).apply.Statement.find((s) => s.Sid === 'AdoptTagExisting');
+    expect(adopt?.Resource).toEqual(expect.arrayContaining(['arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/net/msk-orders-2/fedcba9876543210/*']));
+  });
+
   test('without a lease in the config, no DynamoDB action', () => {
     const { lease: _, ...withoutLease } = config;
     expect(actions(cliPolicies(withoutLease).apply).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
