@@ -196,17 +196,23 @@ describe('permissions', () => {
   });
 });
 
+/** 12 brokers in managed mode: bootstrap and brokers 1-3 on the scenario's NLB, 4-12 on a second one (returned). */
+function managedOnTwoNlbs(config: Record<string, unknown> = {}): string {
+  let second = '';
+  s = createScenario({
+    brokerIds: range(1, 12),
+    prepare: (world) => {
+      const caArn = world.acm.addPrivateCa('ACTIVE');
+      second = world.elbv2.addLoadBalancer({ name: 'msk-orders-2' });
+      return { certificateArn: undefined, certificateAuthorityArn: caArn, brokerLoadBalancers: [{ loadBalancerArn: second, firstBrokerId: 4 }], ...config };
+    },
+  });
+  return second;
+}
+
 describe('managed certificates on several NLBs (brokerLoadBalancers)', () => {
   test('brokers 1-3 on the first NLB and 4-12 on the second: every listener on either NLB presents a certificate naming its host, and a second run changes nothing', async () => {
-    let second = '';
-    s = createScenario({
-      brokerIds: range(1, 12),
-      prepare: (world) => {
-        const caArn = world.acm.addPrivateCa('ACTIVE');
-        second = world.elbv2.addLoadBalancer({ name: 'msk-orders-2' });
-        return { certificateArn: undefined, certificateAuthorityArn: caArn, brokerLoadBalancers: [{ loadBalancerArn: second, firstBrokerId: 4 }] };
-      },
-    });
+    const second = managedOnTwoNlbs();
     await s.reconcile();
     const names = (lb: string) =>
       Object.fromEntries(s.world.elbv2.listeners(lb).map((l) => [l.Port!, s.world.acm.certificate(l.Certificates![0].CertificateArn!)!.SubjectAlternativeNames!]));
@@ -227,16 +233,8 @@ describe('managed certificates on several NLBs (brokerLoadBalancers)', () => {
 });
 
 test('the certificates-per-NLB quota is counted per NLB, with each broker on the NLB that carries it', async () => {
-  let second = '';
-  s = createScenario({
-    brokerIds: range(1, 12),
-    prepare: (world) => {
-      const caArn = world.acm.addPrivateCa('ACTIVE');
-      second = world.elbv2.addLoadBalancer({ name: 'msk-orders-2' });
-      // The first NLB presents block 0 only (bootstrap, b-1..b-3); the second blocks 0 and 1 (b-4..b-12).
-      return { certificateArn: undefined, certificateAuthorityArn: caArn, brokerLoadBalancers: [{ loadBalancerArn: second, firstBrokerId: 4 }], certificates: { certificatesPerLoadBalancer: 1 } };
-    },
-  });
+  // The first NLB presents block 0 only (bootstrap, b-1..b-3); the second blocks 0 and 1 (b-4..b-12).
+  managedOnTwoNlbs({ certificates: { certificatesPerLoadBalancer: 1 } });
   const error = await s.reconcile({ apply: false }).then(() => undefined, (e: Error) => e.message);
   expect(error).toMatch(/load balancer msk-orders-2\/\S+ would present 2 certificates/);
   expect(error).not.toMatch(/load balancer msk-orders\/\S+ would present/);
