@@ -281,7 +281,7 @@ async function runCommand(mode: Mode, opts: CommandOptions, { deps, aws, layout 
     if (planned.total) changes = true;
     const mismatches = (applied?.verification ?? []).filter((v) => !v.ok);
     const stillRunning = applied?.operation?.stillRunning;
-    if (plan.conflicts.length || plan.pending.length || plan.status !== 'ready' || mismatches.length || stillRunning || applied?.waiting) {
+    if (plan.conflicts.length || plan.pending.length || plan.awaiting?.length || plan.status !== 'ready' || mismatches.length || stillRunning || applied?.waiting) {
       converged = false;
     }
     const done = applied && changeCounts(applied.done);

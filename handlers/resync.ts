@@ -66,6 +66,8 @@ export interface ClusterReport {
   conflicts: string[];
   /** Changes held back by a guard, e.g. a rolling restart that is not allowed. */
   pending: string[];
+  /** Endpoints waiting for AWS to finish something (a public certificate's DNS validation); a follow-up goes on. */
+  awaiting?: string[];
   warnings: string[];
   error?: string;
 }
@@ -100,7 +102,8 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
       const run = () => (deps.lease && !trigger.dryRun ? withClusterLease(deps.lease.store, cluster.clusterArn, deps.lease.holder, reconcile) : reconcile());
       let { plan, applied } = await run();
       const followWarnings: string[] = [];
-      const waitingFor = plan.status === 'waiting' ? plan.waitingReason : applied?.waiting;
+      // A public certificate in DNS validation is waited for the same way: a check a minute, not a sleep here.
+      const waitingFor = plan.status === 'waiting' ? plan.waitingReason : applied?.waiting ?? plan.awaiting?.[0];
       if (waitingFor && deps.followUp && !trigger.dryRun) {
         // MSK is changing the cluster, or new names wait for their targets: check again in a minute,
         // without waiting here, whatever found it (a change is seen by the schedule or the watch as
@@ -128,13 +131,14 @@ export async function resync(event: unknown, deps: ResyncDeps): Promise<{ reason
         clusterArn: cluster.clusterArn,
         reconcileId,
         converged:
-          plan.status === 'ready' && !plan.conflicts.length && !plan.pending.length && !mismatches.length && !applied?.operation?.stillRunning && !applied?.waiting,
+          plan.status === 'ready' && !plan.conflicts.length && !plan.pending.length && !plan.awaiting?.length && !mismatches.length && !applied?.operation?.stillRunning && !applied?.waiting,
         // A converged cluster has nothing to apply (no `applied` result), yet the run was not a dry run.
-        status: plan.status === 'waiting' || applied?.waiting ? 'waiting' : trigger.dryRun ? 'planned' : 'applied',
+        status: plan.status === 'waiting' || applied?.waiting || plan.awaiting?.length ? 'waiting' : trigger.dryRun ? 'planned' : 'applied',
         summary: plan.status === 'waiting' ? plan.waitingReason! : applied?.waiting ?? planSummary(plan),
         changes: applied ? applied.done.map(describeAction) : planRows(plan).map((r) => r.join(' ')),
         conflicts: plan.conflicts.map((c) => `${c.resource}: ${c.message}`),
         pending: plan.pending,
+        ...(plan.awaiting ? { awaiting: plan.awaiting } : {}),
         warnings: [
           ...plan.warnings,
           ...followWarnings,

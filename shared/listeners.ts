@@ -63,6 +63,11 @@ export interface MappedListener {
    * block of names, plan/managed-certificates.ts). Exactly one of certificateArn and this is set.
    */
   certificateAuthorityArn?: string;
+  /**
+   * Managed public certificates: ACM public certificates for the listener's names (one per block),
+   * validated through DNS records the tool writes in its public hosted zone. Exclusive of the other two.
+   */
+  certificateValidation?: 'dns';
   sslPolicy: string;
   recordType: ClusterConfig['recordType'];
   recordTtl: number;
@@ -152,15 +157,26 @@ export function resolveListeners(config: ClusterConfig): MappedListener[] {
   });
 }
 
-/** A listener's own certificate setting wins over the cluster's: a fixed ARN or a CA, never both (listenerConfigProblems). */
-function certificateSource(
-  entry: { certificateArn?: string; certificateAuthorityArn?: string },
-  config: Pick<ClusterConfig, 'certificateArn' | 'certificateAuthorityArn'>,
-): Pick<MappedListener, 'certificateArn' | 'certificateAuthorityArn'> {
-  if (entry.certificateArn) return { certificateArn: entry.certificateArn };
-  if (entry.certificateAuthorityArn) return { certificateAuthorityArn: entry.certificateAuthorityArn };
-  if (config.certificateArn) return { certificateArn: config.certificateArn };
-  return config.certificateAuthorityArn ? { certificateAuthorityArn: config.certificateAuthorityArn } : {};
+type CertificateSource = Pick<MappedListener, 'certificateArn' | 'certificateAuthorityArn' | 'certificateValidation'>;
+const CERTIFICATE_FIELDS = ['certificateArn', 'certificateAuthorityArn', 'certificateValidation'] as const;
+
+/** A listener's own certificate setting wins over the cluster's: one of the three, never two (listenerConfigProblems). */
+function certificateSource(entry: CertificateSource, config: CertificateSource): CertificateSource {
+  for (const source of [entry, config]) {
+    const field = CERTIFICATE_FIELDS.find((f) => source[f]);
+    if (field) return { [field]: source[field] };
+  }
+  return {};
+}
+
+/** The fields of a certificate source that are set (more than one is a config error). */
+function certificateFieldsOf(source: CertificateSource): string[] {
+  return CERTIFICATE_FIELDS.filter((f) => source[f]);
+}
+
+/** Managed mode, private or public: the tool keeps this listener's certificates (plan/managed-certificates.ts). */
+export function managesCertificates(listener: CertificateSource): boolean {
+  return Boolean(listener.certificateAuthorityArn || listener.certificateValidation);
 }
 
 /** Listeners that publish per-broker names: the ones brokers advertise. */
@@ -182,16 +198,23 @@ export function listenerConfigProblems(config: ClusterConfig): { index?: number;
   const listeners = resolveListeners(config);
   const problems: { index?: number; message: string }[] = [];
   const at = (i: number) => (config.listeners ? i : undefined);
-  // Exactly one certificate source per listener: a fixed certificate, or a CA the tool requests from.
-  if (config.certificateArn && config.certificateAuthorityArn) {
-    problems.push({ message: 'set certificateArn (one certificate for every name) or certificateAuthorityArn (the tool keeps certificates for its names), not both' });
+  // Exactly one certificate source per listener: a fixed certificate, a CA the tool requests from, or public ones it validates.
+  const both = certificateFieldsOf(config);
+  if (both.length > 1) {
+    problems.push({ message: `set one of certificateArn (one certificate for every name), certificateAuthorityArn (private certificates the tool keeps) or certificateValidation: dns (public certificates the tool keeps), not ${both.join(' and ')}` });
   }
   (config.listeners ?? []).forEach((entry, i) => {
-    if (entry.certificateArn && entry.certificateAuthorityArn) problems.push({ index: i, message: 'set certificateArn or certificateAuthorityArn on this listener, not both' });
+    const set = certificateFieldsOf(entry);
+    if (set.length > 1) problems.push({ index: i, message: `set one of certificateArn, certificateAuthorityArn or certificateValidation on this listener, not ${set.join(' and ')}` });
   });
   listeners.forEach((l, i) => {
-    if (!l.certificateArn && !l.certificateAuthorityArn) {
-      problems.push({ index: at(i), message: 'no certificate: set certificateArn (an ACM certificate covering the names) or certificateAuthorityArn (an ACM Private CA the tool requests certificates from), on the cluster or on this listener' });
+    if (!certificateFieldsOf(l).length) {
+      problems.push({
+        index: at(i),
+        message:
+          'no certificate: set certificateArn (an ACM certificate covering the names), certificateAuthorityArn (an ACM Private CA the tool requests certificates from) ' +
+          'or certificateValidation: dns (ACM public certificates the tool requests and validates in the public hosted zone), on the cluster or on this listener',
+      });
     }
   });
   const seen = new Map<string, number>();

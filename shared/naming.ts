@@ -70,6 +70,11 @@ export function registryValue(clusterArn: string, role: Role): string {
   return `"heritage=${MANAGED_BY},owner=${clusterArn},resource=${roleKey(role)}"`;
 }
 
+/** Content of the registry TXT beside a DNS validation CNAME of one of the tool's public certificates. */
+export function validationRegistryValue(clusterArn: string): string {
+  return `"heritage=${MANAGED_BY},owner=${clusterArn},resource=acm-validation"`;
+}
+
 export function parseRegistryValue(value: string): { owner?: string; resource?: string; heritage?: string } {
   const fields = Object.fromEntries(
     value

@@ -27,6 +27,8 @@ export interface ObservedLoadBalancer {
 export interface ObservedZone {
   hostedZoneId: string;
   records: RecordSet[];
+  /** A private zone: its names resolve only inside its VPCs, so ACM cannot validate a public certificate through it. */
+  privateZone?: boolean;
   /** No listener of the config names it, but the tool's resources are tagged with it (the names moved to another zone). */
   former?: true;
 }

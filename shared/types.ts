@@ -174,6 +174,20 @@ export interface Certificate {
   inUseBy?: string[];
   /** Why ACM could not issue it (FAILED), e.g. PCA_INVALID_STATE. */
   failureReason?: string;
+  /** ACM's Type: AMAZON_ISSUED (public), PRIVATE, IMPORTED. */
+  type?: string;
+  /**
+   * A public certificate validated through DNS: the CNAME per name ACM looks for (DomainValidationOptions;
+   * ACM adds them a moment after the request, so some may be missing yet).
+   */
+  validationRecords?: ValidationRecord[];
+}
+
+/** One CNAME ACM asks for to validate one name of a certificate (the same for every certificate of that name in the account). */
+export interface ValidationRecord {
+  domainName: string;
+  name: string;
+  value: string;
 }
 
 /** A certificate the tool requested (managed mode), recognised by its tags: one block of one listener's names. */

@@ -4,6 +4,8 @@ import { DeleteCertificateCommand, DescribeCertificateCommand, RequestCertificat
 import type { Clock } from '../clock';
 import { pollUntil, type FollowOptions } from '../follow';
 import type { Action, CertificateRef } from '../plan/types';
+import { validationRecordsOf } from '../observe/certificates';
+import type { ValidationRecord } from '../types';
 import { refusedWith } from './confirm';
 
 type Of<T extends Action['type']> = Extract<Action, { type: T }>;
@@ -18,13 +20,31 @@ export type CreatedCertificates = Map<string, string>;
  */
 export const DEFAULT_CERTIFICATE_WAIT: FollowOptions = { pollSeconds: 2, maxSeconds: 60 };
 
+/**
+ * A public certificate's validation CNAMEs: ACM lists them "several seconds" after the request
+ * (RequestCertificate API reference: "there is a delay of several seconds before you can retrieve
+ * information about the new certificate"). Half a minute of 2 s polls; what is still missing then
+ * is written by a later run (plan/validation-records.ts).
+ */
+export const DEFAULT_VALIDATION_RECORDS_WAIT: FollowOptions = { pollSeconds: 2, maxSeconds: 30 };
+
+/** Writes a public certificate's validation CNAMEs in the request's zone (index.ts: through the zone's role, owned like other names). */
+export type PublishValidationRecords = (action: Of<'request-certificate'>, arn: string, records: ValidationRecord[]) => Promise<void>;
+
 export function resolveCertificate(ref: CertificateRef, created: CreatedCertificates): string {
   const arn = ref.arn ?? created.get(ref.name);
   if (!arn) throw new Error(`certificate ${ref.name} was neither found nor requested`);
   return arn;
 }
 
-export async function requestCertificate(acm: ACMClient, action: Of<'request-certificate'>, created: CreatedCertificates, wait: FollowOptions, clock: Clock): Promise<string> {
+export async function requestCertificate(
+  acm: ACMClient,
+  action: Of<'request-certificate'>,
+  created: CreatedCertificates,
+  wait: FollowOptions,
+  clock: Clock,
+  publish: PublishValidationRecords,
+): Promise<string> {
   let arn: string;
   try {
     const out = await acm.send(
@@ -32,6 +52,7 @@ export async function requestCertificate(acm: ACMClient, action: Of<'request-cer
         DomainName: action.domainName,
         SubjectAlternativeNames: action.subjectAlternativeNames.length ? action.subjectAlternativeNames : undefined,
         CertificateAuthorityArn: action.certificateAuthorityArn,
+        ValidationMethod: action.validation ? 'DNS' : undefined,
         IdempotencyToken: action.idempotencyToken,
         Tags: Object.entries(action.tags).map(([Key, Value]) => ({ Key, Value })),
       }),
@@ -46,16 +67,33 @@ export async function requestCertificate(acm: ACMClient, action: Of<'request-cer
       );
     }
     if (refusedWith(error, 'AccessDenied')) {
-      throw new Error(
-        `ACM refused to request a certificate from ${action.certificateAuthorityArn} (${(error as Error).message}): the role needs acm:RequestCertificate with that CA, names under the listener's domain and the tool's tag (docs/certificates.md, Permissions), and the CA must let this account issue`,
-        { cause: error },
-      );
+      const what = action.validation
+        ? 'a public certificate validated through DNS (the role needs acm:RequestCertificate with ValidationMethod DNS, names under the listener\'s domain and the tool\'s tag'
+        : `a certificate from ${action.certificateAuthorityArn} (the role needs acm:RequestCertificate with that CA, names under the listener's domain and the tool's tag, and the CA must let this account issue`;
+      throw new Error(`ACM refused to request ${what}: ${(error as Error).message}; docs/certificates.md, Permissions)`, { cause: error });
     }
     throw error;
   }
   created.set(action.name, arn);
-  await untilIssued(acm, arn, wait, clock);
+  if (!action.validation) {
+    await untilIssued(acm, arn, wait, clock);
+    return arn;
+  }
+  // Public: its listeners wait for ACM's validation across runs; what this apply can do is put the records ACM asks for in place now.
+  const names = new Set([action.domainName, ...action.subjectAlternativeNames]).size;
+  const { value: records } = await pollUntil(() => readValidationRecords(acm, arn), (r) => r.length >= names, DEFAULT_VALIDATION_RECORDS_WAIT, clock);
+  if (records.length) await publish(action, arn, records);
   return arn;
+}
+
+async function readValidationRecords(acm: ACMClient, arn: string): Promise<ValidationRecord[]> {
+  try {
+    const cert = (await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate;
+    return validationRecordsOf(cert?.DomainValidationOptions) ?? [];
+  } catch (error) {
+    if (refusedWith(error, 'ResourceNotFound')) return []; // ACM's reads lag the request by seconds
+    throw error;
+  }
 }
 
 export async function awaitCertificate(acm: ACMClient, action: Of<'await-certificate'>, wait: FollowOptions, clock: Clock): Promise<void> {

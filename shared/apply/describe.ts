@@ -4,7 +4,7 @@ import type { Action } from '../plan/types';
 export function describeAction(action: Action): string {
   switch (action.type) {
     case 'create-target-group': return `create target group ${action.name}`;
-    case 'request-certificate': return `request certificate ${action.resource} for ${[action.domainName, ...action.subjectAlternativeNames].join(', ')} from ${action.certificateAuthorityArn}`;
+    case 'request-certificate': return `request certificate ${action.resource} for ${[action.domainName, ...action.subjectAlternativeNames].join(', ')} ${action.validation ? `(public, DNS validation in ${action.validation.hostedZoneId})` : `from ${action.certificateAuthorityArn}`}`;
     case 'await-certificate': return `wait until certificate ${action.certificate.arn} is ISSUED`;
     case 'delete-certificate': return `delete certificate ${action.arn} (${action.reason})`;
     case 'create-listener': return `create listener :${action.port} for ${action.resource}`;

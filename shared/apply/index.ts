@@ -16,6 +16,9 @@ import { checkCluster } from '../check';
 import { alterBrokerAdvertised, DEFAULT_FOLLOW, expectedAdvertised, updateMskConfiguration, verifyAdvertised, type AdvertisedCheck } from './kafka';
 import { describeAction } from './describe';
 import * as acm from './acm';
+import { planValidationRecords } from '../plan/validation-records';
+import { registryOwner } from '../plan/records';
+import { recordsIn } from '../state';
 
 export { describeAction };
 
@@ -121,6 +124,17 @@ export async function applyPlan(clients: AwsClients, config: ResolvedCluster, pl
   const result: ApplyResult = { done: [], changeIds: [], created: { targetGroups: {}, listeners: {} } };
   const kafkaAccess = { ...options.kafkaAccess, region: observed.cluster.region };
 
+  /** A public certificate's validation CNAMEs, as the plan would write them (owned, never over another's), right after its request. */
+  const publishValidation: acm.PublishValidationRecords = async (action, arn, records) => {
+    const zone = action.validation!;
+    const conflicts: { resource: string; message: string }[] = [];
+    const wanted = records.map((record) => ({ hostedZoneId: zone.hostedZoneId, record, certificate: arn }));
+    const { changes } = planValidationRecords(wanted, recordsIn(observed, zone.hostedZoneId), observed.cluster.arn, registryOwner, conflicts);
+    if (conflicts.length) (result.deferred ??= []).push(...conflicts.map((c) => `${c.resource}: ${c.message}`));
+    if (!changes.length) return;
+    result.changeIds.push(...(await changeRecords(zoneClient(clients, zone.hostedZoneRole), zone.hostedZoneId, observed.cluster.arn, changes, options.dnsWait ?? DEFAULT_DNS_WAIT)));
+  };
+
   const run = async (action: Action, step: Step): Promise<void> => {
     if (step === 'new-target-group-attributes') {
       if (action.type === 'create-target-group') await elb.setNewTargetGroupAttributes(clients.elbv2, action, created);
@@ -135,7 +149,7 @@ export async function applyPlan(clients: AwsClients, config: ResolvedCluster, pl
       case 'modify-ingress': return ec2.modifyIngress(clients.ec2, action);
       case 'revoke-ingress': return ec2.revokeIngress(clients.ec2, action);
       case 'request-certificate':
-        (result.created.certificates ??= {})[action.name] = await acm.requestCertificate(clients.acm, action, certificates, options.certificateWait ?? acm.DEFAULT_CERTIFICATE_WAIT, options.clock ?? realClock);
+        (result.created.certificates ??= {})[action.name] = await acm.requestCertificate(clients.acm, action, certificates, options.certificateWait ?? acm.DEFAULT_CERTIFICATE_WAIT, options.clock ?? realClock, publishValidation);
         return;
       case 'await-certificate': return acm.awaitCertificate(clients.acm, action, options.certificateWait ?? acm.DEFAULT_CERTIFICATE_WAIT, options.clock ?? realClock);
       case 'delete-certificate': {

@@ -140,7 +140,7 @@ function certificateCheck(observed: ObservedState, endpoint: DesiredEndpoint): C
   const configured = endpoint.listener.certificateArn;
   const presented = listenersOn(observed, endpoint.loadBalancerArn).find((l) => l.port === endpoint.port)?.certificateArns[0];
   const arn = presented ?? configured;
-  if (!arn) return { name: 'certificate', ok: false, detail: `no listener presents a certificate yet (managed from ${endpoint.listener.certificateAuthorityArn})` };
+  if (!arn) return { name: 'certificate', ok: false, detail: `no listener presents a certificate yet (${managedCertificateState(observed, endpoint)})` };
   const managed = !configured && observed.ownCertificates?.some((c) => c.arn === arn) ? ', the tool\'s own' : '';
   const note = !presented ? '; no listener presents it yet' : configured && presented !== configured ? `; presented instead of the configured ${configured}` : managed;
   const cert = certificateOf(observed, arn);
@@ -149,6 +149,14 @@ function certificateCheck(observed: ObservedState, endpoint: DesiredEndpoint): C
   if (match) return { name: 'certificate', ok: true, detail: `covered by ${arn} (${match})${note}` };
   const others = new Set([cert.domainName, ...cert.subjectAlternativeNames]).size - 1;
   return { name: 'certificate', ok: false, detail: `${arn} (${cert.domainName}${others ? ` and ${others} more name(s)` : ''}) does not cover ${endpoint.host}${note}` };
+}
+
+/** Managed mode before a listener exists: the tool's certificate that will name the host, and its state. */
+function managedCertificateState(observed: ObservedState, endpoint: DesiredEndpoint): string {
+  const { certificateAuthorityArn, certificateValidation } = endpoint.listener;
+  const source = certificateAuthorityArn ? `managed from ${certificateAuthorityArn}` : `managed, public, validation ${certificateValidation}`;
+  const own = observed.ownCertificates?.find((c) => [c.domainName, ...c.subjectAlternativeNames].some((n) => certificateCovers(n, endpoint.host)));
+  return own ? `${source}: the tool's ${own.arn} names it and is ${own.status ?? 'unknown'}` : `${source}: none requested yet`;
 }
 
 function advertisedCheck(config: ResolvedCluster, observed: ObservedState, endpoint: DesiredEndpoint, brokerId: number, advertised: CheckExtras['advertised']): Check {

@@ -114,6 +114,11 @@ export const certificateLimitsSchema = z.strictObject({
    */
   certificatesPerLoadBalancer: z._default(z.int().check(z.minimum(1)), 25),
 });
+/**
+ * Managed public certificates: ACM public certificates the tool requests for the names it publishes,
+ * validated through DNS records it writes in the listener's (public) hosted zone (docs/certificates.md).
+ */
+const certificateValidation = z.enum(['dns']);
 const sslPolicy = matching(/^ELBSecurityPolicy-/, 'must be an ELBv2 security policy name like ELBSecurityPolicy-TLS13-1-2-2021-06');
 const recordType = z.enum(['alias', 'cname']);
 const loadBalancerIngress = z.strictObject({
@@ -164,6 +169,8 @@ export const listenerConfigSchema = z.strictObject({
   certificateArn: z.optional(certificateArn),
   /** Instead of certificateArn: the tool keeps private certificates from this CA for this listener's names. */
   certificateAuthorityArn: z.optional(certificateAuthorityArn),
+  /** Instead of certificateArn: the tool keeps ACM public certificates for this listener's names, validated through DNS in its public zone. */
+  certificateValidation: z.optional(certificateValidation),
   sslPolicy: z.optional(sslPolicy),
   recordType: z.optional(recordType),
   loadBalancerIngress: z.optional(loadBalancerIngress),
@@ -183,10 +190,12 @@ export const clusterConfigSchema = z.strictObject({
   brokerLoadBalancers: z.optional(z.array(brokerLoadBalancerSchema)),
   /** TLS policy of the listeners: TLS 1.2 and 1.3 only by default (ELBv2's own default still allows TLS 1.0). */
   sslPolicy: z._default(sslPolicy, 'ELBSecurityPolicy-TLS13-1-2-2021-06'),
-  /** The certificate every listener presents; or certificateAuthorityArn (exactly one of the two per listener). */
+  /** The certificate every listener presents; or certificateAuthorityArn, or certificateValidation (exactly one of the three per listener). */
   certificateArn: z.optional(certificateArn),
   /** Managed certificates: ACM private certificates from this ACM Private CA, kept by the tool for the names it publishes. */
   certificateAuthorityArn: z.optional(certificateAuthorityArn),
+  /** Managed public certificates (`dns`): ACM public certificates for the names it publishes, validated through DNS records the tool writes in the public hosted zone. */
+  certificateValidation: z.optional(certificateValidation),
   certificates: z._default(certificateLimitsSchema, () => certificateLimitsSchema.parse({})),
   authentication: z._default(z.enum(AUTHENTICATIONS), 'iam'),
   endpoints: z._default(z.enum(['bootstrap-and-brokers', 'bootstrap-only']), 'bootstrap-and-brokers'),

@@ -2,7 +2,7 @@ import { alarmPrefix } from '../alarms/desired';
 import { parseClusterArn } from '../arn';
 import type { ClusterConfig, Config } from '../config/schema';
 import { FOLLOW_UP_SCHEDULE_PREFIX } from '../follow-up';
-import { loadBalancersOf, resolveCluster, type ResolvedCluster } from '../listeners';
+import { loadBalancersOf, managesCertificates, resolveCluster, type ResolvedCluster } from '../listeners';
 import { MANAGED_BY, TAG_CLUSTER, TAG_MANAGED_BY, targetGroupPrefix } from '../naming';
 
 
@@ -299,39 +299,54 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
 
 /** EventBridge Scheduler's role for follow-ups: it may only put messages into the resync queue. */
 /**
- * ACM: DescribeCertificate on the fixed certificates; in managed mode (certificateAuthorityArn) the
- * tool's own certificates, scoped as the Service Authorization Reference allows: RequestCertificate
- * only from the configured CAs (acm:CertificateAuthority), for names under the listeners' domains
+ * ACM: DescribeCertificate on the fixed certificates; in managed mode (certificateAuthorityArn,
+ * certificateValidation) the tool's own certificates, scoped as the Service Authorization Reference
+ * allows: RequestCertificate only from the configured CAs (acm:CertificateAuthority) or, public, with
+ * DNS validation only (acm:ValidationMethod; its CNAMEs fall under the Route 53 statement's names), for names under the listeners' domains
  * (acm:DomainNames) and with the tool's tag (aws:RequestTag); DeleteCertificate only of
  * certificates tagged as the tool's for these clusters (aws:ResourceTag). Finding them needs
  * ListCertificates (no resource type: `*`) and tag reads of the account's candidates.
  */
 function acmStatements(listeners: (ResolvedCluster['mapped'][number] & { cluster: ResolvedCluster })[]): Statement[] {
   const fixed = unique(listeners.flatMap((l) => (l.certificateArn ? [l.certificateArn] : [])));
-  const managed = listeners.filter((l) => l.certificateAuthorityArn);
+  const managed = listeners.filter(managesCertificates);
   const statements: Statement[] = fixed.length ? [{ Sid: 'AcmCertificates', Effect: 'Allow', Action: ['acm:DescribeCertificate'], Resource: fixed }] : [];
   if (!managed.length) return statements;
   const certificates = unique(managed.map((l) => `${elbBase(l.loadBalancerArn).replace(':elasticloadbalancing:', ':acm:')}:certificate/*`));
-  const authorities = unique(managed.map((l) => l.certificateAuthorityArn!));
+  const privately = managed.filter((l) => l.certificateAuthorityArn);
+  const publicly = managed.filter((l) => l.certificateValidation === 'dns');
+  const authorities = unique(privately.map((l) => l.certificateAuthorityArn!));
   const clusterArns = unique(managed.map((l) => l.cluster.clusterArn));
+  const requestTag = { [`aws:RequestTag/${TAG_MANAGED_BY}`]: MANAGED_BY };
+  const domains = (of: typeof managed) => ({ 'ForAllValues:StringLike': { 'acm:DomainNames': unique(of.map((l) => `*.${l.domain}`)) } });
   statements.push(
     // The SAR lists no resource type for ListCertificates.
     { Sid: 'AcmListCertificatesAnyResource', Effect: 'Allow', Action: ['acm:ListCertificates'], Resource: ['*'] },
     { Sid: 'AcmReadCandidates', Effect: 'Allow', Action: ['acm:DescribeCertificate', 'acm:ListTagsForCertificate'], Resource: certificates },
-    {
-      // The certificate has no ARN before the request: ACM's API permissions table gives RequestCertificate `*`.
-      Sid: 'AcmRequestOwnCertificatesAnyResource',
+  );
+  // The certificate has no ARN before the request: ACM's API permissions table gives RequestCertificate `*`.
+  if (privately.length) {
+    statements.push({
+      Sid: 'AcmRequestOwnPrivateCertificatesAnyResource',
       Effect: 'Allow',
       Action: ['acm:RequestCertificate'],
       Resource: ['*'],
-      Condition: {
-        StringEquals: { [`aws:RequestTag/${TAG_MANAGED_BY}`]: MANAGED_BY },
-        ...(authorities.length ? { ArnEquals: { 'acm:CertificateAuthority': authorities } } : {}),
-        'ForAllValues:StringLike': { 'acm:DomainNames': unique(managed.map((l) => `*.${l.domain}`)) },
-      },
-    },
+      Condition: { StringEquals: requestTag, ArnEquals: { 'acm:CertificateAuthority': authorities }, ...domains(privately) },
+    });
+  }
+  if (publicly.length) {
+    // Public certificates: DNS validation only (acm:ValidationMethod), and never from a CA (Null: the key is absent).
+    statements.push({
+      Sid: 'AcmRequestOwnPublicCertificatesAnyResource',
+      Effect: 'Allow',
+      Action: ['acm:RequestCertificate'],
+      Resource: ['*'],
+      Condition: { StringEquals: { ...requestTag, 'acm:ValidationMethod': 'DNS' }, Null: { 'acm:CertificateAuthority': 'true' }, ...domains(publicly) },
+    });
+  }
+  statements.push(
     // RequestCertificate with Tags tags the new certificate: only with the tool's tag.
-    { Sid: 'AcmTagOwnCertificates', Effect: 'Allow', Action: ['acm:AddTagsToCertificate'], Resource: certificates, Condition: { StringEquals: { [`aws:RequestTag/${TAG_MANAGED_BY}`]: MANAGED_BY } } },
+    { Sid: 'AcmTagOwnCertificates', Effect: 'Allow', Action: ['acm:AddTagsToCertificate'], Resource: certificates, Condition: { StringEquals: requestTag } },
     {
       Sid: 'AcmDeleteOwnCertificates',
       Effect: 'Allow',
@@ -339,9 +354,9 @@ function acmStatements(listeners: (ResolvedCluster['mapped'][number] & { cluster
       Resource: certificates,
       Condition: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY, [`aws:ResourceTag/${TAG_CLUSTER}`]: clusterArns } },
     },
-    // ACM asks the CA to sign on the caller's behalf (unverified whether ACM checks these on the caller; harmless if not).
-    { Sid: 'PrivateCaIssue', Effect: 'Allow', Action: ['acm-pca:IssueCertificate', 'acm-pca:GetCertificate'], Resource: authorities },
   );
+  // ACM asks the CA to sign on the caller's behalf (unverified whether ACM checks these on the caller; harmless if not).
+  if (authorities.length) statements.push({ Sid: 'PrivateCaIssue', Effect: 'Allow', Action: ['acm-pca:IssueCertificate', 'acm-pca:GetCertificate'], Resource: authorities });
   return statements;
 }
 

@@ -9,20 +9,21 @@ import {
   ListTagsForCertificateCommand,
   type ACMClient,
   type CertificateSummary,
+  type DomainValidation,
 } from '@aws-sdk/client-acm';
 import pLimit from 'p-limit';
 import { ConfigError } from '../errors';
-import { loadBalancersOf, type ResolvedCluster } from '../listeners';
+import { loadBalancersOf, managesCertificates, type ResolvedCluster } from '../listeners';
 import { hostName, ownedCertificateBlock } from '../naming';
 import type { ObservedState } from '../state';
-import type { Certificate, OwnedCertificate } from '../types';
+import type { Certificate, OwnedCertificate, ValidationRecord } from '../types';
 import { observeCertificate } from './acm';
 
 /** ACM's reads are rate-limited per account: a handful at a time is plenty for a few blocks. */
 const ACM_READS_IN_FLIGHT = 4;
 
 export function hasManagedListeners(config: ResolvedCluster): boolean {
-  return config.mapped.some((l) => l.certificateAuthorityArn);
+  return config.mapped.some(managesCertificates);
 }
 
 /**
@@ -36,7 +37,7 @@ export async function observeOwnCertificates(acm: ACMClient, config: ResolvedClu
   } catch (error) {
     if ((error as Error).name !== 'AccessDeniedException') throw error;
     throw new ConfigError(
-      `managed certificates (certificateAuthorityArn) need ACM permissions this role lacks (${(error as Error).message}): acm:ListCertificates, acm:ListTagsForCertificate, acm:DescribeCertificate, acm:RequestCertificate, acm:AddTagsToCertificate and acm:DeleteCertificate ` +
+      `managed certificates (${[...new Set(config.mapped.flatMap((l) => (l.certificateAuthorityArn ? ['certificateAuthorityArn'] : l.certificateValidation ? ['certificateValidation'] : [])))].join(', ')}) need ACM permissions this role lacks (${(error as Error).message}): acm:ListCertificates, acm:ListTagsForCertificate, acm:DescribeCertificate, acm:RequestCertificate, acm:AddTagsToCertificate and acm:DeleteCertificate ` +
         '(the deployed stack derives them from the config: redeploy it with this config; docs/certificates.md lists the statements); nothing was changed',
       { cause: error },
     );
@@ -75,6 +76,8 @@ async function readOwnCertificates(acm: ACMClient, config: ResolvedCluster): Pro
           authorityArn: cert?.CertificateAuthorityArn,
           inUseBy: cert?.InUseBy ?? [],
           failureReason: cert?.FailureReason,
+          type: cert?.Type,
+          validationRecords: validationRecordsOf(cert?.DomainValidationOptions),
           listenerId: o.listenerId,
           block: o.block,
         };
@@ -90,7 +93,7 @@ async function readOwnCertificates(acm: ACMClient, config: ResolvedCluster): Pro
  */
 export async function observePresentedCertificates(acm: ACMClient, config: ResolvedCluster, observed: ObservedState): Promise<Certificate[]> {
   // Every NLB a managed listener uses, its brokerLoadBalancers too.
-  const managedLbs = new Set(config.mapped.filter((l) => l.certificateAuthorityArn).flatMap(loadBalancersOf));
+  const managedLbs = new Set(config.mapped.filter(managesCertificates).flatMap(loadBalancersOf));
   const known = new Set([...(observed.ownCertificates ?? []), ...(observed.certificates ?? [])].map((c) => c.arn));
   const presented = [...new Set(observed.loadBalancers.filter((s) => managedLbs.has(s.loadBalancer.arn)).flatMap((s) => s.listeners.flatMap((l) => l.certificateArns.slice(0, 1))))];
   const toRead = presented.filter((arn) => !known.has(arn) && /^arn:aws[a-z-]*:acm:/.test(arn));
@@ -102,13 +105,21 @@ export async function observePresentedCertificates(acm: ACMClient, config: Resol
 /** True for a subject a block certificate of one of the cluster's managed listeners could have. */
 function subjectMatcher(config: ResolvedCluster): (name: string) => boolean {
   const patterns = config.mapped
-    .filter((l) => l.certificateAuthorityArn)
+    .filter(managesCertificates)
     .flatMap((l) => {
       const bootstrap = hostName(l, 'bootstrap');
       const broker = new RegExp(`^${escape(l.brokerHostTemplate).replace('\\{id\\}', '\\d+')}\\.${escape(l.domain)}$`);
       return [(n: string) => n === bootstrap, (n: string) => l.endpoints === 'bootstrap-and-brokers' && broker.test(n)];
     });
   return (name) => patterns.some((p) => p(name.toLowerCase()));
+}
+
+/** The DNS validation CNAMEs ACM lists so far (it adds them a moment after the request). */
+export function validationRecordsOf(options: DomainValidation[] | undefined): ValidationRecord[] | undefined {
+  const records = (options ?? []).flatMap((o) =>
+    o.ValidationMethod === 'DNS' && o.ResourceRecord?.Name && o.ResourceRecord.Value ? [{ domainName: o.DomainName!, name: o.ResourceRecord.Name, value: o.ResourceRecord.Value }] : [],
+  );
+  return options?.length ? records : undefined;
 }
 
 function escape(text: string): string {

@@ -99,15 +99,18 @@ async function observeZone(clients: AwsClients, hostedZoneId: string, listeners:
   const role = inZone[0]?.hostedZoneRole;
   const route53 = zoneClient(clients, role);
   const perDomain = await Promise.all(
-    distinct(inZone.map((l) => l.domain)).map((domain) => checkZone(route53, hostedZoneId, domain, role?.roleArn).then(() => observeRecords(route53, hostedZoneId, domain))),
+    distinct(inZone.map((l) => l.domain)).map(async (domain) => {
+      const zone = await checkZone(route53, hostedZoneId, domain, role?.roleArn);
+      return { ...zone, records: await observeRecords(route53, hostedZoneId, domain) };
+    }),
   );
   // A domain inside another (kafka.example.com and public.kafka.example.com) lists some records twice.
   const seen = new Set<string>();
-  const records = perDomain.flat().filter((r) => {
+  const records = perDomain.flatMap((d) => d.records).filter((r) => {
     const key = `${r.name} ${r.type}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
-  return { hostedZoneId, records };
+  return { hostedZoneId, records, privateZone: perDomain.some((d) => d.privateZone) };
 }
 
 /** The VPC and security groups around one load balancer, and the ingress rules the tool may own there. */

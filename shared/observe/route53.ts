@@ -7,11 +7,14 @@ import type { RecordSet } from '../types';
  * The zone must exist and hold `domain` (its apex or a name under it): checked before any write.
  * `roleArn`: the zone is reached through that role of another account (hostedZoneRole).
  */
-export async function checkZone(route53: Route53Client, hostedZoneId: string, domain: string, roleArn?: string): Promise<void> {
+export async function checkZone(route53: Route53Client, hostedZoneId: string, domain: string, roleArn?: string): Promise<{ privateZone: boolean }> {
   let zoneName: string;
+  let privateZone: boolean;
   const seenBy = roleArn ? ` as ${roleArn}` : '';
   try {
-    zoneName = fqdn((await route53.send(new GetHostedZoneCommand({ Id: hostedZoneId }))).HostedZone?.Name ?? '');
+    const zone = (await route53.send(new GetHostedZoneCommand({ Id: hostedZoneId }))).HostedZone;
+    zoneName = fqdn(zone?.Name ?? '');
+    privateZone = zone?.Config?.PrivateZone === true;
   } catch (error) {
     if (error instanceof ConfigError) throw error; // the role could not be assumed: the message says why
     if ((error as Error).name === 'NoSuchHostedZone') {
@@ -26,6 +29,7 @@ export async function checkZone(route53: Route53Client, hostedZoneId: string, do
   if (name !== zoneName && !name.endsWith(`.${zoneName}`)) {
     throw new ConfigError(`hosted zone ${hostedZoneId} is ${zoneName}, which cannot hold ${domain}: set hostedZoneId to the zone of ${domain}`);
   }
+  return { privateZone };
 }
 
 /**

@@ -1,18 +1,41 @@
 import type { DesiredEndpoint, DesiredState } from '../desired';
-import type { ResolvedCluster } from '../listeners';
+import { PlanError } from '../errors';
+import type { MappedListener, ResolvedCluster } from '../listeners';
 import { certificateTags, shortHash } from '../naming';
 import { certificateOf, listenersOn, type ObservedState } from '../state';
-import type { Certificate, OwnedCertificate } from '../types';
+import type { Certificate, OwnedCertificate, ValidationRecord } from '../types';
 import { blockNames, blockOf, sameNames } from './certificate-blocks';
 import { certificateCovers } from './certificate';
 import type { Action, CertificateRef } from './types';
 
-/** What managed mode (certificateAuthorityArn) wants of ACM, and the certificate each of its endpoints presents. */
+/** What managed mode (certificateAuthorityArn, certificateValidation) wants of ACM, and the certificate each of its endpoints presents. */
 export interface ManagedCertificatePlan {
   /** request-certificate and await-certificate: before any listener refers to them. */
   actions: Action[];
-  /** By endpoint key, for endpoints of managed listeners only. */
+  /** By endpoint key, for endpoints of managed listeners whose certificate is (or will be, in this apply) ISSUED. */
   byEndpoint: Map<string, CertificateRef>;
+  /**
+   * Public certificates: endpoints whose block certificate waits for ACM's DNS validation (minutes,
+   * up to 72 hours), with why. They get no listener yet; a live listener keeps what it presents.
+   */
+  awaiting: Map<string, string>;
+  /** Those certificates in validation (found, not requested now): kept, though no listener presents them yet. */
+  validating: CertificateRef[];
+}
+
+/** Who issues a managed listener's certificates: its private CA, or ACM's public CA after DNS validation. */
+type Issuer = { certificateAuthorityArn: string } | { dns: { hostedZoneId: string; hostedZoneRole?: MappedListener['hostedZoneRole'] } };
+
+function issuerOf(listener: MappedListener): Issuer | undefined {
+  if (listener.certificateAuthorityArn) return { certificateAuthorityArn: listener.certificateAuthorityArn };
+  if (listener.certificateValidation === 'dns') return { dns: { hostedZoneId: listener.hostedZoneId, ...(listener.hostedZoneRole ? { hostedZoneRole: listener.hostedZoneRole } : {}) } };
+  return undefined;
+}
+
+/** A certificate of ours fits the issuer: the same private CA, or public (emulators may omit the Type or the CA). */
+function issuedBy(cert: Certificate, issuer: Issuer): boolean {
+  if ('certificateAuthorityArn' in issuer) return cert.type !== 'AMAZON_ISSUED' && (cert.authorityArn ?? issuer.certificateAuthorityArn) === issuer.certificateAuthorityArn;
+  return cert.type !== 'PRIVATE' && !cert.authorityArn;
 }
 
 /**
@@ -22,13 +45,14 @@ export interface ManagedCertificatePlan {
  * the block's names and CA exists, else one requested in this apply.
  */
 export function planManagedCertificates(config: ResolvedCluster, desired: DesiredState, observed: ObservedState): ManagedCertificatePlan {
-  const plan: ManagedCertificatePlan = { actions: [], byEndpoint: new Map() };
+  const plan: ManagedCertificatePlan = { actions: [], byEndpoint: new Map(), awaiting: new Map(), validating: [] };
   const size = config.certificates.namesPerCertificate;
-  const blocks = new Map<string, CertificateRef>();
+  const blocks = new Map<string, BlockCertificate>();
+  checkPublicZones(desired, observed);
 
   for (const endpoint of desired.endpoints) {
-    const authorityArn = endpoint.listener.certificateAuthorityArn;
-    if (!authorityArn) continue;
+    const issuer = issuerOf(endpoint.listener);
+    if (!issuer) continue;
     const kept = coveringPresented(observed, endpoint);
     if (kept) {
       plan.byEndpoint.set(endpoint.key, { name: kept.arn, arn: kept.arn });
@@ -36,14 +60,26 @@ export function planManagedCertificates(config: ResolvedCluster, desired: Desire
     }
     const block = blockOf(endpoint.role, size);
     const key = `${endpoint.listener.label}certificate-${block}`;
-    let ref = blocks.get(key);
-    if (!ref) {
-      ref = blockCertificate(config, observed, endpoint, block, key, authorityArn, plan.actions);
-      blocks.set(key, ref);
+    let found = blocks.get(key);
+    if (!found) {
+      found = blockCertificate(config, observed, endpoint, block, key, issuer, plan.actions);
+      blocks.set(key, found);
+      if (found.awaiting && found.ref.arn) plan.validating.push(found.ref);
     }
-    plan.byEndpoint.set(endpoint.key, ref);
+    if (found.awaiting) plan.awaiting.set(endpoint.key, found.awaiting);
+    else plan.byEndpoint.set(endpoint.key, found.ref);
   }
   return plan;
+}
+
+/** ACM validates a public certificate through public DNS: a private zone can never prove its names. Refused before any write. */
+function checkPublicZones(desired: DesiredState, observed: ObservedState): void {
+  const refused = desired.listeners.filter((l) => l.certificateValidation === 'dns' && observed.zones.find((z) => z.hostedZoneId === l.hostedZoneId)?.privateZone);
+  if (!refused.length) return;
+  throw new PlanError(
+    `certificateValidation: dns needs a public hosted zone, and ${refused.map((l) => `${l.label}zone ${l.hostedZoneId}`).join(', ')} is private: ACM validates public certificates through public DNS only. ` +
+      'Use certificateAuthorityArn (private certificates, no validation) or certificateArn for names in a private zone; nothing was changed',
+  );
 }
 
 /** The certificate the endpoint's listener presents, when it is ISSUED and names the host. */
@@ -54,42 +90,83 @@ function coveringPresented(observed: ObservedState, endpoint: DesiredEndpoint): 
   return [cert.domainName, ...cert.subjectAlternativeNames].some((n) => certificateCovers(n, endpoint.host)) ? cert : undefined;
 }
 
+/** A block's certificate: ready to present (`ref`), or, for a public one, why its listeners wait. */
+interface BlockCertificate {
+  ref: CertificateRef;
+  awaiting?: string;
+}
+
 function blockCertificate(
   config: ResolvedCluster,
   observed: ObservedState,
   endpoint: DesiredEndpoint,
   block: number,
   key: string,
-  authorityArn: string,
+  issuer: Issuer,
   actions: Action[],
-): CertificateRef {
+): BlockCertificate {
   const { listener } = endpoint;
   const names = blockNames(listener, block, config.certificates.namesPerCertificate);
-  // ISSUED first; a FAILED or revoked one is as good as none (it is deleted as unused).
+  // ISSUED first; a FAILED, timed-out or revoked one is as good as none (it is deleted as unused).
   const same = (observed.ownCertificates ?? []).filter((c) => ownedFor(c, listener) && c.block === block && sameNames([c.domainName, ...c.subjectAlternativeNames], names));
   const usable = same
-    .filter((c) => (c.authorityArn ?? authorityArn) === authorityArn && (c.status === 'ISSUED' || c.status === 'PENDING_VALIDATION'))
+    .filter((c) => issuedBy(c, issuer) && (c.status === 'ISSUED' || c.status === 'PENDING_VALIDATION'))
     .sort((a, b) => Number(b.status === 'ISSUED') - Number(a.status === 'ISSUED'));
   const failed = same.filter((c) => !usable.includes(c)).map((c) => c.arn).sort();
   const found = usable[0];
   if (found) {
-    if (found.status !== 'ISSUED') actions.push({ type: 'await-certificate', resource: key, certificate: { name: key, arn: found.arn } });
-    return { name: key, arn: found.arn };
+    const ref = { name: key, arn: found.arn };
+    if (found.status === 'ISSUED') return { ref };
+    // A private one is signed in seconds: waited for in this apply. A public one waits for DNS validation across runs.
+    if ('dns' in issuer) return { ref, awaiting: awaitingValidation(found, names) };
+    actions.push({ type: 'await-certificate', resource: key, certificate: ref });
+    return { ref };
   }
+  const from = 'dns' in issuer ? `dns ${issuer.dns.hostedZoneId}` : issuer.certificateAuthorityArn;
   actions.push({
     type: 'request-certificate',
     resource: key,
     name: key,
     domainName: names[0],
     subjectAlternativeNames: names.slice(1),
-    certificateAuthorityArn: authorityArn,
+    ...('dns' in issuer ? { validation: issuer.dns } : { certificateAuthorityArn: issuer.certificateAuthorityArn }),
     // ACM returns the same certificate for a repeated token within an hour: a lost reply or a
     // rerun after a crash does not make a second one. A failed one seen changes the token, so the
     // retry after it is a new request.
-    idempotencyToken: shortHash(`${config.clusterArn} ${listener.id} ${block} ${authorityArn} ${names.join(',')} ${failed.join(',')}`, 32),
+    idempotencyToken: shortHash(`${config.clusterArn} ${listener.id} ${block} ${from} ${names.join(',')} ${failed.join(',')}`, 32),
     tags: certificateTags(config.clusterArn, listener.id, block),
   });
-  return { name: key };
+  const ref = { name: key };
+  return 'dns' in issuer ? { ref, awaiting: `certificate ${key} is requested in this apply; ACM validates it through DNS records the tool writes in zone ${issuer.dns.hostedZoneId}` } : { ref };
+}
+
+/** Why a public certificate is not ISSUED yet, for the plan and the run's report. */
+function awaitingValidation(cert: OwnedCertificate, names: string[]): string {
+  const listed = cert.validationRecords?.length ?? 0;
+  const records = listed < names.length ? `ACM lists ${listed} of its ${names.length} validation records so far (the rest are written by a later run)` : 'its validation records are in the zone';
+  return `certificate ${cert.arn} is PENDING_VALIDATION: ${records}; ACM validates within minutes once they resolve and retries for up to 72 hours`;
+}
+
+/** A DNS validation CNAME the tool keeps in a zone, for one of its public certificates. */
+export interface ZoneValidationRecord {
+  hostedZoneId: string;
+  record: ValidationRecord;
+  /** What it validates, for plan lines. */
+  certificate: string;
+}
+
+/**
+ * Pure: the validation CNAMEs of the tool's public certificates that stay after this plan (ACM
+ * needs them to validate a pending one, and to renew an issued one), in their listeners' zones. Those
+ * of a certificate deleted in this plan go with it (records.ts deletes the tool's leftovers).
+ */
+export function validationRecordsToKeep(config: ResolvedCluster, observed: ObservedState, deletions: Action[]): ZoneValidationRecord[] {
+  const deleted = new Set(deletions.flatMap((a) => (a.type === 'delete-certificate' ? [a.arn] : [])));
+  return (observed.ownCertificates ?? []).flatMap((cert) => {
+    const listener = config.mapped.find((l) => ownedFor(cert, l));
+    if (!listener || deleted.has(cert.arn) || cert.type === 'PRIVATE' || cert.authorityArn) return [];
+    return (cert.validationRecords ?? []).map((record) => ({ hostedZoneId: listener.hostedZoneId, record, certificate: cert.arn }));
+  });
 }
 
 /** A certificate made before listeners had identities belongs to the primary listener (as for groups and listeners). */

@@ -27,6 +27,8 @@ export interface NetworkPlanOptions {
   allowUncoveredCertificate?: boolean;
   /** Managed mode: the certificate each endpoint of a managed listener presents, by key (plan/managed-certificates.ts). */
   certificates?: Map<string, CertificateRef>;
+  /** Managed public certificates: endpoints whose certificate is not validated yet, by key. */
+  awaitingCertificate?: Map<string, string>;
 }
 
 /**
@@ -81,9 +83,15 @@ export function planNetwork(desired: DesiredState, observed: ObservedState, held
     // checks the name at its TLS handshake. Refused, a new endpoint gets nothing (no half-made
     // group or name); a live listener keeps the certificate it presents.
     // A managed certificate covers its endpoint by construction (its block's names).
-    const wanted = wantedCertificate(endpoint, options.certificates);
-    const uncovered = endpoint.listener.certificateArn ? uncoveredCertificate(observed, endpoint) : undefined;
     const current = listener?.certificateArns[0];
+    // A certificate ACM has not validated yet: a new endpoint waits whole (no group, listener or
+    // name yet), a live listener keeps presenting what it has (apply never swaps it in).
+    if (options.awaitingCertificate?.has(endpoint.key) && !listener) {
+      plan.blocked.add(endpoint.key);
+      continue;
+    }
+    const wanted = options.awaitingCertificate?.has(endpoint.key) && current ? { name: current, arn: current } : wantedCertificate(endpoint, options.certificates);
+    const uncovered = endpoint.listener.certificateArn ? uncoveredCertificate(observed, endpoint) : undefined;
     const change = !listener ? 'create' : current !== wanted.arn ? 'swap' : 'live';
     const refuse = uncovered !== undefined && change !== 'live' && !options.allowUncoveredCertificate;
     if (uncovered) (refuse ? refused : allowed).push({ endpoint, certificate: uncovered, change, current });

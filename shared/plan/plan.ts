@@ -5,7 +5,7 @@ import { ownedTargetGroup, type ObservedState } from '../state';
 import { planAdvertised, planRestore, type AdvertisedPlanOptions } from './advertised';
 import { planAlarms } from './alarms';
 import { checkCertificateQuota, checkLimits } from './limits';
-import { planCertificateDeletions, planManagedCertificates } from './managed-certificates';
+import { planCertificateDeletions, planManagedCertificates, validationRecordsToKeep } from './managed-certificates';
 import { planNetwork, type NetworkPlanOptions } from './network';
 import { planRecords } from './records';
 import { stillAdvertised } from './still-advertised';
@@ -39,14 +39,16 @@ export function planCluster(config: ResolvedCluster, observed: ObservedState, op
   // Managed mode: which certificate each endpoint presents, and what ACM must issue first.
   const certificates = planManagedCertificates(config, desired, observed);
   checkCertificateQuota(config, desired, observed, certificates.byEndpoint);
-  const network = planNetwork(desired, observed, held, { ...options, certificates: certificates.byEndpoint });
-  const unusedCertificates = planCertificateDeletions(observed, certificates.byEndpoint.values(), network.actions);
+  const network = planNetwork(desired, observed, held, { ...options, certificates: certificates.byEndpoint, awaitingCertificate: certificates.awaiting });
+  const unusedCertificates = planCertificateDeletions(observed, [...certificates.byEndpoint.values(), ...certificates.validating], network.actions);
+  // Public certificates: ACM's validation CNAMEs stay while a certificate of ours needs them (to be issued, or renewed).
+  const validation = validationRecordsToKeep(config, observed, unusedCertificates.actions);
   // An endpoint the NLB can never carry (a broker in a zone it is not enabled in, a public listener
   // without public access, broker security groups shut to it) keeps its listener, group and target
   // ready, but its name is neither published nor advertised until the precondition holds.
   const preconditions = planPreconditions(desired, observed);
   const blocked = new Set([...network.blocked, ...preconditions.blocked]);
-  const records = planRecords(desired, observed, blocked, held);
+  const records = planRecords(desired, observed, blocked, held, validation);
   const alarms = planAlarms(config, observed);
   const advertised = planAdvertised(config, desired, observed, blocked, options);
   const warnings = [
@@ -86,7 +88,15 @@ export function planCluster(config: ResolvedCluster, observed: ObservedState, op
     warnings,
     pending: [...advertised.pending, ...network.pending],
     blocked: [...blocked],
+    ...(certificates.awaiting.size ? { awaiting: awaitingLines(certificates.awaiting) } : {}),
   };
+}
+
+/** One line per certificate the endpoints wait for: `b-10, b-11: certificate … is PENDING_VALIDATION …`. */
+function awaitingLines(awaiting: Map<string, string>): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const [key, reason] of awaiting) byReason.set(reason, [...(byReason.get(reason) ?? []), key]);
+  return [...byReason].map(([reason, keys]) => `${keys.join(', ')}: no listener or name until its certificate is ISSUED (${reason})`);
 }
 
 /**

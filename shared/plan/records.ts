@@ -5,6 +5,8 @@ import { ConfigError } from '../errors';
 import { heldMessage, type StillAdvertised } from './still-advertised';
 import type { RecordSet } from '../types';
 import type { Conflict, RecordChange } from './types';
+import type { ZoneValidationRecord } from './managed-certificates';
+import { planValidationRecords } from './validation-records';
 
 export interface RecordsPlan {
   /** One change set per hosted zone; apply sends it in as many atomic requests as Route 53's quotas need (route53-batches.ts). */
@@ -19,13 +21,14 @@ export interface RecordsPlan {
  * else made the name in the meantime. Every listener publishing in a zone is planned together,
  * so one listener's names are never another's leftovers.
  */
-export function planRecords(desired: DesiredState, observed: ObservedState, blocked: Set<string>, held?: StillAdvertised): RecordsPlan {
+export function planRecords(desired: DesiredState, observed: ObservedState, blocked: Set<string>, held?: StillAdvertised, validation: ZoneValidationRecord[] = []): RecordsPlan {
   const plan: RecordsPlan = { batches: [], conflicts: [] };
   // A name published in a configured zone is live there: its twin in a former zone is not what brokers' clients resolve.
   const published = new Set(desired.endpoints.map((e) => fqdn(e.host)));
   for (const zone of observed.zones) {
     const endpoints = desired.endpoints.filter((e) => e.listener.hostedZoneId === zone.hostedZoneId);
-    const changes = planZone(endpoints, zone.records, observed, blocked, plan.conflicts, zone.former ? heldUnlessPublished(held, published) : held);
+    const inZone = validation.filter((v) => v.hostedZoneId === zone.hostedZoneId);
+    const changes = planZone(endpoints, zone.records, observed, blocked, plan.conflicts, zone.former ? heldUnlessPublished(held, published) : held, inZone);
     // Every listener of a zone reaches it the same way (the config is refused otherwise).
     const hostedZoneRole = desired.listeners.find((l) => l.hostedZoneId === zone.hostedZoneId)?.hostedZoneRole;
     if (changes.length) plan.batches.push({ hostedZoneId: zone.hostedZoneId, ...(hostedZoneRole ? { hostedZoneRole } : {}), changes, ...(zone.former ? { former: true as const } : {}) });
@@ -38,11 +41,21 @@ function heldUnlessPublished(held: StillAdvertised | undefined, published: Set<s
   return held && { ...held, byName: (name) => (published.has(fqdn(name)) ? undefined : held.byName(name)) };
 }
 
-function planZone(endpoints: DesiredEndpoint[], records: RecordSet[], observed: ObservedState, blocked: Set<string>, conflicts: Conflict[], held?: StillAdvertised): RecordChange[] {
+function planZone(
+  endpoints: DesiredEndpoint[],
+  records: RecordSet[],
+  observed: ObservedState,
+  blocked: Set<string>,
+  conflicts: Conflict[],
+  held: StillAdvertised | undefined,
+  validation: ZoneValidationRecord[],
+): RecordChange[] {
   const clusterArn = observed.cluster.arn;
-  const changes: RecordChange[] = [];
   const byName = groupByName(records);
-  const wantedNames = new Set<string>();
+  // ACM's validation CNAMEs of the tool's public certificates are wanted names too.
+  const validating = planValidationRecords(validation, records, clusterArn, registryOwner, conflicts);
+  const changes: RecordChange[] = [...validating.changes];
+  const wantedNames = new Set<string>(validating.names);
 
   for (const endpoint of endpoints) {
     if (blocked.has(endpoint.key)) continue;

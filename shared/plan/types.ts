@@ -28,10 +28,22 @@ export type Action =
   | { type: 'create-listener'; resource: string; loadBalancerArn: string; port: number; certificate: CertificateRef; sslPolicy: string; targetGroup: TargetGroupRef; tags: Record<string, string> }
   | { type: 'modify-listener'; resource: string; listenerArn: string; port: number; certificate: CertificateRef; sslPolicy: string; targetGroup: TargetGroupRef; reason: string }
   /**
-   * Managed mode: an ACM private certificate from `certificateAuthorityArn` (no validation), tagged
-   * as the tool's; apply waits (bounded) until it is ISSUED before a listener may present it.
+   * Managed mode, tagged as the tool's. With `certificateAuthorityArn`: an ACM private certificate (no
+   * validation); apply waits (bounded) until it is ISSUED before a listener may present it. With
+   * `validation`: an ACM public certificate; apply writes ACM's DNS validation CNAMEs in that zone
+   * as soon as ACM lists them, and its listeners wait for later runs (validation takes minutes).
    */
-  | { type: 'request-certificate'; resource: string; name: string; domainName: string; subjectAlternativeNames: string[]; certificateAuthorityArn: string; idempotencyToken: string; tags: Record<string, string> }
+  | {
+      type: 'request-certificate';
+      resource: string;
+      name: string;
+      domainName: string;
+      subjectAlternativeNames: string[];
+      certificateAuthorityArn?: string;
+      validation?: { hostedZoneId: string; hostedZoneRole?: { roleArn: string; externalId?: string } };
+      idempotencyToken: string;
+      tags: Record<string, string>;
+    }
   /** A certificate of ours requested by an earlier run and not ISSUED yet: waited for (bounded) before listeners present it. */
   | { type: 'await-certificate'; resource: string; certificate: Required<CertificateRef> }
   /** One of ours that no listener presents any more (after this apply's listener changes): deleted, last. */
@@ -93,4 +105,9 @@ export interface Plan {
   pending: string[];
   /** Keys of endpoints a conflict blocks: brokers keep their current name on those listeners. */
   blocked?: string[];
+  /**
+   * Endpoints that wait for something AWS finishes on its own (a public certificate's DNS
+   * validation), with why: nothing is wrong, a later run (the deployed function follows up) goes on.
+   */
+  awaiting?: string[];
 }

@@ -19,6 +19,7 @@ export function formatPlan(plan: Plan, layout?: TableLayout): string {
   }
   for (const c of plan.conflicts) lines.push(`  CONFLICT ${c.resource}: ${c.message}`);
   for (const p of plan.pending) lines.push(`  PENDING ${p}`);
+  for (const a of plan.awaiting ?? []) lines.push(`  AWAITING ${a}`);
   for (const w of plan.warnings) lines.push(`  WARNING: ${w}`);
   return lines.join('\n');
 }

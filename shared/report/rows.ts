@@ -14,7 +14,7 @@ export function planRows(plan: Plan): Row[] {
       case 'create-target-group':
         return [[SIGN.create, 'target group', action.resource, `${action.name} TLS:${action.port}, ${Object.entries(action.attributes).map(([k, v]) => `${k}=${v}`).join(', ')}`]];
       case 'request-certificate':
-        return [[SIGN.create, 'certificate', action.resource, `${action.domainName}${action.subjectAlternativeNames.length ? ` + ${action.subjectAlternativeNames.length} name(s) up to ${action.subjectAlternativeNames[action.subjectAlternativeNames.length - 1]}` : ''}, private, from ${action.certificateAuthorityArn.split('/').pop()}`]];
+        return [[SIGN.create, 'certificate', action.resource, `${action.domainName}${action.subjectAlternativeNames.length ? ` + ${action.subjectAlternativeNames.length} name(s) up to ${action.subjectAlternativeNames[action.subjectAlternativeNames.length - 1]}` : ''}, ${action.validation ? `public, validated through DNS in ${action.validation.hostedZoneId}` : `private, from ${action.certificateAuthorityArn?.split('/').pop()}`}`]];
       case 'await-certificate': return [['', 'certificate', action.resource, `wait until ${action.certificate.arn} is ISSUED`]];
       case 'delete-certificate': return [[SIGN.delete, 'certificate', action.resource, `${action.arn} (${action.names[0]}${action.names.length > 1 ? ` + ${action.names.length - 1}` : ''}; ${action.reason})`]];
       case 'create-listener': return [[SIGN.create, 'listener', action.resource, `:${action.port} TLS -> ${action.targetGroup.name}, certificate ${action.certificate.arn ?? action.certificate.name}`]];

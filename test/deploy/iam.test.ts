@@ -255,6 +255,7 @@ describe('the resync role', () => {
   test('ACM in managed mode: requests only from the configured CA, for names under the domain, with the tool\'s tag; deletes only its own', () => {
     const statements = statementsOf('ResyncRole');
     const [request] = statementsFor(statements, 'acm:RequestCertificate');
+    expect(request!.Sid).toBe('AcmRequestOwnPrivateCertificatesAnyResource');
     expect(request!.Condition).toEqual({
       StringEquals: { 'aws:RequestTag/managed-by': 'msk-custom-domain-sync' },
       ArnEquals: { 'acm:CertificateAuthority': [CA] },

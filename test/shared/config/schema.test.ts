@@ -1,3 +1,4 @@
+import { resolveListeners } from '../../../shared/listeners';
 import { describe, expect, test } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,7 +71,7 @@ describe('config', () => {
   });
 });
 
-describe('certificate source: exactly one of certificateArn and certificateAuthorityArn per listener', () => {
+describe('certificate source: exactly one of certificateArn, certificateAuthorityArn and certificateValidation per listener', () => {
   const CA = 'arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/0123abcd-0000-4000-8000-000000000001';
   const { certificateArn, ...noCertificate } = valid;
 
@@ -80,10 +81,21 @@ describe('certificate source: exactly one of certificateArn and certificateAutho
     expect(cluster.certificateArn).toBeUndefined();
   });
 
-  test('both on the cluster, both on a listener, or neither anywhere: a clear error naming the fix', () => {
-    expect(errorOf({ clusters: [{ ...valid, certificateAuthorityArn: CA }] })).toMatch(/set certificateArn .* or certificateAuthorityArn .*, not both/);
-    expect(errorOf({ clusters: [{ ...valid, listeners: [{ authentication: 'iam', certificateArn, certificateAuthorityArn: CA }] }] })).toMatch(/listeners\[0\]: set certificateArn or certificateAuthorityArn on this listener, not both/);
-    expect(errorOf({ clusters: [noCertificate] })).toMatch(/no certificate: set certificateArn .* or certificateAuthorityArn/);
+  test('certificateValidation: dns is managed public certificates; a listener\'s own source wins over the cluster\'s', () => {
+    const config = parseConfig({ clusters: [{ ...noCertificate, certificateValidation: 'dns', listeners: [{ authentication: 'iam' }, { authentication: 'scram', bootstrapPort: 9100, brokerPortBase: 9100, bootstrapHost: 'scram', brokerHostTemplate: 'scram-{id}', certificateAuthorityArn: CA }] }] }).clusters[0];
+    const [iam, scram] = resolveListeners(config);
+    expect(iam).toMatchObject({ certificateValidation: 'dns' });
+    expect(iam.certificateArn ?? iam.certificateAuthorityArn).toBeUndefined();
+    expect(scram).toMatchObject({ certificateAuthorityArn: CA });
+    expect(scram.certificateValidation).toBeUndefined();
+  });
+
+  test('two on the cluster, two on a listener, or none anywhere: a clear error naming the fix', () => {
+    expect(errorOf({ clusters: [{ ...valid, certificateAuthorityArn: CA }] })).toMatch(/set one of certificateArn .*, certificateAuthorityArn .* or certificateValidation: dns .*, not certificateArn and certificateAuthorityArn/);
+    expect(errorOf({ clusters: [{ ...valid, certificateValidation: 'dns' }] })).toMatch(/not certificateArn and certificateValidation/);
+    expect(errorOf({ clusters: [{ ...valid, listeners: [{ authentication: 'iam', certificateArn, certificateAuthorityArn: CA }] }] })).toMatch(/listeners\[0\]: set one of certificateArn, certificateAuthorityArn or certificateValidation on this listener, not certificateArn and certificateAuthorityArn/);
+    expect(errorOf({ clusters: [noCertificate] })).toMatch(/no certificate: set certificateArn .*, certificateAuthorityArn .* or certificateValidation: dns/);
+    expect(errorOf({ clusters: [{ ...noCertificate, certificateValidation: 'http' }] })).toMatch(/certificateValidation/);
   });
 
   test('a listener may use a CA while the cluster names a certificate; a malformed CA ARN is refused', () => {

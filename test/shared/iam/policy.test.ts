@@ -38,3 +38,49 @@ describe('resync role: records for clients elsewhere', () => {
     expect(describe!.Resource).toEqual(['*']);
   });
 });
+
+describe('resync role: managed public certificates (certificateValidation: dns)', () => {
+  const CA = 'arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/0123abcd-0000-4000-8000-000000000001';
+  const { certificateArn: _fixed, ...noCertificate } = clusterEntry(3);
+  const publicOnly = { ...noCertificate, certificateValidation: 'dns' };
+  const mixed = {
+    ...noCertificate,
+    certificateValidation: 'dns',
+    listeners: [{ authentication: 'iam' }, { authentication: 'scram', certificateAuthorityArn: CA, bootstrapPort: 9500, brokerPortBase: 9500, bootstrapHost: 'bootstrap-scram', brokerHostTemplate: 's-{id}' }],
+  };
+
+  test('RequestCertificate with DNS validation only, never from a CA, for names under the domain, with the tool\'s tag; no private-CA grant', () => {
+    const list = statements(publicOnly);
+    expect(withAction(list, 'acm:RequestCertificate')).toEqual([
+      {
+        Sid: 'AcmRequestOwnPublicCertificatesAnyResource',
+        Effect: 'Allow',
+        Action: ['acm:RequestCertificate'],
+        Resource: ['*'],
+        Condition: {
+          StringEquals: { 'aws:RequestTag/managed-by': 'msk-custom-domain-sync', 'acm:ValidationMethod': 'DNS' },
+          Null: { 'acm:CertificateAuthority': 'true' },
+          'ForAllValues:StringLike': { 'acm:DomainNames': [`*.${publicOnly.domain}`] },
+        },
+      },
+    ]);
+    expect(list.flatMap((s) => s.Action).filter((a) => a.startsWith('acm-pca:'))).toEqual([]);
+    expect(withAction(list, 'acm:DeleteCertificate')[0]!.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/managed-by': 'msk-custom-domain-sync', 'aws:ResourceTag/msk-custom-domain:cluster': [publicOnly.clusterArn] } });
+  });
+
+  test('the validation CNAMEs (_<token>.<name> and their registry TXT) fall under the Route 53 statement: names under the domain, types A, CNAME, TXT', () => {
+    const [route53] = withAction(statements(publicOnly), 'route53:ChangeResourceRecordSets');
+    expect(route53!.Condition).toEqual({
+      'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`*.${publicOnly.domain}`] },
+      'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'CNAME', 'TXT'] },
+    });
+  });
+
+  test('a private CA on one listener and DNS validation on another: one request statement each, so neither condition locks the other out', () => {
+    const requests = withAction(statements(mixed), 'acm:RequestCertificate');
+    expect(requests.map((s) => s.Sid)).toEqual(['AcmRequestOwnPrivateCertificatesAnyResource', 'AcmRequestOwnPublicCertificatesAnyResource']);
+    expect(requests[0]!.Condition).toMatchObject({ ArnEquals: { 'acm:CertificateAuthority': [CA] } });
+    expect(requests[1]!.Condition).toMatchObject({ Null: { 'acm:CertificateAuthority': 'true' } });
+    expect(withAction(statements(mixed), 'acm-pca:IssueCertificate')[0]!.Resource).toEqual([CA]);
+  });
+});
