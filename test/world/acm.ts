@@ -1,7 +1,10 @@
-// ACM: certificates seeded by a test (as a person would import or request them), and private
+// ACM: certificates seeded by a test (as a person would import or request them), private
 // certificates requested from a modelled ACM Private CA (issued after a short delay on the world
-// clock, FAILED when the CA is not ACTIVE), with tags, deletion refused while in use, and the
-// names-per-certificate quota. ELBv2 asks it whether a certificate exists and is ISSUED.
+// clock, FAILED when the CA is not ACTIVE), and public certificates validated by DNS (ACM's
+// CNAME per name, looked up in the world's public Route 53 zones; ISSUED once every name
+// validated, VALIDATION_TIMED_OUT after 72 hours), with tags, deletion refused while in use, and
+// the names-per-certificate quota. ELBv2 asks it whether a certificate exists and is ISSUED.
+import { createHash } from 'node:crypto';
 import {
   ACMServiceException,
   InvalidArnException,
@@ -18,6 +21,9 @@ import {
   type RequestCertificateCommandOutput,
   type CertificateDetail,
   type CertificateStatus,
+  type DomainStatus,
+  type DomainValidation,
+  type ResourceRecord,
   type CertificateSummary,
   type DescribeCertificateCommandInput,
   type DescribeCertificateCommandOutput,
@@ -25,6 +31,7 @@ import {
   type ListCertificatesCommandOutput,
 } from '@aws-sdk/client-acm';
 import { awsError, clone, page, unmodelledError, type Env, type Handlers, type Out } from './common';
+import type { Presence } from './route53';
 
 export interface CertificateSeed {
   domainName: string;
@@ -41,16 +48,64 @@ export type PrivateCaStatus = 'ACTIVE' | 'DISABLED' | 'PENDING_CERTIFICATE' | 'E
 /** An ACM RequestCertificate idempotency token holds for an hour (RequestCertificate API reference). */
 const IDEMPOTENCY_MS = 3600_000;
 
+/**
+ * "ACM makes repeated attempts to validate a certificate for 72 hours and then times out" (ACM API
+ * reference, CertificateDetail, Status); "If ACM is not able to validate the domain name within 72
+ * hours from the time it generates a CNAME value for you, ACM changes the certificate status to
+ * Validation timed out" (ACM User Guide, "DNS validation"): counted from the CNAME's generation.
+ */
+const VALIDATION_TIMEOUT_MS = 72 * 3600_000;
+
+/** An ACM certificate is valid for 395 days (13 months). */
+const VALIDITY_MS = 395 * 24 * 3600_000;
+
+/**
+ * When public DNS answered `name` CNAME `value` (Route53Model.publicPresence): ACM's validation
+ * asks the internet, so only public zones count.
+ */
+export type PublicDns = (name: string, type: 'CNAME', value: string) => Presence[];
+
+/** A public certificate's DNS validation: when its CNAMEs were generated, and each name's validation once decided. */
+interface DnsValidation {
+  recordsAt: number;
+  /** Name -> when ACM validated it (absent: not validated, or not yet known). */
+  validatedAt: Map<string, number>;
+}
+
+/**
+ * ACM's validation CNAME for a name: the same for every certificate with that name in the account,
+ * in every region ("Each record, created specifically for your domain and your account"; "the CNAME
+ * validation token works for any region"; a wildcard "*.example.com" shares the record of
+ * "example.com": ACM User Guide, "DNS validation"). Shaped as ACM gives it
+ * ("_a79865eb4cd1a6ab990a45779b4e0b96.example.com." CNAME
+ * "_424c7224e9b0146f9a8808af955727d0.hkmpvcwbzw.acm-validations.aws."); the strings are derived
+ * from the account and the name (modelled: ACM's are random).
+ */
+export function validationRecord(accountId: string, domainName: string): ResourceRecord {
+  const base = domainName.toLowerCase().replace(/^\*\./, '').replace(/\.$/, '');
+  const hash = (what: string) => createHash('sha256').update(`${accountId}:${base}:${what}`).digest();
+  const letters = [...hash('letters').subarray(0, 10)].map((b) => String.fromCharCode(97 + (b % 26))).join('');
+  return {
+    Name: `_${hash('name').toString('hex').slice(0, 32)}.${base}.`,
+    Type: 'CNAME',
+    Value: `_${hash('value').toString('hex').slice(0, 32)}.${letters}.acm-validations.aws.`,
+  };
+}
+
 export class AcmModel {
   private readonly certs = new Map<string, CertificateDetail>();
   private readonly tags = new Map<string, Record<string, string>>();
   private readonly cas = new Map<string, PrivateCaStatus>();
   private readonly tokens = new Map<string, { arn: string; at: number }>();
+  private readonly dns = new Map<string, DnsValidation>();
   /** "Domain names per ACM certificate": 10 by default (ACM quotas). */
   nameQuota = 10;
 
-  /** `inUseBy` answers which load balancers use a certificate (ACM's InUseBy). */
-  constructor(private readonly env: Env, private readonly inUseBy: (certificateArn: string) => string[]) {}
+  /**
+   * `inUseBy` answers which load balancers use a certificate (ACM's InUseBy); `publicDns`, when
+   * public DNS answered a record (DNS validation looks there).
+   */
+  constructor(private readonly env: Env, private readonly inUseBy: (certificateArn: string) => string[], private readonly publicDns: PublicDns) {}
 
   readonly handlers: Handlers = {
     DescribeCertificateCommand: (i) => this.describeCertificate(i),
@@ -122,7 +177,64 @@ export class AcmModel {
       cert.Status = 'ISSUED';
       cert.IssuedAt = new Date(cert.CreatedAt!.getTime() + this.env.timing.privateCertificateIssueMs);
     }
-    return clone({ ...cert, InUseBy: this.inUseBy(arn) });
+    const dns = this.dns.get(arn);
+    const options = dns ? this.validateByDns(cert, dns) : undefined;
+    return clone({ ...cert, ...(options ? { DomainValidationOptions: options } : {}), InUseBy: this.inUseBy(arn) });
+  }
+
+  /** ACM's validation CNAME for `domainName` in this account (what a person copies into the zone). */
+  validationRecord(domainName: string): ResourceRecord {
+    return validationRecord(this.env.accountId, domainName);
+  }
+
+  /**
+   * DNS validation, decided lazily from what public DNS answered since the CNAMEs were generated: a
+   * name is validated `dnsValidationMs` after its record was answered, if it still was then; the
+   * certificate is ISSUED when the last name is, or VALIDATION_TIMED_OUT if that is not within 72
+   * hours. Returns the DomainValidationOptions, one per name, the ResourceRecord once generated.
+   */
+  private validateByDns(cert: CertificateDetail, dns: DnsValidation): DomainValidation[] {
+    const now = this.env.now();
+    const names = cert.SubjectAlternativeNames ?? [];
+    const deadline = dns.recordsAt + VALIDATION_TIMEOUT_MS;
+    if (cert.Status === 'PENDING_VALIDATION') {
+      for (const name of names) {
+        if (dns.validatedAt.has(name)) continue;
+        const at = this.validatedAt(name, dns.recordsAt, Math.min(now, deadline));
+        if (at !== undefined) dns.validatedAt.set(name, at);
+      }
+      if (names.every((n) => dns.validatedAt.has(n))) {
+        const issued = new Date(Math.max(...names.map((n) => dns.validatedAt.get(n)!)));
+        Object.assign(cert, {
+          Status: 'ISSUED', Issuer: 'Amazon', IssuedAt: issued, NotBefore: issued, NotAfter: new Date(issued.getTime() + VALIDITY_MS), RenewalEligibility: 'ELIGIBLE',
+        });
+      } else if (now >= deadline) {
+        cert.Status = 'VALIDATION_TIMED_OUT';
+      }
+    }
+    return names.map((name) => {
+      const status: DomainStatus = dns.validatedAt.has(name) ? 'SUCCESS' : cert.Status === 'PENDING_VALIDATION' ? 'PENDING_VALIDATION' : 'FAILED';
+      return {
+        DomainName: name,
+        ValidationDomain: name,
+        ValidationMethod: 'DNS',
+        ValidationStatus: status,
+        ...(now >= dns.recordsAt ? { ResourceRecord: this.validationRecord(name) } : {}),
+      };
+    });
+  }
+
+  /**
+   * When ACM validated `name`: `dnsValidationMs` into a span of public DNS answering its CNAME, that
+   * span counted from when ACM generated the record, and the validation done by `until`.
+   */
+  private validatedAt(name: string, recordsAt: number, until: number): number | undefined {
+    const record = this.validationRecord(name);
+    for (const span of this.publicDns(record.Name!, 'CNAME', record.Value!)) {
+      const at = Math.max(span.from, recordsAt) + this.env.timing.dnsValidationMs;
+      if (at <= Math.min(span.to ?? Infinity, until)) return at;
+    }
+    return undefined;
   }
 
   private requestCertificate(input: RequestCertificateCommandInput): Out<RequestCertificateCommandOutput> {
@@ -137,17 +249,22 @@ export class AcmModel {
     const token = input.IdempotencyToken;
     const earlier = token ? this.tokens.get(token) : undefined;
     if (earlier && this.env.now() - earlier.at < IDEMPOTENCY_MS) return { CertificateArn: earlier.arn };
+    const ca = input.CertificateAuthorityArn;
+    if (!ca && input.ValidationMethod !== 'DNS') {
+      // CloudFormation's AWS::CertificateManager::Certificate reference: "ValidationMethod ... The
+      // default is EMAIL". E-mail validation (WHOIS and admin addresses) is not modelled.
+      throw new Error(`AwsWorld: ACM ${input.ValidationMethod ?? 'default (EMAIL)'} validation of a public certificate is not modelled; request it with ValidationMethod 'DNS'`);
+    }
     const { region, accountId, ids } = this.env;
     const arn = `arn:aws:acm:${region}:${accountId}:certificate/${ids.uuid()}`;
     const now = new Date(this.env.now());
-    const ca = input.CertificateAuthorityArn;
     const caStatus = ca ? this.cas.get(ca) : undefined;
     const failure = ca && !caStatus ? 'PCA_RESOURCE_NOT_FOUND' : ca && caStatus !== 'ACTIVE' ? 'PCA_INVALID_STATE' : undefined;
     this.certs.set(arn, {
       CertificateArn: arn,
       DomainName: domainName,
       SubjectAlternativeNames: names,
-      // Public certificates wait for DNS validation, which this world does not model.
+      // Public certificates wait for DNS validation (validateByDns), private ones for the CA.
       Status: failure ? 'FAILED' : 'PENDING_VALIDATION',
       ...(failure ? { FailureReason: failure } : {}),
       Type: ca ? 'PRIVATE' : 'AMAZON_ISSUED',
@@ -158,6 +275,7 @@ export class AcmModel {
       CreatedAt: now,
       RenewalEligibility: 'INELIGIBLE',
     });
+    if (!ca) this.dns.set(arn, { recordsAt: now.getTime() + this.env.timing.validationRecordDelayMs, validatedAt: new Map() });
     this.tags.set(arn, Object.fromEntries((input.Tags ?? []).map((t) => [t.Key!, t.Value ?? ''])));
     if (token) this.tokens.set(token, { arn, at: this.env.now() });
     return { CertificateArn: arn };
@@ -177,6 +295,7 @@ export class AcmModel {
     }
     this.certs.delete(cert.CertificateArn!);
     this.tags.delete(cert.CertificateArn!);
+    this.dns.delete(cert.CertificateArn!);
     return {};
   }
 

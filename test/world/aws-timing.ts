@@ -34,6 +34,27 @@ export interface AwsTiming {
    * has the CA sign it at once. The issue's "issued in seconds"; ACM's guide gives no figure: modelled.
    */
   privateCertificateIssueMs: number;
+  /**
+   * From RequestCertificate of a public (DNS-validated) certificate until DescribeCertificate shows
+   * each name's validation CNAME (ResourceRecord); before, DomainValidationOptions lists the names
+   * without it. AWS documents no figure: modelled, 10 s. Users report seconds: 5 s of sleep sufficed
+   * in aws/aws-sdk-js#2133 ("I could not access this record unless I wait for some delay"), about
+   * 20 s sometimes did not in dylburger/create-and-validate-acm-certificate#11. The terraform aws
+   * provider polls for it after RequestCertificate: "Maximum amount of time for ACM Certificate
+   * asynchronous DNS validation record assignment", 5 minutes (certificateDNSValidationAssignmentTimeout,
+   * hashicorp/terraform-provider-aws internal/service/acm/certificate.go).
+   */
+  validationRecordDelayMs: number;
+  /**
+   * From the moment public DNS answers a name's validation CNAME until ACM has validated the name
+   * (and, the last name validated, issued the certificate). ACM User Guide, "DNS validation"
+   * (https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html, as archived in
+   * awsdocs/aws-certificate-user-guide doc_source/dns-validation.md), after creating the record in
+   * Route 53: "your new certificate may still display a status of Pending validation for up to 30
+   * minutes": the top of that range, as for registrationDelayMs. (With another DNS provider "it can
+   * take several hours", same page.)
+   */
+  dnsValidationMs: number;
 }
 
 export const AWS_TIMING: Readonly<AwsTiming> = {
@@ -42,6 +63,8 @@ export const AWS_TIMING: Readonly<AwsTiming> = {
   tlsIdleTimeoutMs: 350_000,
   cloudTrailDelayMs: 300_000,
   privateCertificateIssueMs: 5_000,
+  validationRecordDelayMs: 10_000,
+  dnsValidationMs: 30 * 60_000,
 };
 
 export function awsTiming(overrides: Partial<AwsTiming> = {}): AwsTiming {

@@ -29,7 +29,7 @@ import { awsTiming, type AwsTiming } from './aws-timing';
 import { AccountThrottles } from './throttles';
 import { SdkRetry, type RetryCounts, type WorldClock } from './sdk-retry';
 
-export type { CertificateSeed } from './acm';
+export { validationRecord, type CertificateSeed, type PublicDns } from './acm';
 export type { WorldAlarm } from './cloudwatch';
 export type { Caller, Env, ServiceName } from './common';
 export type { LoadBalancerSeed, ListenerSeed, Route, TargetGroupSeed, WorldTarget } from './elbv2';
@@ -41,7 +41,7 @@ export { AWS_TIMING, awsTiming, type AwsTiming } from './aws-timing';
 export { AccountThrottles, ELBV2_BUCKETS, ROUTE53_BUCKETS, bucketsFor, type BucketSpec } from './throttles';
 export { LostReply, SimulatedInterruption, isWrite, type CallRecord, type FaultError, type FaultSpec } from './faults';
 export type { BrokerSeed, ClusterSeed, PublicAccessType, WorldBroker, WorldCluster, WorldOperation } from './msk';
-export type { HostedZoneSeed } from './route53';
+export type { HostedZoneSeed, Presence } from './route53';
 export type { RoleSeed } from './sts';
 export { AcmModel, CloudWatchModel, Ec2Model, Elbv2Model, Faults, MskModel, Route53Model, StsModel };
 
@@ -121,7 +121,8 @@ export class AwsWorld {
     const env: Env = { region: this.region, accountId: this.accountId, ids: new IdGen(options.seed), now: this.now, timing: this.timing };
     this.ec2 = new Ec2Model(env);
     this.elbv2 = new Elbv2Model(env, (arn) => this.acm.usable(arn), this.ec2);
-    this.acm = new AcmModel(env, (arn) => this.elbv2.certificateUsers(arn));
+    // ACM's DNS validation reads the world's public zones as resolvers on the internet would.
+    this.acm = new AcmModel(env, (arn) => this.elbv2.certificateUsers(arn), (name, type, value) => this.route53.publicPresence(name, type, value));
     // Alias targets: load balancers, and VPC interface endpoints (PrivateLink).
     this.route53 = new Route53Model(env, options.insyncAfterMs ?? 0, {
       findByDnsName: (name) => this.elbv2.findByDnsName(name) ?? this.ec2.endpointAliasTarget(name),

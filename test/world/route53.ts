@@ -57,6 +57,26 @@ interface Zone {
   nameServers: string[];
   /** key(name, type, setIdentifier) -> record with a decoded name. */
   records: Map<string, ResourceRecordSet>;
+  /** When each record's values were served by the zone's name servers (what resolvers, ACM included, see). */
+  served: Served[];
+  /** key -> the span of `served` still open. */
+  serving: Map<string, Served>;
+}
+
+/** One record's values as the name servers served them, from `from` until `to` (absent: still served). */
+interface Served {
+  name: string;
+  type: string;
+  /** Lower case, without a trailing dot. */
+  values: string[];
+  from: number;
+  to?: number;
+}
+
+/** A time span, world milliseconds: from `from` until `to` (absent: still so). */
+export interface Presence {
+  from: number;
+  to?: number;
 }
 
 interface ChangeRecord {
@@ -121,7 +141,7 @@ export class Route53Model {
     const n = parseInt(ids.hex(3), 16) % 2048;
     const nameServers = ['com', 'net', 'org', 'co.uk'].map((tld, i) => `ns-${(n + i * 512) % 2048}.awsdns-${String(n % 64).padStart(2, '0')}.${tld}.`);
     const zone: Zone = {
-      id, accountId: seed.accountId ?? this.env.accountId, name, callerReference: ids.uuid(), privateZone: seed.privateZone ?? false, comment: seed.comment, nameServers, records: new Map(),
+      id, accountId: seed.accountId ?? this.env.accountId, name, callerReference: ids.uuid(), privateZone: seed.privateZone ?? false, comment: seed.comment, nameServers, records: new Map(), served: [], serving: new Map(),
     };
     this.put(zone, { Name: name, Type: 'NS', TTL: 172800, ResourceRecords: nameServers.map((Value) => ({ Value })) });
     this.put(zone, {
@@ -150,13 +170,65 @@ export class Route53Model {
     return this.sortedRecords(this.requireZone(zoneId)).map(present);
   }
 
-  /** Marks every submitted change INSYNC now. */
+  /** Marks every submitted change INSYNC now (and served: what was still propagating is answered from now on). */
   settleChanges(): void {
     for (const change of this.changes.values()) change.info.Status = 'INSYNC';
+    const now = this.env.now();
+    for (const zone of this.zones.values()) {
+      for (const s of zone.served) {
+        if (s.from > now) s.from = now;
+        if (s.to !== undefined && s.to > now) s.to = now;
+      }
+    }
+  }
+
+  /**
+   * When public DNS answered `name` `type` with `value` (case-insensitive, trailing dot irrelevant), as
+   * a resolver on the internet (ACM's validation) sees it: from the public zone that would be
+   * authoritative for the name, the most specific whose name is a suffix of it, as delegation makes it
+   * (of two public zones with the same name, the first created: modelled, the other would not be
+   * delegated). Any account's public zone answers; a private zone never does. A change is answered
+   * once it is INSYNC (`insyncAfterMs` after it was submitted), a seeded record at once. Each span
+   * may start in the future (still propagating) or be over; spans are in time order.
+   */
+  publicPresence(name: string, type: RRType, value: string): Presence[] {
+    const n = decodeName(name);
+    const zone = [...this.zones.values()]
+      .filter((z) => !z.privateZone && (n === z.name || n.endsWith(`.${z.name}`)))
+      .reduce<Zone | undefined>((best, z) => (!best || z.name.length > best.name.length ? z : best), undefined);
+    if (!zone) return [];
+    const v = servedValue(value);
+    return zone.served
+      .filter((s) => s.name === n && s.type === type && s.values.includes(v))
+      .map((s) => ({ from: s.from, ...(s.to !== undefined ? { to: s.to } : {}) }))
+      .sort((a, b) => a.from - b.from);
   }
 
   private put(zone: Zone, record: ResourceRecordSet): void {
-    zone.records.set(recordKey(record), record);
+    const key = recordKey(record);
+    this.serve(zone, key, zone.records.get(key), record, this.env.now());
+    zone.records.set(key, record);
+  }
+
+  /** Replaces the zone's records with `next`; the name servers answer the change from `servedAt`. */
+  private commit(zone: Zone, next: Map<string, ResourceRecordSet>, servedAt: number): void {
+    for (const key of new Set([...zone.records.keys(), ...next.keys()])) this.serve(zone, key, zone.records.get(key), next.get(key), servedAt);
+    zone.records.clear();
+    for (const [k, v] of next) zone.records.set(k, v);
+  }
+
+  /** A record whose answer stays the same (an UPSERT of the same value, another TTL) is served throughout. */
+  private serve(zone: Zone, key: string, before: ResourceRecordSet | undefined, after: ResourceRecordSet | undefined, at: number): void {
+    if (before === after) return;
+    const will = after ? servedValues(after) : undefined;
+    if (before && will && servedValues(before).join(' ') === will.join(' ')) return;
+    const open = zone.serving.get(key);
+    if (open) open.to = Math.max(open.from, at);
+    zone.serving.delete(key);
+    if (!after) return;
+    const span: Served = { name: after.Name!, type: after.Type!, values: will!, from: at };
+    zone.served.push(span);
+    zone.serving.set(key, span);
   }
 
   private requireZone(id: string | undefined): Zone {
@@ -268,8 +340,7 @@ export class Route53Model {
     const working = new Map(zone.records);
     const errors = changes.flatMap((change) => this.applyChange(zone, working, change));
     if (errors.length) throw invalidChangeBatch(errors);
-    zone.records.clear();
-    for (const [k, v] of working) zone.records.set(k, v);
+    this.commit(zone, working, this.env.now() + this.insyncAfterMs);
     return { ChangeInfo: this.recordChange(input.ChangeBatch?.Comment, caller) };
   }
 
@@ -459,6 +530,17 @@ function present(record: ResourceRecordSet): ResourceRecordSet {
   const out: ResourceRecordSet = { ...clone(record), Name: encodeName(record.Name!) };
   if (out.AliasTarget) out.AliasTarget = { ...out.AliasTarget, DNSName: encodeName(out.AliasTarget.DNSName!) };
   return out;
+}
+
+/** A value as resolvers compare it: lower case, no trailing dot. */
+function servedValue(value: string): string {
+  return value.toLowerCase().replace(/\.$/, '');
+}
+
+/** What the name servers answer for a record: its values, or its alias target. */
+function servedValues(r: ResourceRecordSet): string[] {
+  if (r.AliasTarget) return [`alias:${r.AliasTarget.HostedZoneId}:${servedValue(r.AliasTarget.DNSName ?? '')}`];
+  return (r.ResourceRecords ?? []).map((v) => servedValue(v.Value ?? '')).sort();
 }
 
 function describeRecord(r: ResourceRecordSet): string {
