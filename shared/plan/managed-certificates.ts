@@ -62,14 +62,35 @@ export function planManagedCertificates(config: ResolvedCluster, desired: Desire
     const key = `${endpoint.listener.label}certificate-${block}`;
     let found = blocks.get(key);
     if (!found) {
-      found = blockCertificate(config, observed, endpoint, block, key, issuer, plan.actions);
+      found = blockCertificate(config, observed, endpoint.listener, block, key, issuer, plan.actions);
       blocks.set(key, found);
       if (found.awaiting && found.ref.arn) plan.validating.push(found.ref);
     }
     if (found.awaiting) plan.awaiting.set(endpoint.key, found.awaiting);
     else plan.byEndpoint.set(endpoint.key, found.ref);
   }
+  for (const spare of spareBlocks(desired, size, blocks)) {
+    const found = blockCertificate(config, observed, spare.listener, spare.block, spare.key, issuerOf(spare.listener)!, plan.actions);
+    if (found.ref.arn) plan.validating.push(found.ref);
+  }
   return plan;
+}
+
+/**
+ * Public certificates take minutes to validate (up to 30, ACM guide), while MSK gives a joining
+ * broker its custom name as it joins (msk-configuration mode): so the block after the highest one in
+ * use is kept validated ahead, and a scale-out into it finds its certificate ISSUED. One block of
+ * headroom per listener; a scale-out across two blocks waits for the second. Public certificates
+ * cost nothing (ACM FAQ), so the spare costs nothing but one of the account's certificates.
+ */
+function spareBlocks(desired: DesiredState, size: number, inUse: Map<string, BlockCertificate>): { listener: MappedListener; block: number; key: string }[] {
+  return desired.listeners
+    .filter((l) => l.certificateValidation === 'dns' && l.endpoints === 'bootstrap-and-brokers')
+    .flatMap((listener) => {
+      const highest = Math.max(0, ...desired.endpoints.filter((e) => e.listener.id === listener.id).map((e) => blockOf(e.role, size)));
+      const key = `${listener.label}certificate-${highest + 1}`;
+      return inUse.has(key) ? [] : [{ listener, block: highest + 1, key }];
+    });
 }
 
 /** ACM validates a public certificate through public DNS: a private zone can never prove its names. Refused before any write. */
@@ -99,13 +120,12 @@ interface BlockCertificate {
 function blockCertificate(
   config: ResolvedCluster,
   observed: ObservedState,
-  endpoint: DesiredEndpoint,
+  listener: MappedListener,
   block: number,
   key: string,
   issuer: Issuer,
   actions: Action[],
 ): BlockCertificate {
-  const { listener } = endpoint;
   const names = blockNames(listener, block, config.certificates.namesPerCertificate);
   // ISSUED first; a FAILED, timed-out or revoked one is as good as none (it is deleted as unused).
   const same = (observed.ownCertificates ?? []).filter((c) => ownedFor(c, listener) && c.block === block && sameNames([c.domainName, ...c.subjectAlternativeNames], names));

@@ -207,6 +207,22 @@ describe('resync', () => {
     expect(scheduled).toHaveLength(2);
   });
 
+  test('deployed, public certificates in DNS validation are followed up a minute at a time until ACM issued them; then the endpoints go live', async () => {
+    s = createScenario({ prepare: () => ({ certificateArn: undefined, certificateValidation: 'dns' }) });
+    const scheduled: unknown[] = [];
+    const d = { ...deps(s, { clusters: [s.config] }), followUp: { maxAttempts: 60, schedule: async (f: unknown) => (scheduled.push(f), `schedule-${scheduled.length}`), pending: async () => false } };
+
+    const first = await resync({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, d);
+    expect(first.clusters[0]).toMatchObject({ status: 'waiting', converged: false, awaiting: [expect.stringMatching(/^bootstrap, broker-1, broker-2, broker-3: no listener or name until its certificate is ISSUED/)] });
+    expect(scheduled).toEqual([{ clusterArn: s.clusterArn, attempt: 1, requested: expect.stringMatching(/no listener or name until its certificate is ISSUED/) }]);
+    expect(listenerPorts(s, s.lbArn)).toEqual([]);
+
+    await s.reconcileOptions.clock!.sleep(AWS_TIMING.dnsValidationMs + 60_000);
+    const issued = await resync({ source: 'msk-custom-domain-sync.follow-up', clusterArn: s.clusterArn, attempt: 1, requested: 'certificates' }, d);
+    expect(issued.clusters[0].awaiting).toBeUndefined();
+    expect(listenerPorts(s, s.lbArn)).toEqual([9000, 9001, 9002, 9003]);
+  });
+
   test('the last allowed follow-up gives up loudly and schedules nothing more', async () => {
     s = createScenario();
     s.world.msk.setState(s.clusterArn, 'UPDATING');
