@@ -38,10 +38,14 @@ async function answering(url: string, ms: number, child?: ChildProcess): Promise
   return false;
 }
 
-/** `own`: always start a moto of its own, even with MOTO_URL set (the sandbox, whose state another suite's reset must not wipe). */
-export async function startMoto(options: { own?: boolean } = {}): Promise<Moto> {
+/**
+ * `own`: always start a moto of its own, even with MOTO_URL set (the sandbox, whose state another
+ * suite's reset must not wipe). `env`: moto settings for a moto of its own (implies `own`), e.g.
+ * MOTO_ACM_VALIDATION_WAIT, the seconds after which moto issues a public certificate.
+ */
+export async function startMoto(options: { own?: boolean; env?: Record<string, string> } = {}): Promise<Moto> {
   const reset = (url: string) => async () => void (await fetch(`${url}/moto-api/reset`, { method: 'POST' }));
-  if (process.env.MOTO_URL && !options.own) {
+  if (process.env.MOTO_URL && !options.own && !options.env) {
     const url = process.env.MOTO_URL.replace(/\/$/, '');
     if (!(await answering(url, 10_000))) throw new Error(`MOTO_URL ${url} does not answer /moto-api/`);
     return { url, reset: reset(url), stop: async () => undefined };
@@ -49,7 +53,7 @@ export async function startMoto(options: { own?: boolean } = {}): Promise<Moto> 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
-  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
