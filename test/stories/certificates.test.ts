@@ -4,7 +4,7 @@ import type { Mode } from '../support/stories';
 
 // The failure shown first: AWS's sample certificate (bootstrap + b-1..b-3) through 3 -> 6. With
 // item 0 the tool refuses b-4..b-6's listeners; forced through, clients fail TLS on their names.
-// Managed certificates: 0 failures and 0 disconnects on b-4..b-6, in every mode.
+// Managed certificates, private or public: 0 failures and 0 disconnects on b-4..b-6, in every mode.
 
 const results: { label: string; steps: CertificateStep[] }[] = [];
 afterAll(() => {
@@ -45,6 +45,14 @@ describe.each(MODES)('%s mode', (mode) => {
     expect(joined(steps).slice(1).map((st) => st.probe.failed)).toEqual([0, 0]);
     // msk-configuration publishes joining brokers' names at once: while AWS registers their targets,
     // connections to them are reset (the known joining outage, client-continuity.test.ts), never refused by TLS.
+    if (mode !== 'msk-configuration') expect(joined(steps).map((st) => st.newBrokerFailures)).toEqual([0, 0, 0]);
+  }, 180_000);
+
+  test('public certificates validated through DNS (certificateValidation: dns): the same, once ACM validated block 0 before the story', async () => {
+    const steps = await run('public (dns)');
+    expect(steps.flatMap((st) => st.conflicts)).toEqual([]);
+    expect(steps.map((st) => st.newBrokerTlsFailures)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(joined(steps).slice(1).map((st) => st.probe.failed)).toEqual([0, 0]);
     if (mode !== 'msk-configuration') expect(joined(steps).map((st) => st.newBrokerFailures)).toEqual([0, 0, 0]);
   }, 180_000);
 });

@@ -7,7 +7,7 @@ import type { ProbeFigures } from './probe';
 import type { Mode } from './stories';
 import { STEP_MS } from './stories';
 
-export type CertificateSetup = 'san-only' | 'san-only, --allow-uncovered-certificate' | 'managed';
+export type CertificateSetup = 'san-only' | 'san-only, --allow-uncovered-certificate' | 'managed' | 'public (dns)';
 
 export interface CertificateStep {
   step: string;
@@ -24,6 +24,7 @@ export const SAN_ONLY = ['bootstrap.kafka.example.com', 'b-1.kafka.example.com',
 
 export async function certificateStory(mode: Mode, setup: CertificateSetup, options: { probeEveryMs?: number } = {}): Promise<CertificateStep[]> {
   const managed = setup === 'managed';
+  const publicDns = setup === 'public (dns)';
   const s = await createKafkaScenario({
     brokerIds: [1, 2, 3],
     config: { advertisedListeners: mode, allowRollingRestart: mode === 'msk-configuration' },
@@ -31,6 +32,7 @@ export async function certificateStory(mode: Mode, setup: CertificateSetup, opti
     world: {
       certificateNames: SAN_ONLY,
       ...(managed ? { prepare: (world) => ({ certificateArn: undefined, certificateAuthorityArn: world.acm.addPrivateCa() }) } : {}),
+      ...(publicDns ? { prepare: () => ({ certificateArn: undefined, certificateValidation: 'dns' as const }) } : {}),
     },
   });
   const allowUncoveredCertificate = setup === 'san-only, --allow-uncovered-certificate';
@@ -43,6 +45,12 @@ export async function certificateStory(mode: Mode, setup: CertificateSetup, opti
     steps.push({ step: name, probe, newBrokerFailures: through(probe.failedBy), newBrokerTlsFailures: through(probe.tlsFailedBy), conflicts: plan.conflicts.map((c) => `${c.resource}: ${c.message}`) });
   };
   try {
+    if (publicDns) {
+      // Before clients come: the first run requests the certificates and writes their validation
+      // records; nothing goes live until ACM validated them (30 minutes on the world clock).
+      await s.reconcile();
+      await s.clock.sleep(s.world.timing.dnsValidationMs + 60_000);
+    }
     s.startProbe(options.probeEveryMs);
     await step('set-up, 3 brokers');
     await step('steady');
