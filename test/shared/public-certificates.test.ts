@@ -82,6 +82,13 @@ describe('managed public certificates (certificateValidation: dns), on the world
     expect(early.plan.actions.filter((a) => a.type !== 'put-alarm')).toEqual([]);
     expect(early.plan.awaiting).toEqual([expect.stringMatching(/^bootstrap, broker-1, broker-2, broker-3: .*PENDING_VALIDATION: its validation records are in the zone; ACM validates within minutes/)]);
 
+    // `check` says what an endpoint waits for: the tool's certificate naming it, and its state.
+    const waiting = (await checkCluster(s.clients, s.config)).find((r) => r.endpoint === 'broker-2')!;
+    expect(waiting.checks.find((c) => c.name === 'certificate')).toMatchObject({
+      ok: false,
+      detail: `no listener presents a certificate yet (managed, public, validation dns: the tool's ${certs[0].CertificateArn} names it and is PENDING_VALIDATION)`,
+    });
+
     await validationPasses(s);
     expect(ownCertificates(s).map((c) => c.Status)).toEqual(['ISSUED', 'ISSUED']);
     const live = await s.reconcile();
