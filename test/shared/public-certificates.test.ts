@@ -54,6 +54,15 @@ async function validationPasses(sc: Scenario): Promise<void> {
   await sc.reconcileOptions.clock!.sleep(sc.world.timing.dnsValidationMs + 60_000);
 }
 
+/** Public mode, set up and live: the first run requests and writes the records, the second (once validated) puts everything live. */
+async function livePublicMode(options: ScenarioOptions = {}): Promise<Scenario> {
+  const sc = publicMode(options);
+  await sc.reconcile();
+  await validationPasses(sc);
+  await sc.reconcile();
+  return sc;
+}
+
 describe('managed public certificates (certificateValidation: dns), on the world clock', () => {
   test('a fresh cluster of 3: block 0 and a spare block 1 requested, their validation CNAMEs written at once; nothing goes live until ACM validated; then every listener presents a covering certificate', async () => {
     s = publicMode();
@@ -107,10 +116,7 @@ describe('managed public certificates (certificateValidation: dns), on the world
   });
 
   test('scale-out 3 -> 12 lands in the spare block, validated ahead: b-10..b-12 go live in the same run, no live listener is touched, and block 2 becomes the spare', async () => {
-    s = publicMode();
-    await s.reconcile();
-    await validationPasses(s);
-    await s.reconcile();
+    s = await livePublicMode();
     const [block0, block1] = ownCertificates(s);
     s.world.msk.setBrokers(s.clusterArn, brokersFor(range(1, 12)));
     s.world.resetCalls();
@@ -126,10 +132,7 @@ describe('managed public certificates (certificateValidation: dns), on the world
   });
 
   test('a scale-out past the spare block: the brokers beyond it wait (no listener, no name), the others go live; a later run finishes once ACM validated', async () => {
-    s = publicMode();
-    await s.reconcile();
-    await validationPasses(s);
-    await s.reconcile();
+    s = await livePublicMode();
     s.world.msk.setBrokers(s.clusterArn, brokersFor(range(1, 21)));
     const out = await s.reconcile();
     expect(out.plan.awaiting).toEqual([expect.stringMatching(/^broker-20, broker-21: no listener or name until its certificate is ISSUED/)]);
@@ -188,10 +191,7 @@ describe('managed public certificates (certificateValidation: dns), on the world
   });
 
   test('destroy deletes the tool\'s certificates and the validation records it wrote', async () => {
-    s = publicMode();
-    await s.reconcile();
-    await validationPasses(s);
-    await s.reconcile();
+    s = await livePublicMode();
     await destroyCluster(s.clients, s.config, { ...s.reconcileOptions, apply: true });
     expect(ownCertificates(s)).toEqual([]);
     expect(s.world.route53.records(s.zoneId).filter((r) => r.Name!.startsWith('_') || r.Name!.includes('._'))).toEqual([]);

@@ -38,21 +38,16 @@ describe.each(MODES)('%s mode', (mode) => {
     else expect(tls).toBeGreaterThan(0);
   }, 180_000);
 
-  test('managed certificates: 0 TLS failures through b-4..b-6, and 0 failures at all once the scale-out completed', async () => {
-    const steps = await run('managed');
+  test.each<[string, CertificateSetup]>([
+    ['private certificates from a CA (certificateAuthorityArn)', 'managed'],
+    ['public certificates validated through DNS (certificateValidation: dns; ACM validated block 0 before the story)', 'public (dns)'],
+  ])('managed %s: 0 TLS failures through b-4..b-6, and 0 failures at all once the scale-out completed', async (_, setup) => {
+    const steps = await run(setup);
     expect(steps.flatMap((st) => st.conflicts)).toEqual([]);
     expect(steps.map((st) => st.newBrokerTlsFailures)).toEqual([0, 0, 0, 0, 0, 0]);
     expect(joined(steps).slice(1).map((st) => st.probe.failed)).toEqual([0, 0]);
     // msk-configuration publishes joining brokers' names at once: while AWS registers their targets,
     // connections to them are reset (the known joining outage, client-continuity.test.ts), never refused by TLS.
-    if (mode !== 'msk-configuration') expect(joined(steps).map((st) => st.newBrokerFailures)).toEqual([0, 0, 0]);
-  }, 180_000);
-
-  test('public certificates validated through DNS (certificateValidation: dns): the same, once ACM validated block 0 before the story', async () => {
-    const steps = await run('public (dns)');
-    expect(steps.flatMap((st) => st.conflicts)).toEqual([]);
-    expect(steps.map((st) => st.newBrokerTlsFailures)).toEqual([0, 0, 0, 0, 0, 0]);
-    expect(joined(steps).slice(1).map((st) => st.probe.failed)).toEqual([0, 0]);
     if (mode !== 'msk-configuration') expect(joined(steps).map((st) => st.newBrokerFailures)).toEqual([0, 0, 0]);
   }, 180_000);
 });
