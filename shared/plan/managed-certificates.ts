@@ -6,7 +6,7 @@ import { certificateOf, listenersOn, type ObservedState } from '../state';
 import type { Certificate, OwnedCertificate, ValidationRecord } from '../types';
 import { blockNames, blockOf, sameNames } from './certificate-blocks';
 import { certificateCovers } from './certificate';
-import type { Action, CertificateRef } from './types';
+import type { Action, CertificateRef, Conflict } from './types';
 
 /** What managed mode (certificateAuthorityArn, certificateValidation) wants of ACM, and the certificate each of its endpoints presents. */
 export interface ManagedCertificatePlan {
@@ -18,9 +18,17 @@ export interface ManagedCertificatePlan {
    * Public certificates: endpoints whose block certificate waits for ACM's DNS validation (minutes,
    * up to 72 hours), with why. They get no listener yet; a live listener keeps what it presents.
    */
-  awaiting: Map<string, string>;
+  awaiting: Map<string, Awaiting>;
   /** Those certificates in validation (found, not requested now): kept, though no listener presents them yet. */
   validating: CertificateRef[];
+  /** A public certificate ACM refused (FAILED): not requested again until a person fixed the cause and deleted it. */
+  conflicts: Conflict[];
+}
+
+/** Why an endpoint waits; `refused`: for a person to act (a conflict says what), so no follow-up is due. */
+export interface Awaiting {
+  reason: string;
+  refused?: boolean;
 }
 
 /** Who issues a managed listener's certificates: its private CA, or ACM's public CA after DNS validation. */
@@ -45,7 +53,7 @@ function issuedBy(cert: Certificate, issuer: Issuer): boolean {
  * the block's names and CA exists, else one requested in this apply.
  */
 export function planManagedCertificates(config: ResolvedCluster, desired: DesiredState, observed: ObservedState): ManagedCertificatePlan {
-  const plan: ManagedCertificatePlan = { actions: [], byEndpoint: new Map(), awaiting: new Map(), validating: [] };
+  const plan: ManagedCertificatePlan = { actions: [], byEndpoint: new Map(), awaiting: new Map(), validating: [], conflicts: [] };
   const size = config.certificates.namesPerCertificate;
   const blocks = new Map<string, BlockCertificate>();
   checkPublicZones(desired, observed);
@@ -65,6 +73,7 @@ export function planManagedCertificates(config: ResolvedCluster, desired: Desire
       found = blockCertificate(config, observed, endpoint.listener, block, key, issuer, plan.actions);
       blocks.set(key, found);
       if (found.awaiting && found.ref.arn) plan.validating.push(found.ref);
+      if (found.conflict) plan.conflicts.push(found.conflict);
     }
     if (found.awaiting) plan.awaiting.set(endpoint.key, found.awaiting);
     else plan.byEndpoint.set(endpoint.key, found.ref);
@@ -72,6 +81,7 @@ export function planManagedCertificates(config: ResolvedCluster, desired: Desire
   for (const spare of spareBlocks(desired, size, blocks)) {
     const found = blockCertificate(config, observed, spare.listener, spare.block, spare.key, issuerOf(spare.listener)!, plan.actions);
     if (found.ref.arn) plan.validating.push(found.ref);
+    if (found.conflict) plan.conflicts.push(found.conflict);
   }
   return plan;
 }
@@ -114,7 +124,8 @@ function coveringPresented(observed: ObservedState, endpoint: DesiredEndpoint): 
 /** A block's certificate: ready to present (`ref`), or, for a public one, why its listeners wait. */
 interface BlockCertificate {
   ref: CertificateRef;
-  awaiting?: string;
+  awaiting?: Awaiting;
+  conflict?: Conflict;
 }
 
 function blockCertificate(
@@ -134,11 +145,22 @@ function blockCertificate(
     .sort((a, b) => Number(b.status === 'ISSUED') - Number(a.status === 'ISSUED'));
   const failed = same.filter((c) => !usable.includes(c)).map((c) => c.arn).sort();
   const found = usable[0];
+  // A public certificate ACM refused outright (a CAA record, a domain it will not issue for) fails
+  // again if requested again: it stays, named in a conflict, until a person fixed the cause and deleted it.
+  const refused = 'dns' in issuer && !found ? same.find((c) => issuedBy(c, issuer) && c.status === 'FAILED') : undefined;
+  if (refused) {
+    const why = `${refused.failureReason ?? 'no reason given'}: ${PUBLIC_FAILURE_FIX[refused.failureReason ?? ''] ?? "see the certificate's FailureReason in ACM"}`;
+    return {
+      ref: { name: key, arn: refused.arn },
+      awaiting: { reason: `certificate ${refused.arn} FAILED (${refused.failureReason ?? 'no reason given'})`, refused: true },
+      conflict: { resource: key, message: `ACM refused certificate ${refused.arn} for ${names[0]} … ${names[names.length - 1]} (${why}); once fixed, delete it (aws acm delete-certificate --certificate-arn ${refused.arn}) and the next run requests another` },
+    };
+  }
   if (found) {
     const ref = { name: key, arn: found.arn };
     if (found.status === 'ISSUED') return { ref };
     // A private one is signed in seconds: waited for in this apply. A public one waits for DNS validation across runs.
-    if ('dns' in issuer) return { ref, awaiting: awaitingValidation(found, names) };
+    if ('dns' in issuer) return { ref, awaiting: { reason: awaitingValidation(found, names) } };
     actions.push({ type: 'await-certificate', resource: key, certificate: ref });
     return { ref };
   }
@@ -157,8 +179,17 @@ function blockCertificate(
     tags: certificateTags(config.clusterArn, listener.id, block),
   });
   const ref = { name: key };
-  return 'dns' in issuer ? { ref, awaiting: `certificate ${key} is requested in this apply; ACM validates it through DNS records the tool writes in zone ${issuer.dns.hostedZoneId}` } : { ref };
+  return 'dns' in issuer ? { ref, awaiting: { reason: `certificate ${key} is requested in this apply; ACM validates it through DNS records the tool writes in zone ${issuer.dns.hostedZoneId}` } } : { ref };
 }
+
+/** What to do about ACM's FailureReason values for public certificates (ACM API reference, CertificateDetail). */
+const PUBLIC_FAILURE_FIX: Record<string, string> = {
+  CAA_ERROR: 'a CAA record of the domain or a parent does not allow Amazon to issue: add one for amazon.com (ACM guide, "Optional: Configure a CAA record")',
+  INVALID_PUBLIC_DOMAIN: 'the domain is not a public domain ACM can issue for: use certificateAuthorityArn (private certificates) instead',
+  DOMAIN_NOT_ALLOWED: 'ACM will not issue for this domain: ask AWS Support, or use certificateAuthorityArn',
+  ADDITIONAL_VERIFICATION_REQUIRED: 'ACM needs more information before it issues for this domain: contact AWS Support',
+  DOMAIN_VALIDATION_DENIED: 'ACM will not issue for this domain: ask AWS Support, or use certificateAuthorityArn',
+};
 
 /** Why a public certificate is not ISSUED yet, for the plan and the run's report. */
 function awaitingValidation(cert: OwnedCertificate, names: string[]): string {
@@ -180,12 +211,16 @@ export interface ZoneValidationRecord {
  * needs them to validate a pending one, and to renew an issued one), in their listeners' zones. Those
  * of a certificate deleted in this plan go with it (records.ts deletes the tool's leftovers).
  */
-export function validationRecordsToKeep(config: ResolvedCluster, observed: ObservedState, deletions: Action[]): ZoneValidationRecord[] {
-  const deleted = new Set(deletions.flatMap((a) => (a.type === 'delete-certificate' ? [a.arn] : [])));
+export function validationRecordsToKeep(config: ResolvedCluster, observed: ObservedState, actions: Action[]): ZoneValidationRecord[] {
+  const deleted = new Set(actions.flatMap((a) => (a.type === 'delete-certificate' ? [a.arn] : [])));
+  // A name requested again (a timed-out or expired certificate replaced) has the very same CNAME: it stays for the new one.
+  const requested = new Set(actions.flatMap((a) => (a.type === 'request-certificate' && a.validation ? [a.domainName, ...a.subjectAlternativeNames] : [])));
   return (observed.ownCertificates ?? []).flatMap((cert) => {
     const listener = config.mapped.find((l) => ownedFor(cert, l));
-    if (!listener || deleted.has(cert.arn) || cert.type === 'PRIVATE' || cert.authorityArn) return [];
-    return (cert.validationRecords ?? []).map((record) => ({ hostedZoneId: listener.hostedZoneId, record, certificate: cert.arn }));
+    if (!listener || cert.type === 'PRIVATE' || cert.authorityArn) return [];
+    return (cert.validationRecords ?? [])
+      .filter((record) => !deleted.has(cert.arn) || requested.has(record.domainName))
+      .map((record) => ({ hostedZoneId: listener.hostedZoneId, record, certificate: cert.arn }));
   });
 }
 

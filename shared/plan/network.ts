@@ -28,7 +28,7 @@ export interface NetworkPlanOptions {
   /** Managed mode: the certificate each endpoint of a managed listener presents, by key (plan/managed-certificates.ts). */
   certificates?: Map<string, CertificateRef>;
   /** Managed public certificates: endpoints whose certificate is not validated yet, by key. */
-  awaitingCertificate?: Map<string, string>;
+  awaitingCertificate?: ReadonlyMap<string, unknown>;
 }
 
 /**
@@ -85,12 +85,16 @@ export function planNetwork(desired: DesiredState, observed: ObservedState, held
     // A managed certificate covers its endpoint by construction (its block's names).
     const current = listener?.certificateArns[0];
     // A certificate ACM has not validated yet: a new endpoint waits whole (no group, listener or
-    // name yet), a live listener keeps presenting what it has (apply never swaps it in).
-    if (options.awaitingCertificate?.has(endpoint.key) && !listener) {
-      plan.blocked.add(endpoint.key);
+    // name yet). A live listener (whose certificate does not name the host, or it would be kept:
+    // managed-certificates.ts) keeps presenting what it has, and its new name waits too.
+    const awaiting = options.awaitingCertificate?.has(endpoint.key);
+    if (awaiting) plan.blocked.add(endpoint.key);
+    if (awaiting && (!listener || !current)) {
+      if (listener) keptListeners.add(listener.arn);
+      if (listener?.targetGroupArn) keptGroups.add(listener.targetGroupArn);
       continue;
     }
-    const wanted = options.awaitingCertificate?.has(endpoint.key) && current ? { name: current, arn: current } : wantedCertificate(endpoint, options.certificates);
+    const wanted = awaiting ? { name: current!, arn: current! } : wantedCertificate(endpoint, options.certificates);
     const uncovered = endpoint.listener.certificateArn ? uncoveredCertificate(observed, endpoint) : undefined;
     const change = !listener ? 'create' : current !== wanted.arn ? 'swap' : 'live';
     const refuse = uncovered !== undefined && change !== 'live' && !options.allowUncoveredCertificate;

@@ -5,7 +5,7 @@ import { ownedTargetGroup, type ObservedState } from '../state';
 import { planAdvertised, planRestore, type AdvertisedPlanOptions } from './advertised';
 import { planAlarms } from './alarms';
 import { checkCertificateQuota, checkLimits } from './limits';
-import { planCertificateDeletions, planManagedCertificates, validationRecordsToKeep } from './managed-certificates';
+import { planCertificateDeletions, planManagedCertificates, validationRecordsToKeep, type Awaiting } from './managed-certificates';
 import { planNetwork, type NetworkPlanOptions } from './network';
 import { planRecords } from './records';
 import { stillAdvertised } from './still-advertised';
@@ -42,7 +42,7 @@ export function planCluster(config: ResolvedCluster, observed: ObservedState, op
   const network = planNetwork(desired, observed, held, { ...options, certificates: certificates.byEndpoint, awaitingCertificate: certificates.awaiting });
   const unusedCertificates = planCertificateDeletions(observed, [...certificates.byEndpoint.values(), ...certificates.validating], network.actions);
   // Public certificates: ACM's validation CNAMEs stay while a certificate of ours needs them (to be issued, or renewed).
-  const validation = validationRecordsToKeep(config, observed, unusedCertificates.actions);
+  const validation = validationRecordsToKeep(config, observed, [...certificates.actions, ...unusedCertificates.actions]);
   // An endpoint the NLB can never carry (a broker in a zone it is not enabled in, a public listener
   // without public access, broker security groups shut to it) keeps its listener, group and target
   // ready, but its name is neither published nor advertised until the precondition holds.
@@ -84,18 +84,21 @@ export function planCluster(config: ResolvedCluster, observed: ObservedState, op
     ...status,
     // While MSK changes the cluster, only additions are made (new brokers' listeners, names, targets).
     actions: status.status === 'waiting' ? additiveOnly(actions) : actions,
-    conflicts: [...network.conflicts, ...preconditions.conflicts, ...records.conflicts, ...advertised.conflicts],
+    conflicts: [...certificates.conflicts, ...network.conflicts, ...preconditions.conflicts, ...records.conflicts, ...advertised.conflicts],
     warnings,
     pending: [...advertised.pending, ...network.pending],
     blocked: [...blocked],
-    ...(certificates.awaiting.size ? { awaiting: awaitingLines(certificates.awaiting) } : {}),
+    ...(awaitingLines(certificates.awaiting).length ? { awaiting: awaitingLines(certificates.awaiting) } : {}),
   };
 }
 
-/** One line per certificate the endpoints wait for: `b-10, b-11: certificate … is PENDING_VALIDATION …`. */
-function awaitingLines(awaiting: Map<string, string>): string[] {
+/**
+ * One line per certificate the endpoints wait for: `b-10, b-11: certificate … is PENDING_VALIDATION …`.
+ * Endpoints behind a certificate ACM refused wait for a person (a conflict says what): not listed.
+ */
+function awaitingLines(awaiting: Map<string, Awaiting>): string[] {
   const byReason = new Map<string, string[]>();
-  for (const [key, reason] of awaiting) byReason.set(reason, [...(byReason.get(reason) ?? []), key]);
+  for (const [key, { reason, refused }] of awaiting) if (!refused) byReason.set(reason, [...(byReason.get(reason) ?? []), key]);
   return [...byReason].map(([reason, keys]) => `${keys.join(', ')}: no listener or name until its certificate is ISSUED (${reason})`);
 }
 

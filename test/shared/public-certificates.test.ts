@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { checkCluster } from '../../shared/check';
 import { formatPlan } from '../../shared/report/plan';
-import { destroyCluster } from '../../shared/reconcile';
+import { destroyCluster, reconcileCluster } from '../../shared/reconcile';
 import type { Action } from '../../shared/plan/types';
 import { brokersFor, createScenario, range, type Scenario, type ScenarioOptions } from '../support/scenario';
 
@@ -188,6 +188,53 @@ describe('managed public certificates (certificateValidation: dns), on the world
     ]);
     expect(recordsAt(s, record.Name!.replace(/\.$/, ''))[0].ResourceRecords).toEqual([{ Value: '_other.acm-validations.aws.' }]);
     expect(validationPublished(s, host('b-3'))).toBe(true);
+  });
+
+  test('a certificate ACM refused (FAILED, CAA_ERROR) is not requested again: a conflict names the reason and the fix, its endpoints wait, no follow-up is due', async () => {
+    s = publicMode();
+    await s.reconcile();
+    const [block0] = ownCertificates(s);
+    s.world.acm.giveUp(block0.CertificateArn!, 'FAILED', 'CAA_ERROR');
+    for (let run = 0; run < 2; run++) {
+      const out = await s.reconcile();
+      expect(of(out.plan.actions, 'request-certificate')).toEqual([]);
+      expect(of(out.plan.actions, 'delete-certificate')).toEqual([]);
+      expect(out.plan.conflicts).toEqual([
+        { resource: 'certificate-0', message: expect.stringMatching(new RegExp(`^ACM refused certificate ${block0.CertificateArn} .*CAA_ERROR: a CAA record .*amazon\\.com.*delete it \\(aws acm delete-certificate`)) },
+      ]);
+      expect(out.plan.awaiting).toBeUndefined();
+      expect(ports(s)).toEqual([]);
+    }
+  });
+
+  test('a timed-out certificate is replaced: the replacement is requested and the validation CNAMEs it shares with the old one stay in the zone', async () => {
+    s = publicMode();
+    await s.reconcile();
+    const [block0] = ownCertificates(s);
+    s.world.acm.giveUp(block0.CertificateArn!, 'VALIDATION_TIMED_OUT');
+    const out = await s.reconcile();
+    expect(of(out.plan.actions, 'delete-certificate').map((a) => a.type === 'delete-certificate' && a.arn)).toEqual([block0.CertificateArn]);
+    expect(of(out.plan.actions, 'request-certificate').map((a) => a.type === 'request-certificate' && a.domainName)).toEqual([host('bootstrap')]);
+    for (const name of [host('bootstrap'), host('b-1'), host('b-9')]) expect([name, validationPublished(s, name)]).toEqual([name, true]);
+    await validationPasses(s);
+    await s.reconcile();
+    expect(ports(s)).toEqual([9000, 9001, 9002, 9003]);
+  });
+
+  test('renaming the brokers of a live cluster (brokerHostTemplate): until the new names\' certificate is validated, the listeners keep theirs and the new names are not published', async () => {
+    s = await livePublicMode();
+    const renamed = { ...s.config, brokerHostTemplate: 'broker-{id}' };
+    const out = await reconcileCluster(s.clients, renamed, { ...s.reconcileOptions, apply: true });
+    expect(out.plan.awaiting).toEqual([expect.stringMatching(/^broker-1, broker-2, broker-3: no listener or name until its certificate is ISSUED/)]);
+    expect(of(out.plan.actions, 'modify-listener')).toEqual([]);
+    expect(recordsAt(s, host('broker-1'))).toEqual([]);
+    // The live listeners stay as they are, presenting block 0 of the old names.
+    expect(ports(s)).toEqual([9000, 9001, 9002, 9003]);
+    expect(new Set(s.world.elbv2.listeners(s.lbArn).map((l) => l.Certificates![0].CertificateArn))).toEqual(new Set([ownCertificates(s)[0].CertificateArn]));
+    await validationPasses(s);
+    await reconcileCluster(s.clients, renamed, { ...s.reconcileOptions, apply: true });
+    expect(recordsAt(s, host('broker-1')).map((r) => r.Type)).toEqual(['A']);
+    for (const row of await checkCluster(s.clients, renamed)) expect([row.endpoint, row.checks.find((c) => c.name === 'certificate')?.ok]).toEqual([row.endpoint, true]);
   });
 
   test('destroy deletes the tool\'s certificates and the validation records it wrote', async () => {

@@ -182,6 +182,17 @@ export class AcmModel {
     return clone({ ...cert, ...(options ? { DomainValidationOptions: options } : {}), InUseBy: this.inUseBy(arn) });
   }
 
+  /**
+   * A public certificate ACM gives up on: FAILED with a reason (a CAA record that forbids Amazon, a
+   * domain ACM will not issue for: ACM API reference, FailureReason), or VALIDATION_TIMED_OUT.
+   */
+  giveUp(arn: string, status: 'FAILED' | 'VALIDATION_TIMED_OUT', failureReason?: string): void {
+    const cert = this.certs.get(arn);
+    if (!cert || cert.Status !== 'PENDING_VALIDATION') throw new Error(`AwsWorld: ${arn} is not a certificate pending validation`);
+    cert.Status = status;
+    if (failureReason) cert.FailureReason = failureReason as CertificateDetail['FailureReason'];
+  }
+
   /** ACM's validation CNAME for `domainName` in this account (what a person copies into the zone). */
   validationRecord(domainName: string): ResourceRecord {
     return validationRecord(this.env.accountId, domainName);
