@@ -1,8 +1,7 @@
 // Managed mode: the certificates this tool requested for a cluster, found without reading every
 // certificate's tags. ListCertificates pages through the account's certificates (1,000 a page);
-// only those whose subject is a name one of the cluster's managed listeners could make the first
-// name of a block (its bootstrap, or a broker name under its domain) have their tags read, and only
-// those tagged as this cluster's are described. Nothing else is ever touched.
+// only those whose subject is under the domain of one of the cluster's managed listeners have their
+// tags read, and only those tagged as this cluster's are described. Nothing else is ever touched.
 import {
   DescribeCertificateCommand,
   ListCertificatesCommand,
@@ -14,7 +13,7 @@ import {
 import pLimit from 'p-limit';
 import { ConfigError } from '../errors';
 import { loadBalancersOf, managesCertificates, type ResolvedCluster } from '../listeners';
-import { hostName, ownedCertificateBlock } from '../naming';
+import { ownedCertificateBlock } from '../naming';
 import type { ObservedState } from '../state';
 import type { Certificate, OwnedCertificate, ValidationRecord } from '../types';
 import { observeCertificate } from './acm';
@@ -102,16 +101,17 @@ export async function observePresentedCertificates(acm: ACMClient, config: Resol
   return read.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
 }
 
-/** True for a subject a block certificate of one of the cluster's managed listeners could have. */
+/**
+ * True for a subject under a managed listener's domain: what a block certificate of the cluster has,
+ * whatever name template made it (a certificate of names since renamed is still found, and deleted
+ * once no listener presents it).
+ */
 function subjectMatcher(config: ResolvedCluster): (name: string) => boolean {
-  const patterns = config.mapped
-    .filter(managesCertificates)
-    .flatMap((l) => {
-      const bootstrap = hostName(l, 'bootstrap');
-      const broker = new RegExp(`^${escape(l.brokerHostTemplate).replace('\\{id\\}', '\\d+')}\\.${escape(l.domain)}$`);
-      return [(n: string) => n === bootstrap, (n: string) => l.endpoints === 'bootstrap-and-brokers' && broker.test(n)];
-    });
-  return (name) => patterns.some((p) => p(name.toLowerCase()));
+  const domains = [...new Set(config.mapped.filter(managesCertificates).map((l) => l.domain.toLowerCase()))];
+  return (name) => {
+    const n = name.toLowerCase().replace(/\.$/, '');
+    return domains.some((d) => n === d || n.endsWith(`.${d}`));
+  };
 }
 
 /** The DNS validation CNAMEs ACM lists so far (it adds them a moment after the request). */
@@ -120,8 +120,4 @@ export function validationRecordsOf(options: DomainValidation[] | undefined): Va
     o.ValidationMethod === 'DNS' && o.ResourceRecord?.Name && o.ResourceRecord.Value ? [{ domainName: o.DomainName!, name: o.ResourceRecord.Name, value: o.ResourceRecord.Value }] : [],
   );
   return options?.length ? records : undefined;
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

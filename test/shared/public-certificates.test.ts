@@ -235,6 +235,9 @@ describe('managed public certificates (certificateValidation: dns), on the world
     await reconcileCluster(s.clients, renamed, { ...s.reconcileOptions, apply: true });
     expect(recordsAt(s, host('broker-1')).map((r) => r.Type)).toEqual(['A']);
     for (const row of await checkCluster(s.clients, renamed)) expect([row.endpoint, row.checks.find((c) => c.name === 'certificate')?.ok]).toEqual([row.endpoint, true]);
+    // The old spare (b-10 .. b-19) is still found by its tags, and deleted: nothing presents it.
+    expect(ownCertificates(s).map((c) => c.DomainName)).not.toContain(host('b-10'));
+    expect(ownCertificates(s).map((c) => c.DomainName)).toContain(host('broker-10'));
   });
 
   test('destroy deletes the tool\'s certificates and the validation records it wrote', async () => {
