@@ -6,6 +6,7 @@ import { pollUntil, type FollowOptions } from '../follow';
 import type { Action, CertificateRef } from '../plan/types';
 import { validationRecordsOf } from '../observe/certificates';
 import type { ValidationRecord } from '../types';
+import { failureFix } from '../plan/certificate-failures';
 import { refusedWith } from './confirm';
 
 type Of<T extends Action['type']> = Extract<Action, { type: T }>;
@@ -117,20 +118,11 @@ async function untilIssued(acm: ACMClient, arn: string, wait: FollowOptions, clo
   const { value } = await pollUntil(read, (v) => v.status !== 'PENDING_VALIDATION' && v.status !== 'NOT_VISIBLE_YET', wait, clock);
   if (value.status === 'ISSUED') return;
   if (value.status === 'FAILED') {
-    throw new Error(`certificate ${arn} FAILED (${value.reason ?? 'no reason given'}): ${FAILURE_FIX[value.reason ?? ''] ?? 'see ACM\'s FailureReason'}; the next run deletes it and requests another`);
+    throw new Error(`certificate ${arn} FAILED (${failureFix(value.reason)}); the next run deletes it and requests another, its endpoints waiting meanwhile`);
   }
   throw new Error(`certificate ${arn} is ${value.status} after ${wait.maxSeconds} s, not ISSUED: its listeners wait for the next run`);
 }
 
-/** What to do about ACM's FailureReason values that concern a private CA. */
-const FAILURE_FIX: Record<string, string> = {
-  PCA_INVALID_STATE: 'the private CA is not ACTIVE (disabled, expired or pending): enable it',
-  PCA_RESOURCE_NOT_FOUND: 'certificateAuthorityArn names no private CA: correct it',
-  PCA_ACCESS_DENIED: 'the private CA does not let this account issue: share it (AWS RAM) or grant it a resource policy',
-  PCA_INVALID_ARN: 'certificateAuthorityArn is not a valid CA ARN',
-  PCA_LIMIT_EXCEEDED: 'the private CA reached its certificate quota',
-  PCA_REQUEST_FAILED: 'the private CA failed the request: retry, or see its CloudTrail events',
-};
 
 /**
  * Deleted only when no listener presents it; ACM refuses one still in use with

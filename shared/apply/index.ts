@@ -149,7 +149,13 @@ export async function applyPlan(clients: AwsClients, config: ResolvedCluster, pl
       case 'modify-ingress': return ec2.modifyIngress(clients.ec2, action);
       case 'revoke-ingress': return ec2.revokeIngress(clients.ec2, action);
       case 'request-certificate':
-        (result.created.certificates ??= {})[action.name] = await acm.requestCertificate(clients.acm, action, certificates, options.certificateWait ?? acm.DEFAULT_CERTIFICATE_WAIT, options.clock ?? realClock, publishValidation);
+        try {
+          (result.created.certificates ??= {})[action.name] = await acm.requestCertificate(clients.acm, action, certificates, options.certificateWait ?? acm.DEFAULT_CERTIFICATE_WAIT, options.clock ?? realClock, publishValidation);
+        } catch (error) {
+          // A retry after a failure: no listener of this plan waits for it, so the rest goes on.
+          if (!action.retry) throw error;
+          (result.deferred ??= []).push(`${describeAction(action)}: ${errorMessage(error)}`);
+        }
         return;
       case 'await-certificate': return acm.awaitCertificate(clients.acm, action, options.certificateWait ?? acm.DEFAULT_CERTIFICATE_WAIT, options.clock ?? realClock);
       case 'delete-certificate': {

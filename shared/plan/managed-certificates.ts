@@ -5,6 +5,7 @@ import { certificateTags, shortHash } from '../naming';
 import { certificateOf, listenersOn, type ObservedState } from '../state';
 import type { Certificate, OwnedCertificate, ValidationRecord } from '../types';
 import { blockNames, blockOf, sameNames } from './certificate-blocks';
+import { failureFix } from './certificate-failures';
 import { certificateCovers } from './certificate';
 import type { Action, CertificateRef, Conflict } from './types';
 
@@ -149,7 +150,7 @@ function blockCertificate(
   // again if requested again: it stays, named in a conflict, until a person fixed the cause and deleted it.
   const refused = 'dns' in issuer && !found ? same.find((c) => issuedBy(c, issuer) && c.status === 'FAILED') : undefined;
   if (refused) {
-    const why = `${refused.failureReason ?? 'no reason given'}: ${PUBLIC_FAILURE_FIX[refused.failureReason ?? ''] ?? "see the certificate's FailureReason in ACM"}`;
+    const why = failureFix(refused.failureReason);
     return {
       ref: { name: key, arn: refused.arn },
       awaiting: { reason: `certificate ${refused.arn} FAILED (${refused.failureReason ?? 'no reason given'})`, refused: true },
@@ -165,6 +166,9 @@ function blockCertificate(
     return { ref };
   }
   const from = 'dns' in issuer ? `dns ${issuer.dns.hostedZoneId}` : issuer.certificateAuthorityArn;
+  // A private CA that could not issue last time may again (disabled, not shared): the new request must
+  // not hold the rest of the apply back, so its endpoints wait for the run after it (a conflict says why).
+  const failedBefore = 'certificateAuthorityArn' in issuer ? same.find((c) => issuedBy(c, issuer) && c.status === 'FAILED') : undefined;
   actions.push({
     type: 'request-certificate',
     resource: key,
@@ -177,19 +181,21 @@ function blockCertificate(
     // retry after it is a new request.
     idempotencyToken: shortHash(`${config.clusterArn} ${listener.id} ${block} ${from} ${names.join(',')} ${failed.join(',')}`, 32),
     tags: certificateTags(config.clusterArn, listener.id, block),
+    ...(failedBefore ? { retry: true } : {}),
   });
   const ref = { name: key };
+  if (failedBefore) {
+    return {
+      ref,
+      awaiting: { reason: `certificate ${failedBefore.arn} FAILED`, refused: true },
+      conflict: {
+        resource: key,
+        message: `ACM could not issue certificate ${failedBefore.arn} from ${from} (${failureFix(failedBefore.failureReason)}); requested again in this apply without holding anything else back, its endpoints wait for the run after it`,
+      },
+    };
+  }
   return 'dns' in issuer ? { ref, awaiting: { reason: `certificate ${key} is requested in this apply; ACM validates it through DNS records the tool writes in zone ${issuer.dns.hostedZoneId}` } } : { ref };
 }
-
-/** What to do about ACM's FailureReason values for public certificates (ACM API reference, CertificateDetail). */
-const PUBLIC_FAILURE_FIX: Record<string, string> = {
-  CAA_ERROR: 'a CAA record of the domain or a parent does not allow Amazon to issue: add one for amazon.com (ACM guide, "Optional: Configure a CAA record")',
-  INVALID_PUBLIC_DOMAIN: 'the domain is not a public domain ACM can issue for: use certificateAuthorityArn (private certificates) instead',
-  DOMAIN_NOT_ALLOWED: 'ACM will not issue for this domain: ask AWS Support, or use certificateAuthorityArn',
-  ADDITIONAL_VERIFICATION_REQUIRED: 'ACM needs more information before it issues for this domain: contact AWS Support',
-  DOMAIN_VALIDATION_DENIED: 'ACM will not issue for this domain: ask AWS Support, or use certificateAuthorityArn',
-};
 
 /** Why a public certificate is not ISSUED yet, for the plan and the run's report. */
 function awaitingValidation(cert: OwnedCertificate, names: string[]): string {

@@ -43,6 +43,8 @@ export type Action =
       validation?: { hostedZoneId: string; hostedZoneRole?: { roleArn: string; externalId?: string } };
       idempotencyToken: string;
       tags: Record<string, string>;
+      /** The one before FAILED: nothing in this plan presents it, so a failure again is reported, not a stop. */
+      retry?: true;
     }
   /** A certificate of ours requested by an earlier run and not ISSUED yet: waited for (bounded) before listeners present it. */
   | { type: 'await-certificate'; resource: string; certificate: Required<CertificateRef> }

@@ -126,15 +126,36 @@ describe('managed certificates, on the world clock', () => {
     expect(s.world.acm.certificate(foreign)).toBeDefined();
   });
 
-  test('a disabled CA: apply stops before any other write, naming ACM\'s reason and the fix; enabled, the next run converges', async () => {
+  test('a disabled CA: apply stops before any other write, naming ACM\'s reason and the fix; enabled, the next run requests again and the one after converges', async () => {
     s = managed({ caStatus: 'DISABLED' });
-    await expect(s.reconcile()).rejects.toThrow(/FAILED \(PCA_INVALID_STATE\): the private CA is not ACTIVE .*enable it/);
+    await expect(s.reconcile()).rejects.toThrow(/FAILED \(PCA_INVALID_STATE: the private CA is not ACTIVE .*enable it\)/);
     expect(s.world.writes().map((c) => c.command).filter((c) => c !== 'PutMetricAlarmCommand')).toEqual(['RequestCertificateCommand']);
     s.world.acm.setPrivateCaStatus((s as ReturnType<typeof managed>).caArn, 'ACTIVE');
     const { plan } = await s.reconcile();
+    expect(plan.conflicts).toEqual([{ resource: 'certificate-0', message: expect.stringMatching(/^ACM could not issue certificate \S+ from \S+ \(PCA_INVALID_STATE: .*\); requested again in this apply/) }]);
     expect(plan.actions.filter((a) => a.type === 'delete-certificate')).toEqual([expect.objectContaining({ reason: 'FAILED (PCA_INVALID_STATE)' })]);
-    expect(Object.keys(presented(s))).toEqual(['9000', '9001', '9002', '9003']);
     expect(ownCertificates(s).map((c) => c.Status)).toEqual(['ISSUED']);
+    expect(Object.keys(presented(s))).toEqual([]);
+    const converged = await s.reconcile();
+    expect(converged.plan.conflicts).toEqual([]);
+    expect(Object.keys(presented(s))).toEqual(['9000', '9001', '9002', '9003']);
+  });
+
+  test('a CA that fails a new block while brokers join: the first run stops, then brokers of the blocks that exist go live while the new block\'s wait, named in a conflict', async () => {
+    s = managed();
+    await s.reconcile();
+    const ca = (s as ReturnType<typeof managed>).caArn;
+    s.world.acm.setPrivateCaStatus(ca, 'DISABLED');
+    s.world.msk.setBrokers(s.clusterArn, brokersFor(range(1, 12)));
+    await expect(s.reconcile()).rejects.toThrow(/PCA_INVALID_STATE/);
+    const second = await s.reconcile();
+    expect(second.plan.conflicts).toEqual([{ resource: 'certificate-1', message: expect.stringMatching(/PCA_INVALID_STATE/) }]);
+    expect(second.applied?.deferred).toEqual([expect.stringMatching(/^request certificate certificate-1 .*FAILED \(PCA_INVALID_STATE/)]);
+    expect(Object.keys(presented(s)).map(Number)).toEqual(range(0, 9).map((i) => 9000 + i));
+    s.world.acm.setPrivateCaStatus(ca, 'ACTIVE');
+    await s.reconcile();
+    await s.reconcile();
+    expect(Object.keys(presented(s)).map(Number)).toEqual(range(0, 12).map((i) => 9000 + i));
   });
 
   test('a layout above the certificates-per-NLB quota is refused in plan before any write, with the number and the ways out', async () => {
