@@ -193,6 +193,18 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       Resource: unique(clusters.flatMap(targetGroupsOf)),
     },
     {
+      // Target groups taken over by `adopt` keep their names (found by their tags, not the mcd-
+      // prefix): changed only while tagged as the tool's for one of these clusters.
+      Sid: 'ElbAdoptedTargetGroups',
+      Effect: 'Allow',
+      Action: [
+        'elasticloadbalancing:DeleteTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:ModifyTargetGroup',
+        'elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets',
+      ],
+      Resource: unique(listeners.flatMap((l) => loadBalancersOf(l).map((arn) => `${elbBase(arn)}:targetgroup/*`))),
+      Condition: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY, [`aws:ResourceTag/${TAG_CLUSTER}`]: unique(clusters.map((c) => c.clusterArn)) } },
+    },
+    {
       // Tags are only written as part of CreateListener / CreateTargetGroup (the ownership tags),
       // which the two statements above scope; so the account's listeners and the tool's target
       // group names suffice here, and 50 clusters' ARNs are not listed twice.

@@ -217,9 +217,15 @@ describe('the resync role', () => {
       const name = c.clusterArn.split('/')[1]!;
       return `arn:aws:elasticloadbalancing:${region}:${account}:targetgroup/${targetGroupPrefix(c.clusterArn, name)}*`;
     });
-    for (const action of ['CreateTargetGroup', 'DeleteTargetGroup', 'RegisterTargets', 'DeregisterTargets']) {
-      expect([action, resourcesFor(statements, `elasticloadbalancing:${action}`)]).toEqual([action, groups]);
-    }
+    const [owned] = statementsFor(statements, 'elasticloadbalancing:CreateTargetGroup');
+    for (const action of ['CreateTargetGroup', 'DeleteTargetGroup', 'RegisterTargets', 'DeregisterTargets']) expect([action, owned!.Action.includes(`elasticloadbalancing:${action}`)]).toEqual([action, true]);
+    expect(owned!.Resource).toEqual(groups);
+    // Groups taken over by `adopt` keep their names: any name, but only while tagged as one of these clusters'. Never created there.
+    const adopted = statements.find((st) => st.Sid === 'ElbAdoptedTargetGroups')!;
+    expect(adopted.Action).not.toContain('elasticloadbalancing:CreateTargetGroup');
+    expect(adopted.Action).toEqual(expect.arrayContaining(['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets']));
+    expect(adopted.Resource).toEqual(['eu-west-1', 'eu-central-1'].map((r) => `arn:aws:elasticloadbalancing:${r}:123456789012:targetgroup/*`));
+    expect(adopted.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/managed-by': 'msk-custom-domain-sync', 'aws:ResourceTag/msk-custom-domain:cluster': [orders.clusterArn, payments.clusterArn] } });
     const [tags] = statementsFor(statements, 'elasticloadbalancing:AddTags');
     // Only within a create request, which the statements above scope.
     expect(tags!.Condition).toEqual({ StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateListener', 'CreateTargetGroup'] } });
