@@ -1,6 +1,6 @@
 import { endpointKey, type DesiredEndpoint, type DesiredState } from '../desired';
 import { loadBalancerShortId } from '../listeners';
-import { ownedRole, roleKey, servesListener, TAG_LISTENER, TAG_ROLE, type Role } from '../naming';
+import { ownedRole, roleKey, servesListener, TAG_LISTENER, TAG_RETIRED_AT, TAG_ROLE, type Role } from '../naming';
 import { loadBalancerOf, ownedTargetGroup, ownsAs, type ObservedState } from '../state';
 import { heldMessage, type StillAdvertised } from './still-advertised';
 import { retirement, retiringMessage, stillNamed, stillNamedMessage } from './moves';
@@ -141,6 +141,8 @@ export function planNetwork(desired: DesiredState, observed: ObservedState, held
       const name = named.onLoadBalancer(site.loadBalancer.arn, role);
       if (name) {
         plan.pending.push(stillNamedMessage(`listener :${listener.port} (${key})`, site.loadBalancer.arn, name));
+        // A time left from an earlier move (the broker moved back, and now away again) is not this move's: cleared.
+        if (!Number.isNaN(Date.parse(listener.tags[TAG_RETIRED_AT] ?? ''))) plan.actions.push({ type: 'retire-listener', resource: key, listenerArn: listener.arn, port: listener.port, retiredAt: '' });
         if (listener.targetGroupArn) keptGroups.add(listener.targetGroupArn);
         continue;
       }

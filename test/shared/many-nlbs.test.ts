@@ -164,6 +164,27 @@ describe('a broker moves between NLBs when the ranges change', () => {
     expect((await run(moved)).plan.actions).toEqual([]);
   });
 
+  test('moved back before its old listener went, then away again: the earlier time is cleared, and the listener waits from the new switch', async () => {
+    s = createScenario({ brokerIds: range(1, 6) });
+    const second = s.world.elbv2.addLoadBalancer({ name: 'msk-orders-2' });
+    const back = withRanges(s, [{ loadBalancerArn: second, firstBrokerId: 5 }]);
+    const away = withRanges(s, [{ loadBalancerArn: second, firstBrokerId: 4 }]);
+    await run(back);
+    await run(away);
+    expect((await run(away)).plan.actions.map((a) => a.type)).toEqual(['retire-listener']);
+    expect(tagOf(s, 9004)).not.toBe('');
+    // Back to the first NLB: its listener is wanted again (its old time stays on it meanwhile).
+    for (let i = 0; i < 3; i++) await run(back);
+    await s.reconcileOptions.clock!.sleep(600_000);
+    // Away again: the run that switches the name clears the earlier time; the run after stamps this switch's.
+    const again = await run(away);
+    expect(again.plan.actions.filter((a) => a.type === 'retire-listener')).toEqual([expect.objectContaining({ port: 9004, retiredAt: '' })]);
+    const stamped = await run(away);
+    expect(stamped.plan.actions.map((a) => a.type)).toEqual(['retire-listener']);
+    expect(Date.parse(tagOf(s, 9004))).toBe(stamped.observed.observedAt);
+    expect(s.world.elbv2.listeners(s.lbArn).map((l) => l.Port)).toContain(9004);
+  });
+
   test('scale-in back under the ranges: under delete the second NLB\'s listeners go; under keep they stay for the next scale-out', async () => {
     for (const scaleIn of ['delete', 'keep'] as const) {
       s = createScenario({ brokerIds: range(1, 6), config: { scaleIn } });
