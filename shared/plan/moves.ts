@@ -100,7 +100,7 @@ export function retiringMessage(what: string, loadBalancerArn: string, r: Exclud
 
 /** The pending line for an old listener kept while its name still leads to its NLB. */
 export function stillNamedMessage(what: string, loadBalancerArn: string, name: string): string {
-  return `${what} on ${loadBalancerShortId(loadBalancerArn)} stays while ${name} still leads there: the name switches to its new load balancer once the new target is healthy, and the run after that removes the old listener and target group`;
+  return `${what} on ${loadBalancerShortId(loadBalancerArn)} stays while ${name} still leads there: the name switches to its new load balancer once the new target is healthy, and once answers cached before the switch have expired (its TTL + ${PROPAGATION_MARGIN_SECONDS} s) a later run removes the old listener and target group`;
 }
 
 function normalise(dnsName: string): string {
