@@ -22,6 +22,11 @@ export const TAG_LOAD_BALANCER = 'msk-custom-domain:load-balancer';
  */
 export const TAG_ZONE = 'msk-custom-domain:zone';
 export const TAG_DOMAIN = 'msk-custom-domain:domain';
+/**
+ * On a listener left behind by a move (plan/moves.ts): when a run first found its name leading to
+ * the new NLB (ISO time). The listener stays until resolvers' cached answers have expired since.
+ */
+export const TAG_RETIRED_AT = 'msk-custom-domain:retired-at';
 
 /** What a managed resource serves: the bootstrap or one broker. */
 export type Role = 'bootstrap' | { brokerId: number };

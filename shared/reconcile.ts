@@ -39,7 +39,7 @@ export async function reconcileCluster(clients: AwsClients, clusterConfig: Clust
   // so it is read beside the first round of observe rather than in a round of its own after it.
   const fixed = distinct(config.mapped.flatMap((l) => (l.certificateArn ? [l.certificateArn] : [])));
   const [observed, certificates, ownCertificates] = await Promise.all([
-    observe(clients, config, options.kafkaAccess),
+    observe(clients, config, options.kafkaAccess, options.clock),
     Promise.all(fixed.map((arn) => observeCertificate(clients.acm, arn))).then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),

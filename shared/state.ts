@@ -35,6 +35,8 @@ export interface ObservedZone {
 
 /** Everything `observe` read for one cluster: the input of the pure planner. */
 export interface ObservedState {
+  /** When observe began (epoch ms, the reconciler's clock): a listener left by a move is timed against it (plan/moves.ts). */
+  observedAt?: number;
   cluster: ObservedCluster;
   /** One per distinct load balancer of the mapped listeners, in config order. */
   loadBalancers: ObservedLoadBalancer[];

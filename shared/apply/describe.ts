@@ -19,6 +19,7 @@ export function describeAction(action: Action): string {
     case 'revoke-ingress': return `remove the tool's ingress rule(s) ${action.ruleIds.join(', ')} from ${action.groupId} (${action.reason})`;
     case 'verify-data-path': return 'check the whole data path before the first rollout';
     case 'await-target-health': return `wait until ${action.targets.map((t) => `${t.resource} ${t.ip}`).join(', ')} ${action.targets.length === 1 ? 'is' : 'are'} healthy`;
+    case 'retire-listener': return action.retiredAt ? `tag listener :${action.port} of ${action.resource} retired at ${action.retiredAt}` : `clear the retired-at time of listener :${action.port} of ${action.resource} (an earlier move's)`;
     case 'delete-listener': return `delete listener :${action.port} of ${action.resource}`;
     case 'delete-target-group': return `delete target group ${action.name}`;
     case 'put-alarm': return `${action.reason} alarm ${action.alarm.AlarmName}`;

@@ -1,4 +1,5 @@
 import {
+  AddTagsCommand,
   CreateListenerCommand,
   CreateTargetGroupCommand,
   DeleteListenerCommand,
@@ -15,6 +16,7 @@ import type { HealthCheck } from '../types';
 import { writeOrConfirm } from './confirm';
 import { listenerGone, listenerInPlace, targetGroupGone, targetGroupInPlace, targetsGone } from './confirm-elbv2';
 import { describeAction } from './describe';
+import { TAG_RETIRED_AT } from '../naming';
 import { resolveCertificate, type CreatedCertificates } from './acm';
 
 type Of<T extends Action['type']> = Extract<Action, { type: T }>;
@@ -151,6 +153,11 @@ export async function deregisterTargets(elbv2: ElasticLoadBalancingV2Client, act
     ['InvalidTarget'],
     () => targetsGone(elbv2, action.targetGroupArn, action.targets),
   );
+}
+
+/** The time a move's old listener stopped being named (plan/moves.ts). AddTags overwrites a key already there: a retry is harmless. */
+export async function retireListener(elbv2: ElasticLoadBalancingV2Client, action: Of<'retire-listener'>) {
+  await elbv2.send(new AddTagsCommand({ ResourceArns: [action.listenerArn], Tags: [{ Key: TAG_RETIRED_AT, Value: action.retiredAt }] }));
 }
 
 export async function deleteListener(elbv2: ElasticLoadBalancingV2Client, action: Of<'delete-listener'>) {

@@ -99,7 +99,7 @@ const PHASES: Step[][] = [
   ['alter-broker-configs', 'update-msk-configuration'],
   // Names left in a zone the config no longer names: once the new ones are live and advertised, before their listeners go.
   ['old-names'],
-  ['delete-alarms', 'delete-listener'],
+  ['delete-alarms', 'delete-listener', 'retire-listener'],
   // A certificate goes once no listener presents it: after listeners were switched or deleted.
   ['delete-target-group', 'delete-certificate'],
 ];
@@ -171,6 +171,7 @@ export async function applyPlan(clients: AwsClients, config: ResolvedCluster, pl
       case 'set-target-group-attributes': return elb.setTargetGroupAttributes(clients.elbv2, action, created);
       case 'set-target-group-health': return elb.setTargetGroupHealth(clients.elbv2, action, created);
       case 'deregister-targets': return elb.deregisterTargets(clients.elbv2, action);
+      case 'retire-listener': return elb.retireListener(clients.elbv2, action);
       case 'delete-listener': return elb.deleteListener(clients.elbv2, action);
       case 'delete-target-group': return elb.deleteTargetGroup(clients.elbv2, action);
       case 'change-records': {

@@ -3,7 +3,7 @@ import { parseClusterArn } from '../arn';
 import type { ClusterConfig, Config } from '../config/schema';
 import { FOLLOW_UP_SCHEDULE_PREFIX } from '../follow-up';
 import { loadBalancersOf, managesCertificates, resolveCluster, type ResolvedCluster } from '../listeners';
-import { MANAGED_BY, TAG_CLUSTER, TAG_MANAGED_BY, targetGroupPrefix } from '../naming';
+import { MANAGED_BY, TAG_CLUSTER, TAG_MANAGED_BY, TAG_RETIRED_AT, targetGroupPrefix } from '../naming';
 
 
 // The IAM statements of the two Lambda roles, derived from the config at package time. Every
@@ -203,6 +203,19 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       ],
       Resource: unique(listeners.flatMap((l) => loadBalancersOf(l).map((arn) => `${elbBase(arn)}:targetgroup/*`))),
       Condition: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY, [`aws:ResourceTag/${TAG_CLUSTER}`]: unique(clusters.map((c) => c.clusterArn)) } },
+    },
+    {
+      // One tag outside a create request: the time a move's old listener stopped being named
+      // (plan/moves.ts), on a listener tagged as the tool's for one of these clusters, wherever it is
+      // (an NLB the cluster moved off), and no other key (aws:TagKeys), so ownership tags stay unwritable.
+      Sid: 'ElbRetireOwnListeners',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:AddTags'],
+      Resource: unique(listeners.map((l) => `${elbBase(l.loadBalancerArn)}:listener/*`)),
+      Condition: {
+        StringEquals: { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY, [`aws:ResourceTag/${TAG_CLUSTER}`]: unique(clusters.map((c) => c.clusterArn)) },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG_RETIRED_AT] },
+      },
     },
     {
       // Tags are only written as part of CreateListener / CreateTargetGroup (the ownership tags),

@@ -15,12 +15,15 @@ import { observeIngressRules, observeSecurityGroups, observeSubnets, observeVpc 
 import { observeCluster } from './msk';
 import { checkZone, observeRecords } from './route53';
 import { observeRecordTarget } from './record-target';
+import { realClock, type Clock } from '../clock';
 
 /** How to reach the brokers over Kafka; the region always comes from the cluster ARN. */
 export type KafkaAccessOptions = Omit<KafkaAccess, 'region'>;
 
 /** Reads everything the planner needs for one cluster, every load balancer and zone its listeners name; independent reads run in parallel. */
-export async function observe(clients: AwsClients, config: ResolvedCluster, kafkaAccess: KafkaAccessOptions = {}): Promise<ObservedState> {
+export async function observe(clients: AwsClients, config: ResolvedCluster, kafkaAccess: KafkaAccessOptions = {}, clock: Clock = realClock): Promise<ObservedState> {
+  // Before anything is read: what the records show was so by then (moves.ts times a retired listener from it).
+  const observedAt = clock.now();
   const { clusterName } = parseClusterArn(config.clusterArn);
   const listeners = config.mapped;
   // Each read starts as soon as what it needs is known (not when a whole round is done): two rounds deep.
@@ -49,7 +52,7 @@ export async function observe(clients: AwsClients, config: ResolvedCluster, kafk
   const paths = [...dataPaths, ...formerPaths];
   const loadBalancers = network.loadBalancers.map((site, i) => ({ ...site, ...paths[i] }));
   return {
-    cluster, loadBalancers, targetGroups: network.targetGroups, zones: [...zones, ...formerZones.zones], alarms, advertised,
+    observedAt, cluster, loadBalancers, targetGroups: network.targetGroups, zones: [...zones, ...formerZones.zones], alarms, advertised,
     ...(Object.keys(recordTargets).length ? { recordTargets } : {}),
     ...preconditions,
     ...(formerZones.notes.length ? { notes: formerZones.notes } : {}),

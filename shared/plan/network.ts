@@ -1,9 +1,9 @@
 import { endpointKey, type DesiredEndpoint, type DesiredState } from '../desired';
 import { loadBalancerShortId } from '../listeners';
-import { ownedRole, roleKey, servesListener, TAG_LISTENER, TAG_ROLE, type Role } from '../naming';
+import { ownedRole, roleKey, servesListener, TAG_LISTENER, TAG_RETIRED_AT, TAG_ROLE, type Role } from '../naming';
 import { loadBalancerOf, ownedTargetGroup, ownsAs, type ObservedState } from '../state';
 import { heldMessage, type StillAdvertised } from './still-advertised';
-import { stillNamed, stillNamedMessage } from './moves';
+import { retirement, retiringMessage, stillNamed, stillNamedMessage } from './moves';
 
 const NOTHING_HELD: StillAdvertised = { byName: () => undefined, byPort: () => undefined };
 import { inAnyCidr } from '../net/cidr';
@@ -18,7 +18,7 @@ export interface NetworkPlan {
   /** Endpoints blocked by a conflict: their DNS name is left alone too. */
   blocked: Set<string>;
   warnings: string[];
-  /** Old listeners kept while the name of the broker that moved to another NLB still leads to them (moves.ts). */
+  /** Old listeners kept while the name of the broker that moved to another NLB still leads to them, or may from caches (moves.ts). */
   pending: string[];
 }
 
@@ -141,6 +141,16 @@ export function planNetwork(desired: DesiredState, observed: ObservedState, held
       const name = named.onLoadBalancer(site.loadBalancer.arn, role);
       if (name) {
         plan.pending.push(stillNamedMessage(`listener :${listener.port} (${key})`, site.loadBalancer.arn, name));
+        // A time left from an earlier move (the broker moved back, and now away again) is not this move's: cleared.
+        if (!Number.isNaN(Date.parse(listener.tags[TAG_RETIRED_AT] ?? ''))) plan.actions.push({ type: 'retire-listener', resource: key, listenerArn: listener.arn, port: listener.port, retiredAt: '' });
+        if (listener.targetGroupArn) keptGroups.add(listener.targetGroupArn);
+        continue;
+      }
+      // A move's old listener, its name switched: kept while cached answers may still lead there.
+      const retiring = retirement(desired, observed, site.loadBalancer.arn, listener.tags, role);
+      if (retiring && retiring.state !== 'done') {
+        plan.pending.push(retiringMessage(`listener :${listener.port} (${key})`, site.loadBalancer.arn, retiring));
+        if (retiring.state === 'tag') plan.actions.push({ type: 'retire-listener', resource: key, listenerArn: listener.arn, port: listener.port, retiredAt: retiring.retiredAt });
         if (listener.targetGroupArn) keptGroups.add(listener.targetGroupArn);
         continue;
       }

@@ -74,6 +74,8 @@ export type Action =
   | { type: 'await-target-health'; resource: string; targets: { resource: string; targetGroup: TargetGroupRef; ip: string }[] }
   /** Re-reads and checks the whole data path (shared/check) before the first custom.advertised.listeners rollout. */
   | { type: 'verify-data-path'; resource: string }
+  /** A move's old listener, its name switched: tagged with the time (TAG_RETIRED_AT), deleted once cached answers have expired (plan/moves.ts). `''` clears a time left from an earlier move. */
+  | { type: 'retire-listener'; resource: string; listenerArn: string; port: number; retiredAt: string }
   | { type: 'delete-listener'; resource: string; listenerArn: string; port: number }
   | { type: 'delete-target-group'; resource: string; arn: string; name: string }
   | { type: 'put-alarm'; resource: string; alarm: PutMetricAlarmCommandInput; reason: 'create' | 'update' }

@@ -2,6 +2,7 @@ import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { createdListenerKey, type ApplyResult } from '../apply';
 import type { Action, RecordChange, TargetGroupRef, CertificateRef } from '../plan/types';
 import type { ObservedState } from '../state';
+import { TAG_RETIRED_AT } from '../naming';
 import type { ObservedTargetGroup, RecordSet } from '../types';
 
 /**
@@ -78,6 +79,11 @@ export function resultingState(observed: ObservedState, applied: ApplyResult): O
           sslPolicy: action.sslPolicy,
           targetGroupArn: arnOf(action.targetGroup),
         });
+        break;
+      }
+      case 'retire-listener': {
+        const listener = state.loadBalancers.flatMap((site) => site.listeners).find((l) => l.arn === action.listenerArn);
+        if (listener) listener.tags = { ...listener.tags, [TAG_RETIRED_AT]: action.retiredAt };
         break;
       }
       case 'delete-listener':

@@ -26,6 +26,8 @@ export function planRows(plan: Plan): Row[] {
       case 'set-target-group-attributes':
         return [[SIGN.change, 'target group', action.resource, `${Object.entries(action.attributes).map(([k, v]) => `${k}=${v}`).join(', ')} (${action.reason})`]];
       case 'deregister-targets': return [[SIGN.delete, 'targets', action.resource, action.targets.map((t) => `${t.ip}:${t.port}`).join(', ')]];
+      case 'retire-listener':
+        return [[SIGN.change, 'listener', action.resource, action.retiredAt ? `:${action.port} tagged retired at ${action.retiredAt} (its name switched; deleted once cached answers expired)` : `:${action.port} retired-at time of an earlier move cleared`]];
       case 'delete-listener': return [[SIGN.delete, 'listener', action.resource, `:${action.port}`]];
       case 'delete-target-group': return [[SIGN.delete, 'target group', action.resource, action.name]];
       case 'change-records': return action.changes.map(recordRow);

@@ -226,10 +226,20 @@ describe('the resync role', () => {
     expect(adopted.Action).toEqual(expect.arrayContaining(['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets']));
     expect(adopted.Resource).toEqual(['eu-west-1', 'eu-central-1'].map((r) => `arn:aws:elasticloadbalancing:${r}:123456789012:targetgroup/*`));
     expect(adopted.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/managed-by': 'msk-custom-domain-sync', 'aws:ResourceTag/msk-custom-domain:cluster': [orders.clusterArn, payments.clusterArn] } });
-    const [tags] = statementsFor(statements, 'elasticloadbalancing:AddTags');
+    const addTags = statementsFor(statements, 'elasticloadbalancing:AddTags');
+    expect(addTags).toHaveLength(2);
+    const tags = addTags.find((st) => JSON.stringify(st.Condition).includes('CreateAction'));
     // Only within a create request, which the statements above scope.
     expect(tags!.Condition).toEqual({ StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateListener', 'CreateTargetGroup'] } });
     expect(tags!.Resource).toEqual(['eu-west-1', 'eu-central-1'].flatMap((r) => [`arn:aws:elasticloadbalancing:${r}:123456789012:listener/net/*`, `arn:aws:elasticloadbalancing:${r}:123456789012:targetgroup/mcd-*`]));
+    // Outside a create request: only the retired-at time, only on a listener tagged as one of these clusters' (a move's old one, wherever it is).
+    const retire = addTags.find((st) => st !== tags)!;
+    expect(retire.Action).toEqual(['elasticloadbalancing:AddTags']);
+    expect(retire.Resource).toEqual(['eu-west-1', 'eu-central-1'].map((r) => `arn:aws:elasticloadbalancing:${r}:123456789012:listener/*`));
+    expect(retire.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/managed-by': 'msk-custom-domain-sync', 'aws:ResourceTag/msk-custom-domain:cluster': [orders.clusterArn, payments.clusterArn] },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['msk-custom-domain:retired-at'] },
+    });
   });
 
   test('MSK: cluster reads on the configured clusters; Kafka admin and configuration changes only for the cluster that uses them', () => {

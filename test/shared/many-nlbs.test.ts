@@ -3,6 +3,7 @@ import { parseConfig } from '../../shared/config/load';
 import type { ClusterConfig } from '../../shared/config/schema';
 import { ConfigError } from '../../shared/errors';
 import { resolveListeners } from '../../shared/listeners';
+import { TAG_RETIRED_AT } from '../../shared/naming';
 import { destroyCluster, reconcileCluster } from '../../shared/reconcile';
 import { brokersFor, createScenario, range, type Scenario } from '../support/scenario';
 
@@ -114,8 +115,13 @@ describe('60 brokers on two NLBs', () => {
   });
 });
 
+/** The time the old listener on the scenario's NLB at `port` was tagged retired. */
+function tagOf(scenario: Scenario, port: number): string {
+  return scenario.world.elbv2.listeners(scenario.lbArn).find((l) => l.Port === port)?.tags[TAG_RETIRED_AT] ?? '';
+}
+
 describe('a broker moves between NLBs when the ranges change', () => {
-  test('the new NLB\'s listener and group come first and the name switches once its target is healthy; the old ones go in the run after', async () => {
+  test('the new NLB\'s listener and group come first and the name switches once its target is healthy; the old ones go once cached answers have expired', async () => {
     s = createScenario({ brokerIds: range(1, 6) });
     const second = s.world.elbv2.addLoadBalancer({ name: 'msk-orders-2' });
     await run(withRanges(s, [{ loadBalancerArn: second, firstBrokerId: 5 }]));
@@ -135,11 +141,48 @@ describe('a broker moves between NLBs when the ranges change', () => {
     expect(first.plan.pending).toEqual([expect.stringMatching(/^listener :9004 \(broker-4\) on msk-orders\/\w+ stays while b-4\.kafka\.example\.com still leads there/)]);
     expect(layout(s, [s.lbArn, second])).toMatchObject({ ports: [[9000, 9001, 9002, 9003, 9004], [9004, 9005, 9006]], names: { 'b-4': 1 } });
 
-    // The run after: the name leads to the new NLB, nothing advertises the old listener: it goes, then its group.
+    // The run right after: the name leads to the new NLB, but resolvers may hold the old answer for
+    // its TTL (60 s, alias) + 60 s of propagation: the old listener is tagged with the time and kept.
+    const switched = await run(moved);
+    expect(switched.plan.actions.map((a) => `${a.type} ${a.resource}`)).toEqual(['retire-listener broker-4']);
+    expect(switched.plan.pending).toEqual([expect.stringMatching(/^listener :9004 \(broker-4\) on msk-orders\/\w+ stays until 120 s from now: b-4\.kafka\.example\.com leads to its new load balancer since /)]);
+    const retiredAt = Date.parse(tagOf(s, 9004));
+    expect(retiredAt).toBe(switched.observed.observedAt);
+    // 119 s later: still kept, nothing to do.
+    const clock = s.reconcileOptions.clock!;
+    await clock.sleep(retiredAt + 119_000 - clock.now());
+    const early = await run(moved);
+    expect(early.plan.actions).toEqual([]);
+    expect(early.plan.pending).toEqual([expect.stringMatching(/stays until .*: b-4\.kafka\.example\.com leads to its new load balancer since .*\(120 s\)/)]);
+    expect(layout(s, [s.lbArn, second]).ports[0]).toContain(9004);
+
+    // 120 s after: it goes, then its group.
+    await clock.sleep(1_000);
     const after = await run(moved);
     expect(after.plan.actions.map((a) => `${a.type} ${a.resource}`)).toEqual(['delete-listener broker-4', 'delete-target-group broker-4']);
     expect(layout(s, [s.lbArn, second]).ports).toEqual([[9000, 9001, 9002, 9003], [9004, 9005, 9006]]);
     expect((await run(moved)).plan.actions).toEqual([]);
+  });
+
+  test('moved back before its old listener went, then away again: the earlier time is cleared, and the listener waits from the new switch', async () => {
+    s = createScenario({ brokerIds: range(1, 6) });
+    const second = s.world.elbv2.addLoadBalancer({ name: 'msk-orders-2' });
+    const back = withRanges(s, [{ loadBalancerArn: second, firstBrokerId: 5 }]);
+    const away = withRanges(s, [{ loadBalancerArn: second, firstBrokerId: 4 }]);
+    await run(back);
+    await run(away);
+    expect((await run(away)).plan.actions.map((a) => a.type)).toEqual(['retire-listener']);
+    expect(tagOf(s, 9004)).not.toBe('');
+    // Back to the first NLB: its listener is wanted again (its old time stays on it meanwhile).
+    for (let i = 0; i < 3; i++) await run(back);
+    await s.reconcileOptions.clock!.sleep(600_000);
+    // Away again: the run that switches the name clears the earlier time; the run after stamps this switch's.
+    const again = await run(away);
+    expect(again.plan.actions.filter((a) => a.type === 'retire-listener')).toEqual([expect.objectContaining({ port: 9004, retiredAt: '' })]);
+    const stamped = await run(away);
+    expect(stamped.plan.actions.map((a) => a.type)).toEqual(['retire-listener']);
+    expect(Date.parse(tagOf(s, 9004))).toBe(stamped.observed.observedAt);
+    expect(s.world.elbv2.listeners(s.lbArn).map((l) => l.Port)).toContain(9004);
   });
 
   test('scale-in back under the ranges: under delete the second NLB\'s listeners go; under keep they stay for the next scale-out', async () => {
@@ -158,7 +201,7 @@ describe('a broker moves between NLBs when the ranges change', () => {
 });
 
 describe('a cluster moved to another NLB or zone', () => {
-  test('another NLB: the new one is built, the names switch behind health, and the old NLB\'s listeners and groups go in the next run', async () => {
+  test('another NLB: the new one is built, the names switch behind health, and the old NLB\'s listeners and groups go once cached answers have expired', async () => {
     s = createScenario({ brokerIds: [1, 2, 3] });
     await run(s.config);
     const next = s.world.elbv2.addLoadBalancer({ name: 'msk-orders-next' });
@@ -168,6 +211,9 @@ describe('a cluster moved to another NLB or zone', () => {
     expect(first.observed.loadBalancers.map((site) => site.former ?? false)).toEqual([false, true]);
     expect(first.plan.pending).toHaveLength(4);
     expect(layout(s, [s.lbArn, next])).toEqual({ ports: [[9000, 9001, 9002, 9003], [9000, 9001, 9002, 9003]], names: { bootstrap: 1, 'b-1': 1, 'b-2': 1, 'b-3': 1 } });
+    // The run after the switch tags the old listeners; they go once the TTL (60 s) + 60 s have passed.
+    expect((await run(moved)).plan.actions.map((a) => a.type)).toEqual(Array(4).fill('retire-listener'));
+    await s.reconcileOptions.clock!.sleep(120_000);
     const second = await run(moved);
     expect(second.plan.actions.map((a) => a.type).sort()).toEqual([...Array(4).fill('delete-listener'), ...Array(4).fill('delete-target-group')]);
     expect(s.world.elbv2.listeners(s.lbArn)).toEqual([]);

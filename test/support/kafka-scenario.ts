@@ -66,6 +66,8 @@ export async function createKafkaScenario(options: {
    * the client closes a connection idle for `maxIdleMs` (its connections.max.idle.ms) itself.
    */
   idleClient?: { maxIdleMs: number; everyMs: number };
+  /** The probes' resolver keeps each answer for the record's TTL (ProbeOptions.cacheAnswers). */
+  cacheAnswers?: boolean;
 }): Promise<KafkaScenario> {
   const ids = options.brokerIds ?? [1, 2, 3];
   const mode = options.mode ?? 'zookeeper';
@@ -110,7 +112,7 @@ export async function createKafkaScenario(options: {
     }),
   });
   const probeFor = (bootstrap: { host: string; port: number }, sasl: ProbeSasl) =>
-    new ContinuityProbe({ network, clock, bootstrap, sasl, region: 'eu-west-1', awsLookup: kafka.lookup, extraCa: [kafka.ca], ...(options.idleClient ? { idleClient: options.idleClient } : {}) });
+    new ContinuityProbe({ network, clock, bootstrap, sasl, region: 'eu-west-1', awsLookup: kafka.lookup, extraCa: [kafka.ca], cacheAnswers: options.cacheAnswers, ...(options.idleClient ? { idleClient: options.idleClient } : {}) });
   // One probe per listener on this scenario's NLB, each a client of that listener.
   const probes: Partial<Record<ProbedAuthentication, ContinuityProbe>> = {};
   for (const l of resolveListeners(scenario.config)) {

@@ -12,7 +12,7 @@ import { generateAuthTokenFromCredentialsProvider } from 'aws-msk-iam-sasl-signe
 import type { LookupFunction } from 'node:net';
 import type { Clock } from '../../shared/clock';
 import { probeApiVersions } from '../../shared/probe/api-versions';
-import type { ClientNetwork } from '../world/network';
+import type { ClientNetwork, Resolution } from '../world/network';
 import { staticCredentials } from '../kafka/helpers';
 import { IdleConnections, type IdleFigures } from './idle-connections';
 
@@ -60,6 +60,12 @@ export interface ProbeOptions {
   connectTimeoutMs?: number;
   /** Keep one long-lived connection per broker, closed by the client after this idle time (its connections.max.idle.ms). */
   idleClient?: { maxIdleMs: number };
+  /**
+   * Keep each custom name's answer for its TTL (world clock), as a client's resolver does (a caching
+   * stub resolver, the VPC's Route 53 Resolver): after a record changes, this client still goes
+   * where the old answer led until it expires. Off, every lookup reads the records as they are now.
+   */
+  cacheAnswers?: boolean;
 }
 
 const CONNECT_TIMEOUT_MS = 1500;
@@ -72,6 +78,8 @@ export class ContinuityProbe {
   private lastAdvertised: string[] = [];
   private bootstrapTurn = 0;
   private readonly idle?: IdleConnections;
+  /** Answers held for their TTL (cacheAnswers): name -> answer and world time it expires. */
+  private readonly answers = new Map<string, { resolution: Resolution; until: number }>();
 
   constructor(private readonly options: ProbeOptions) {
     if (options.idleClient) {
@@ -169,18 +177,30 @@ export class ContinuityProbe {
 
   /** Custom names through the world's DNS; AWS names through the fake cluster's lookup. */
   private addressesOf(host: string): Promise<{ ok: true; list: string[] } | { ok: false; error: string }> {
-    const resolved = this.options.network.resolve(host);
+    const resolved = this.resolve(host);
     if (resolved.ok) return Promise.resolve({ ok: true, list: resolved.addresses });
     return new Promise((resolve) => {
       this.options.awsLookup(host, {}, (error, address) => resolve(error ? { ok: false, error: resolved.error } : { ok: true, list: [address as string] }));
     });
   }
 
+  /** A custom name through the world's DNS, or the answer held for its TTL (cacheAnswers; failures are not held). */
+  private resolve(host: string): Resolution {
+    if (!this.options.cacheAnswers) return this.options.network.resolve(host);
+    const now = this.options.clock.now();
+    const held = this.answers.get(host);
+    if (held && now < held.until) return held.resolution;
+    const resolution = this.options.network.resolve(host);
+    if (resolution.ok) this.answers.set(host, { resolution, until: now + resolution.ttl * 1000 });
+    else this.answers.delete(host);
+    return resolution;
+  }
+
   /** A plain kafkajs client whose sockets resolve names the way a client in the VPC would. */
   private kafka(): Kafka {
-    const { network, bootstrap } = this.options;
+    const { bootstrap } = this.options;
     const socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
-      const resolved = network.resolve(host);
+      const resolved = this.resolve(host);
       const addresses = resolved.ok ? resolved.addresses : [host];
       // Clients pick one of the addresses DNS returns: rotate, so every node is used over time.
       const address = addresses[this.bootstrapTurn++ % addresses.length];
