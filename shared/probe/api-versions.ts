@@ -3,6 +3,7 @@
 // error. ApiVersions is the one request a broker must answer before authentication, so no
 // credentials are needed. Used by `check --probe` and by the client-continuity probe in tests.
 import { connect, type ConnectionOptions } from 'node:tls';
+import { responsiveTimeout } from './responsive-timeout';
 
 export interface ApiVersionsProbe {
   /** Where to connect (an address the name resolved to, or the name itself). */
@@ -43,14 +44,15 @@ export async function probeApiVersions(probe: ApiVersionsProbe): Promise<ProbeRe
     const finish = (result: { ok: true } | { ok: false; error: string }) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      cancelTimeout();
       socket.destroy();
       resolve({ ...result, ms: Date.now() - started });
     };
     const socket = connect({ host: probe.host, port: probe.port, servername: probe.servername, ca: probe.ca, rejectUnauthorized: true, minVersion: 'TLSv1.2' }, () => {
       socket.write(apiVersionsRequest(correlationId));
     });
-    const timer = setTimeout(() => finish({ ok: false, error: `no answer within ${probe.timeoutMs ?? 5000} ms` }), probe.timeoutMs ?? 5000);
+    const timeoutMs = probe.timeoutMs ?? 5000;
+    const cancelTimeout = responsiveTimeout(timeoutMs, () => finish({ ok: false, error: `no answer within ${timeoutMs} ms` }));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       if (received.length < 4 || received.length < 4 + received.readInt32BE(0)) return;

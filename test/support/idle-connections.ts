@@ -6,6 +6,7 @@
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Clock } from '../../shared/clock';
 import { apiVersionsRequest } from '../../shared/probe/api-versions';
+import { responsiveTimeout } from '../../shared/probe/responsive-timeout';
 
 /** Java's default connections.max.idle.ms (Kafka client configs): 9 minutes. */
 export const JAVA_DEFAULT_MAX_IDLE_MS = 540_000;
@@ -84,14 +85,14 @@ export class IdleConnections {
     return new Promise((resolve) => {
       const socket = tlsConnect({ host: address, port, servername, ca: this.options.ca, minVersion: 'TLSv1.2' });
       const held: Held = { socket, lastUsed: 0, received: Buffer.alloc(0) };
-      const timer = setTimeout(() => fail(), this.options.timeoutMs ?? 1500);
+      const cancelTimeout = responsiveTimeout(this.options.timeoutMs ?? 1500, () => fail());
       const fail = () => {
-        clearTimeout(timer);
+        cancelTimeout();
         socket.destroy();
         resolve(undefined);
       };
       socket.once('secureConnect', () => {
-        clearTimeout(timer);
+        cancelTimeout();
         socket.removeListener('error', fail);
         this.watch(held);
         resolve(held);
@@ -124,9 +125,9 @@ export class IdleConnections {
     if (held.socket.destroyed) return Promise.resolve('connection closed');
     return new Promise((resolve) => {
       const correlationId = this.correlation++;
-      const timer = setTimeout(() => done('no answer'), this.options.timeoutMs ?? 1500);
+      const cancelTimeout = responsiveTimeout(this.options.timeoutMs ?? 1500, () => done('no answer'));
       const done = (error?: string) => {
-        clearTimeout(timer);
+        cancelTimeout();
         resolve(error);
       };
       held.pending = { correlationId, done };
