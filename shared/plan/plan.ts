@@ -51,6 +51,7 @@ export function planCluster(config: ResolvedCluster, observed: ObservedState, op
   const records = planRecords(desired, observed, blocked, held, validation);
   const alarms = planAlarms(config, observed);
   const advertised = planAdvertised(config, desired, observed, blocked, options);
+  const awaiting = awaitingLines(certificates.awaiting);
   const warnings = [
     ...(observed.notes ?? []),
     ...securityGroupWarnings(desired, observed),
@@ -88,7 +89,7 @@ export function planCluster(config: ResolvedCluster, observed: ObservedState, op
     warnings,
     pending: [...advertised.pending, ...network.pending],
     blocked: [...blocked],
-    ...(awaitingLines(certificates.awaiting).length ? { awaiting: awaitingLines(certificates.awaiting) } : {}),
+    ...(awaiting.length ? { awaiting } : {}),
   };
 }
 

@@ -27,8 +27,9 @@ export function planValidationRecords(
 ): { changes: RecordChange[]; names: Set<string> } {
   const changes: RecordChange[] = [];
   const names = new Set<string>();
-  for (const { record, certificate } of dedupe(wanted)) {
+  for (const { record, certificate } of wanted) {
     const name = fqdn(record.name);
+    // Certificates of the same name share their record: the first one wanting it plans it.
     if (names.has(name)) continue;
     names.add(name);
     const want: RecordSet = { name, type: 'CNAME', ttl: VALIDATION_RECORD_TTL, values: [fqdn(record.value)] };
@@ -54,9 +55,3 @@ function sameValue(a: RecordSet, b: RecordSet): boolean {
   return a.values?.length === 1 && fqdn(a.values[0]) === fqdn(b.values![0]);
 }
 
-/** Certificates of the same name share their record: one entry per record name. */
-function dedupe(wanted: ZoneValidationRecord[]): ZoneValidationRecord[] {
-  const seen = new Map<string, ZoneValidationRecord>();
-  for (const w of wanted) if (!seen.has(fqdn(w.record.name))) seen.set(fqdn(w.record.name), w);
-  return [...seen.values()];
-}
