@@ -76,6 +76,8 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
   const listeners = clusters.flatMap((c) => c.mapped.map((l) => ({ ...l, cluster: c })));
   const kafkaClusters = clusters.filter((c) => c.advertisedListeners !== 'none');
   const configClusters = clusters.filter((c) => c.advertisedListeners === 'msk-configuration');
+  // A resource the tool made (or adopted) for one of the configured clusters, by its tags.
+  const taggedForTheseClusters = { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY, [`aws:ResourceTag/${TAG_CLUSTER}`]: unique(clusters.map((c) => c.clusterArn)) };
   /** `arn:<partition>:<service>:<region>:<account>` of each account and region the clusters live in. */
   const accountsOf = (list: ClusterConfig[], service: string) =>
     unique(list.map((c) => {
@@ -181,7 +183,7 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       Effect: 'Allow',
       Action: ['elasticloadbalancing:DeleteListener'],
       Resource: unique(listeners.map((l) => `${elbBase(l.loadBalancerArn)}:listener/*`)),
-      Condition: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY, [`aws:ResourceTag/${TAG_CLUSTER}`]: unique(clusters.map((c) => c.clusterArn)) } },
+      Condition: { StringEquals: taggedForTheseClusters },
     },
     {
       Sid: 'ElbOwnTargetGroups',
@@ -202,7 +204,7 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
         'elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets',
       ],
       Resource: unique(listeners.flatMap((l) => loadBalancersOf(l).map((arn) => `${elbBase(arn)}:targetgroup/*`))),
-      Condition: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY, [`aws:ResourceTag/${TAG_CLUSTER}`]: unique(clusters.map((c) => c.clusterArn)) } },
+      Condition: { StringEquals: taggedForTheseClusters },
     },
     {
       // One tag outside a create request: the time a move's old listener stopped being named
@@ -213,7 +215,7 @@ export function resyncStatements(config: Config, options: ResyncRoleOptions): St
       Action: ['elasticloadbalancing:AddTags'],
       Resource: unique(listeners.map((l) => `${elbBase(l.loadBalancerArn)}:listener/*`)),
       Condition: {
-        StringEquals: { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY, [`aws:ResourceTag/${TAG_CLUSTER}`]: unique(clusters.map((c) => c.clusterArn)) },
+        StringEquals: taggedForTheseClusters,
         'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG_RETIRED_AT] },
       },
     },
